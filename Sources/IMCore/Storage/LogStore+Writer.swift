@@ -1,0 +1,167 @@
+import Dispatch
+import NIOCore
+
+extension LogStore {
+    /// What only the writer thread touches.
+    struct WriterState {
+        var idCeiling: UInt64
+        var current: LogSegment?
+        /// Segments written but not yet fsynced (`.interval` and `.none`).
+        var dirty: [LogSegment] = []
+        var lastSync = ContinuousClock.now
+        var bytesSinceSnapshot = 0
+        var lastSnapshot = ContinuousClock.now
+    }
+
+    /// The writer thread: takes each pending batch, writes it, fsyncs it once, publishes it, completes it.
+    func runWriter(_ initial: WriterState) {
+        var writer = initial
+        let policy = configuration.fsync
+        while true {
+            if policy == .interval && !writer.dirty.isEmpty {
+                let remaining = configuration.fsyncInterval - (ContinuousClock.now - writer.lastSync)
+                let nanoseconds = max(0, Int(remaining.milliseconds * 1_000_000))
+                _ = writerWake.wait(timeout: .now() + .nanoseconds(nanoseconds))
+            } else {
+                writerWake.wait()
+            }
+            let (batch, closing) = state.withLock { s in
+                defer { s.pending = PendingBatch() }
+                return (s.pending, s.closing)
+            }
+            if !batch.isEmpty {
+                write(batch, writer: &writer)
+            }
+            if policy == .interval, !writer.dirty.isEmpty,
+                ContinuousClock.now - writer.lastSync >= configuration.fsyncInterval
+            {
+                syncDirty(&writer)
+            }
+            if closing && batch.isEmpty {
+                syncDirty(&writer)
+                return
+            }
+        }
+    }
+
+    private func write(_ batch: PendingBatch, writer: inout WriterState) {
+        do {
+            var touched: [LogSegment] = []
+            var created = false
+            for chunk in batch.chunks {
+                if writer.current?.number != chunk.segment {
+                    if let previous = writer.current, configuration.fsync != .batch {
+                        // A sealed segment is never written again: make it durable now.
+                        try previous.sync()
+                        writer.dirty.removeAll { $0 === previous }
+                    }
+                    let segment = try LogSegment(
+                        directory: configuration.directory,
+                        number: chunk.segment,
+                        capacity: configuration.segmentSize,
+                        create: true,
+                        truncate: chunk.offset == 0
+                    )
+                    writer.current = segment
+                    created = true
+                    state.withLock { s in
+                        let slot = Int(segment.number) - 1
+                        while s.segments.count <= slot { s.segments.append(nil) }
+                        s.segments[slot] = segment
+                        s.stats.segments += 1
+                    }
+                }
+                let segment = writer.current!
+                try chunk.bytes.withUnsafeReadableBytes { (raw) in
+                    try segment.write(raw, at: Int(chunk.offset))
+                }
+                if !touched.contains(where: { $0 === segment }) { touched.append(segment) }
+            }
+            var fsyncTime: Duration?
+            switch configuration.fsync {
+            case .batch:
+                let started = ContinuousClock.now
+                for segment in touched { try segment.sync() }
+                if created { try StoreDirectory.syncDirectory(configuration.directory) }
+                fsyncTime = ContinuousClock.now - started
+            case .interval, .none:
+                for segment in touched where !writer.dirty.contains(where: { $0 === segment }) {
+                    writer.dirty.append(segment)
+                }
+                if created { try StoreDirectory.syncDirectory(configuration.directory) }
+            }
+            if batch.lastID > writer.idCeiling {
+                let ceiling = batch.lastID + LogStore.idReservation
+                try StoreMeta(formatVersion: LogStore.formatVersion, idCeiling: ceiling)
+                    .save(directory: configuration.directory)
+                writer.idCeiling = ceiling
+            }
+            state.withLock { s in
+                s.durableID = batch.lastID
+                s.durablePosition = batch.end
+                s.stats.lastID = batch.lastID
+                s.stats.messages += batch.messages
+                s.stats.entries += batch.entries
+                s.stats.bytes += UInt64(batch.bytes)
+                s.stats.appends += UInt64(batch.completions.count)
+                if let fsyncTime {
+                    s.stats.fsyncs += 1
+                    s.fsyncMicrosecondsTotal += fsyncTime.microseconds
+                    s.stats.lastFsyncMicroseconds = fsyncTime.microseconds
+                    s.stats.averageFsyncMicroseconds = s.fsyncMicrosecondsTotal / Double(s.stats.fsyncs)
+                }
+            }
+            for completion in batch.completions {
+                completion.callback(
+                    .success(AppendReceipt(firstID: completion.firstID, previousIDs: completion.previousIDs))
+                )
+            }
+            writer.bytesSinceSnapshot += batch.bytes
+            if writer.bytesSinceSnapshot >= configuration.snapshotEveryBytes
+                || ContinuousClock.now - writer.lastSnapshot >= configuration.snapshotInterval
+            {
+                writer.bytesSinceSnapshot = 0
+                writer.lastSnapshot = ContinuousClock.now
+                snapshotWake.signal()
+            }
+        } catch {
+            // The log's state on disk is unknown now (think of a failed fsync): stop taking writes rather
+            // than acknowledge anything that might not be there. Reads of what was durable go on.
+            logger.critical(
+                "store write failed; refusing further appends",
+                metadata: ["error": "\(error)", "directory": "\(configuration.directory)"]
+            )
+            let storeError = error as? StoreError ?? StoreError(.io, "\(error)")
+            let orphaned = state.withLock { s in
+                s.failure = StoreError(.failed, "the store stopped taking writes after an I/O error: \(storeError)")
+                s.stats.failedAppends += UInt64(batch.completions.count + s.pending.completions.count)
+                defer { s.pending = PendingBatch() }
+                return s.pending.completions
+            }
+            for completion in batch.completions + orphaned {
+                completion.callback(.failure(storeError))
+            }
+        }
+    }
+
+    private func syncDirty(_ writer: inout WriterState) {
+        guard !writer.dirty.isEmpty else { return }
+        let started = ContinuousClock.now
+        for segment in writer.dirty {
+            do {
+                try segment.sync()
+            } catch {
+                logger.error("fsync failed", metadata: ["error": "\(error)"])
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        writer.dirty.removeAll()
+        writer.lastSync = ContinuousClock.now
+        state.withLock { s in
+            s.stats.fsyncs += 1
+            s.fsyncMicrosecondsTotal += elapsed.microseconds
+            s.stats.lastFsyncMicroseconds = elapsed.microseconds
+            s.stats.averageFsyncMicroseconds = s.fsyncMicrosecondsTotal / Double(s.stats.fsyncs)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Logging
+
+/// When the store forces appended data to stable storage, and so when an append counts as durable.
+package enum FsyncPolicy: String, Sendable, CaseIterable {
+    /// Group commit: every batch of appends is written and fsynced once before any of them completes.
+    /// Nothing that completed is lost, even on power loss. The default.
+    case batch
+    /// GoBelieve's policy: appends complete once written to the OS; dirty data is fsynced every
+    /// `LogStoreConfiguration.fsyncInterval`. A process crash loses nothing, a power loss up to that long.
+    case interval
+    /// Appends complete once written to the OS and are fsynced only on close. For tests.
+    case none
+}
+
+/// Settings of a `LogStore`. Every default lives here.
+package struct LogStoreConfiguration: Sendable {
+    /// The directory that holds segments, the index snapshot and the store's meta file. Created if missing.
+    package var directory: String
+    /// See `FsyncPolicy`. Default `.batch`.
+    package var fsync: FsyncPolicy = .batch
+    /// How often `.interval` fsyncs dirty data. Default 1 s (GoBelieve's).
+    package var fsyncInterval: Duration = .seconds(1)
+    /// The size at which a segment file is closed and the next one started. Default 64 MiB, at least 4 MiB.
+    package var segmentSize: Int = 64 << 20
+    /// Write an index snapshot after this many new log bytes. Default 256 MiB.
+    package var snapshotEveryBytes: Int = 256 << 20
+    /// Also write one after this long if anything was appended. Default 5 minutes.
+    package var snapshotInterval: Duration = .seconds(300)
+    /// The largest body accepted: the client protocol's frame body limit. Default 32 KiB - 1.
+    package var maxBodySize: Int = 32767
+    /// The most queues one append may go to (a normal group's members). Default 100,000.
+    package var maxQueuesPerAppend: Int = 100_000
+    package var logger: Logger = Logger(label: "im.store")
+
+    package init(directory: String) {
+        self.directory = directory
+    }
+
+    func validate() throws {
+        guard !directory.isEmpty else { throw StoreError(.invalidConfiguration, "directory is empty") }
+        guard segmentSize >= 4 << 20, segmentSize <= Int(UInt32.max) else {
+            throw StoreError(.invalidConfiguration, "segmentSize \(segmentSize) is outside 4 MiB...4 GiB")
+        }
+        guard maxBodySize > 0, maxQueuesPerAppend > 0,
+            LogRecord.size(queueCount: maxQueuesPerAppend, bodyLength: maxBodySize) + LogSegment.headerSize
+                <= segmentSize
+        else {
+            throw StoreError(
+                .invalidConfiguration,
+                "maxBodySize \(maxBodySize) and maxQueuesPerAppend \(maxQueuesPerAppend) do not fit a segment"
+            )
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// Figures of a `LogStore` for `/summary` and `/metrics`.
+package struct LogStoreStats: Sendable, Equatable, Codable {
+    /// Message bodies in the log (each stored once, whatever its fan-out).
+    package var messages: UInt64 = 0
+    /// Queue entries (one per message per queue).
+    package var entries: UInt64 = 0
+    package var queues: Int = 0
+    /// Bytes in segment files.
+    package var bytes: UInt64 = 0
+    package var segments: Int = 0
+    /// The newest id handed out and durable.
+    package var lastID: UInt64 = 0
+    /// Appends completed (durable) since open.
+    package var appends: UInt64 = 0
+    /// Appends that failed after they were accepted (I/O errors).
+    package var failedAppends: UInt64 = 0
+    package var fsyncs: UInt64 = 0
+    package var lastFsyncMicroseconds: Double = 0
+    package var averageFsyncMicroseconds: Double = 0
+    /// Bytes of a torn tail truncated at open.
+    package var recoveredBytes: UInt64 = 0
+    /// Bytes of corrupt records skipped in the middle of the log at open, and how many regions.
+    package var corruptBytes: UInt64 = 0
+    package var corruptRecords: UInt64 = 0
+    /// Entries whose record failed its checksum when read back.
+    package var unreadableEntries: UInt64 = 0
+    package var snapshots: UInt64 = 0
+    package var lastSnapshotBytes: UInt64 = 0
+    package var lastSnapshotMilliseconds: Double = 0
+    /// Records replayed from the log at open (those after the snapshot).
+    package var replayedRecords: UInt64 = 0
+    package var openMilliseconds: Double = 0
+    package var fsyncPolicy: String = FsyncPolicy.batch.rawValue
+}

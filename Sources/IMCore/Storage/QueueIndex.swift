@@ -1,0 +1,66 @@
+/// The in-memory index of one queue: its entries' ids and record positions, oldest first.
+///
+/// Ids are strictly increasing, so every lookup by key is a binary search and every read costs
+/// O(log n + returned). Group queues also keep each entry's timestamp (clamped to be non-decreasing) so
+/// that a member's first sync can start at its join time.
+struct QueueIndex: Sendable {
+    var ids: [UInt64] = []
+    var positions: [UInt64] = []
+    /// Empty for personal queues.
+    var timestamps: [UInt32] = []
+
+    var count: Int { ids.count }
+    var lastID: UInt64 { ids.last ?? 0 }
+
+    /// Adds the newest entry and returns the id of the entry before it (0 when it is the first).
+    @inline(__always)
+    mutating func append(id: UInt64, position: LogPosition, timestamp: Int64, kind: QueueID.Kind) -> UInt64 {
+        let previous = ids.last ?? 0
+        ids.append(id)
+        positions.append(position.packed)
+        if kind == .group {
+            let clamped = UInt32(clamping: max(timestamp, 0))
+            timestamps.append(max(clamped, timestamps.last ?? 0))
+        }
+        return previous
+    }
+
+    /// The index of the first entry whose id is greater than `key`.
+    func firstIndex(after key: UInt64) -> Int {
+        if let last = ids.last, key >= last { return ids.count }
+        var low = 0
+        var high = ids.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ids[mid] <= key { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The number of entries with id at most `durableID` (entries past it are still being written).
+    func visibleCount(durableID: UInt64) -> Int {
+        firstIndex(after: durableID)
+    }
+
+    /// The index of the first entry stamped at or after `timestamp` (group queues).
+    func firstIndex(notBefore timestamp: Int64) -> Int {
+        guard !timestamps.isEmpty else { return 0 }
+        let target = UInt32(clamping: max(timestamp, 0))
+        var low = 0
+        var high = timestamps.count
+        while low < high {
+            let mid = (low + high) / 2
+            if timestamps[mid] < target { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// Drops every entry with id greater than `id`.
+    mutating func truncate(after id: UInt64) {
+        let keep = firstIndex(after: id)
+        guard keep < ids.count else { return }
+        ids.removeSubrange(keep...)
+        positions.removeSubrange(keep...)
+        if !timestamps.isEmpty { timestamps.removeSubrange(keep...) }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import NIOCore
+import Testing
+
+@testable import IMCore
+
+@Suite("LogStore crash")
+struct LogStoreCrashTests {
+    static var childPath: String {
+        // The test bundle and the child executable are built into the same directory.
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("LogStoreCrashChild").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        let fromProc = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        return URL(fileURLWithPath: fromProc).deletingLastPathComponent().appendingPathComponent("LogStoreCrashChild").path
+    }
+
+    @Test(arguments: [(FsyncPolicy.batch, 1), (.batch, 2), (.batch, 3), (.interval, 4)])
+    func everyReportedAppendSurvivesSIGKILL(policy: FsyncPolicy, seed: Int) async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: Self.childPath)
+        child.arguments = [directory.path, policy.rawValue]
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        try child.run()
+
+        // Read lines while the child runs; kill it at a random moment after it has completed some appends.
+        var generator = SeededGenerator(seed: UInt64(seed))
+        let killAfter = Int.random(in: 2_000...20_000, using: &generator)
+        let reader = pipe.fileHandleForReading
+        var text = ""
+        var lines = 0
+        while lines < killAfter + 1 {
+            let data = reader.availableData
+            if data.isEmpty { break }
+            let chunk = String(decoding: data, as: UTF8.self)
+            lines += chunk.count { $0 == "\n" }
+            text += chunk
+        }
+        kill(child.processIdentifier, SIGKILL)
+        // What was already reported and is still in the pipe counts too.
+        text += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal)
+
+        var reported: [(seq: Int, id: UInt64)] = []
+        for line in text.split(separator: "\n") where line != "ready" {
+            let parts = line.split(separator: " ")
+            // A partial last line cannot happen: each line is one write(2) below PIPE_BUF.
+            try #require(parts.count == 2, "malformed line \(line)")
+            reported.append((Int(parts[0])!, UInt64(parts[1])!))
+        }
+        #expect(reported.count >= killAfter)
+
+        var configuration = LogStoreConfiguration(directory: directory.path)
+        configuration.segmentSize = 4 << 20
+        let store = try LogStore(configuration: configuration)
+        defer { try? store.close() }
+        var stored: [UInt64: StoredMessage] = [:]
+        for uid in 0..<7 {
+            var key: UInt64 = 0
+            while true {
+                let page = try store.sync(QueueID.personal(appID: 1, uid: Int64(uid)), after: key, limit: 5000)
+                for message in page.messages { stored[message.id] = message }
+                key = page.lastID
+                if !page.hasMore { break }
+            }
+        }
+        var missing = 0
+        for (seq, id) in reported {
+            guard let message = stored[id] else {
+                missing += 1
+                continue
+            }
+            #expect(message.text == "crash-\(seq)-" + String(repeating: "z", count: seq % 40))
+            #expect(message.senderDeviceID == Int64(seq))
+        }
+        #expect(missing == 0, "\(missing) of \(reported.count) acknowledged appends were lost")
+        let highest = reported.map(\.id).max() ?? 0
+        let next = try await store.append(message("after the crash"), to: [QueueID.personal(appID: 1, uid: 0)])
+        #expect(next[0].id > highest)
+        #expect(next[0].id > (stored.keys.max() ?? 0))
+    }
+}
