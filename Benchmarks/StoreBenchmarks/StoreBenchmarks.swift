@@ -63,7 +63,10 @@ let benchmarks: @Sendable () -> Void = {
             let elapsed = ContinuousClock.now - started
             let after = store.stats
             benchmark.measurement(appendsPerSecond, Int(200_000 / elapsed.seconds))
-            benchmark.measurement(appendsPerFsync, Int((after.appends - before.appends) / max(1, after.fsyncs - before.fsyncs)))
+            benchmark.measurement(
+                appendsPerFsync,
+                Int((after.appends - before.appends) / max(1, after.fsyncs - before.fsyncs))
+            )
             benchmark.measurement(fsyncMicroseconds, Int(after.averageFsyncMicroseconds))
         }
     }
@@ -120,7 +123,14 @@ let benchmarks: @Sendable () -> Void = {
             maxIterations: 3,
             setup: {
                 try Fixture.open(fsync: .none)
-                appendClosedLoop(Fixture.store, count: 5_000_000, window: 4096, queues: 10_000, fanOut: 2, bodySize: 100)
+                appendClosedLoop(
+                    Fixture.store,
+                    count: 5_000_000,
+                    window: 4096,
+                    queues: 10_000,
+                    fanOut: 2,
+                    bodySize: 100
+                )
                 try Fixture.store.close()
             },
             teardown: { Fixture.close() }
@@ -147,7 +157,14 @@ let benchmarks: @Sendable () -> Void = {
             maxIterations: 3,
             setup: {
                 try Fixture.open(fsync: .none)
-                appendClosedLoop(Fixture.store, count: 1_000_000, window: 4096, queues: 10_000, fanOut: 2, bodySize: 100)
+                appendClosedLoop(
+                    Fixture.store,
+                    count: 1_000_000,
+                    window: 4096,
+                    queues: 10_000,
+                    fanOut: 2,
+                    bodySize: 100
+                )
                 try Fixture.store.close()
             },
             teardown: { Fixture.close() }

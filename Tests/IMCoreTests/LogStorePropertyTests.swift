@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import PropertyBased
 import Testing
@@ -12,14 +13,20 @@ struct LogStorePropertyTests {
         var queues: [QueueID: [(id: UInt64, text: String, timestamp: Int64)]] = [:]
         var lastID: UInt64 = 0
 
-        func page(_ queue: QueueID, after key: UInt64, limit: Int, notBefore: Int64?) -> (texts: [String], last: UInt64, more: Bool) {
+        func page(
+            _ queue: QueueID,
+            after key: UInt64,
+            limit: Int,
+            notBefore: Int64?
+        ) -> (texts: [String], last: UInt64, more: Bool) {
             let entries = (queues[queue] ?? []).filter { $0.id > key && $0.timestamp >= (notBefore ?? .min) }
             let taken = entries.prefix(max(0, limit))
             return (taken.map(\.text), taken.last?.id ?? key, entries.count > taken.count)
         }
     }
 
-    static let queues: [QueueID] = (0..<4).map { QueueID.personal(appID: 1, uid: Int64($0)) }
+    static let queues: [QueueID] =
+        (0..<4).map { QueueID.personal(appID: 1, uid: Int64($0)) }
         + (0..<2).map { QueueID.group(appID: 1, gid: Int64($0)) }
 
     @Test func randomOperationsMatchTheModel() async throws {
@@ -82,5 +89,3 @@ struct LogStorePropertyTests {
         }
     }
 }
-
-import Foundation

@@ -13,7 +13,10 @@ struct LogStoreRecoveryTests {
         let store = try LogStore(configuration: storeConfiguration(directory))
         var ids: [UInt64] = []
         for i in 0..<count {
-            ids.append(try await store.append(message("message-\(i)-" + String(repeating: "x", count: i % 50)), to: [queue])[0].id)
+            ids.append(
+                try await store.append(message("message-\(i)-" + String(repeating: "x", count: i % 50)), to: [queue])[0]
+                    .id
+            )
         }
         try store.close()
         try FileManager.default.removeItem(atPath: directory.file("index.snapshot"))
@@ -123,7 +126,9 @@ struct LogStoreRecoveryTests {
         #expect(store.stats.replayedRecords == 5)
         #expect(store.stats.messages == 15)
         #expect(try store.sync(queue, after: 0, limit: 100).messages.map(\.text) == (0..<15).map { "a\($0)" })
-        #expect(try store.sync(other, after: 0, limit: 100, notBefore: 12).messages.map(\.text) == ["a12", "a13", "a14"])
+        #expect(
+            try store.sync(other, after: 0, limit: 100, notBefore: 12).messages.map(\.text) == ["a12", "a13", "a14"]
+        )
     }
 
     @Test func aLostMetaFileStillOpensAfterTheLog() async throws {

@@ -74,7 +74,9 @@ struct LogStoreTests {
         _ = try await store.append(message("x"), to: [bob])
         let nobody = QueueID.personal(appID: 7, uid: 999)
         #expect(try store.sync(nobody, after: 0, limit: 10) == SyncPage(messages: [], lastID: 0, hasMore: false))
-        #expect(try store.sync(bob, after: 1 << 60, limit: 10) == SyncPage(messages: [], lastID: 1 << 60, hasMore: false))
+        #expect(
+            try store.sync(bob, after: 1 << 60, limit: 10) == SyncPage(messages: [], lastID: 1 << 60, hasMore: false)
+        )
         #expect(try store.newCount(nobody, after: 0) == 0)
         #expect(try store.newCount(bob, after: 1 << 60) == 0)
         #expect(try store.latest(nobody, limit: 5).isEmpty)
@@ -107,7 +109,12 @@ struct LogStoreTests {
         let tooMany = await #expect(throws: StoreError.self) { try await store.append(message("x"), to: many) }
         #expect(tooMany?.code == .tooManyQueues)
         // The largest body the protocol allows is fine.
-        let largest = NewMessage(command: 4, body: ByteBuffer(repeating: 2, count: 32767), senderDeviceID: 0, timestamp: 0)
+        let largest = NewMessage(
+            command: 4,
+            body: ByteBuffer(repeating: 2, count: 32767),
+            senderDeviceID: 0,
+            timestamp: 0
+        )
         _ = try await store.append(largest, to: [bob])
         #expect(try store.latest(bob, limit: 1).first?.body.readableBytes == 32767)
         #expect(store.stats.messages == 1)
@@ -250,7 +257,9 @@ struct LogStoreTests {
         defer { try? store.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<2000 {
-                group.addTask { _ = try await store.append(message("c\(i)"), to: [QueueID.personal(appID: 1, uid: Int64(i % 10))]) }
+                group.addTask {
+                    _ = try await store.append(message("c\(i)"), to: [QueueID.personal(appID: 1, uid: Int64(i % 10))])
+                }
             }
             try await group.waitForAll()
         }

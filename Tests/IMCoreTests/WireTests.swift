@@ -25,9 +25,19 @@ struct WireTests {
         var input = wire
         let frame = try #require(try decoder.decode(buffer: &input))
         #expect(frame.seq == 1 && frame.command == .authToken && frame.version == 2 && frame.flags == [])
-        #expect(try IMClientRequest(frame: frame) == .authenticate(IMAuthToken(platform: .android, token: "abc", deviceID: "d1")))
+        #expect(
+            try IMClientRequest(frame: frame)
+                == .authenticate(IMAuthToken(platform: .android, token: "abc", deviceID: "d1"))
+        )
         var out = ByteBuffer()
-        out.writeIMFrame(IMFrame(seq: 1, command: .authToken, version: 2, body: IMAuthToken(platform: .android, token: "abc", deviceID: "d1").body()))
+        out.writeIMFrame(
+            IMFrame(
+                seq: 1,
+                command: .authToken,
+                version: 2,
+                body: IMAuthToken(platform: .android, token: "abc", deviceID: "d1").body()
+            )
+        )
         #expect(out == wire)
 
         var reply = ByteBuffer()
@@ -53,7 +63,13 @@ struct WireTests {
 
     @Test(arguments: [UInt8(0), 1, 2, 7])
     func messageBodiesRoundTripInEveryVersion(version: UInt8) throws {
-        let message = IMMessage(sender: -5, receiver: 1 << 40, timestamp: version == 0 ? 0 : 1_700_000_000, msgID: -1, content: ByteBuffer(string: "héllo"))
+        let message = IMMessage(
+            sender: -5,
+            receiver: 1 << 40,
+            timestamp: version == 0 ? 0 : 1_700_000_000,
+            msgID: -1,
+            content: ByteBuffer(string: "héllo")
+        )
         let body = message.body(version: version)
         #expect(body.readableBytes == (version == 0 ? 20 : 24) + 6)
         #expect(try IMMessage(body: body, version: version) == message)
@@ -95,12 +111,22 @@ struct WireTests {
         let rt = IMRealtimeMessage(sender: 1, receiver: 2, content: ByteBuffer(string: "typing"))
         #expect(try request(.rt, rt.body()) == .realtime(rt))
         #expect(try request(.roomIM, rt.body()) == .roomMessage(rt))
-        let customer = IMCustomerMessage(senderAppID: 1, sender: 2, receiverAppID: 3, receiver: 4, timestamp: 5, content: ByteBuffer(string: "c"))
+        let customer = IMCustomerMessage(
+            senderAppID: 1,
+            sender: 2,
+            receiverAppID: 3,
+            receiver: 4,
+            timestamp: 5,
+            content: ByteBuffer(string: "c")
+        )
         #expect(customer.body().readableBytes == 37)
         #expect(try request(.customerV2, customer.body()) == .customerMessage(customer))
         let group = IMMessage(sender: 1, receiver: 99, msgID: 3, content: ByteBuffer(string: "g"))
         #expect(try request(.groupIM, group.body(version: 1), version: 1) == .groupMessage(group))
-        #expect(try request(.metadata, IMMetadata(syncKey: 1, previousSyncKey: 0).body()) == .metadata(IMMetadata(syncKey: 1, previousSyncKey: 0)))
+        #expect(
+            try request(.metadata, IMMetadata(syncKey: 1, previousSyncKey: 0).body())
+                == .metadata(IMMetadata(syncKey: 1, previousSyncKey: 0))
+        )
     }
 
     @Test(arguments: [
@@ -121,7 +147,9 @@ struct WireTests {
     ])
     func malformedBodiesAreRejectedWithTheCommandNamed(command: IMCommand, hex: String) {
         let error = #expect(throws: IMWireError.self) {
-            try IMClientRequest(frame: IMFrame(command: command, version: command == .im ? 1 : 2, body: Self.bytes(hex)))
+            try IMClientRequest(
+                frame: IMFrame(command: command, version: command == .im ? 1 : 2, body: Self.bytes(hex))
+            )
         }
         #expect(error?.command == command)
     }
@@ -133,7 +161,14 @@ struct WireTests {
                 command: i % 3 == 0 ? .ping : .im,
                 version: 2,
                 flags: i % 2 == 0 ? [] : .text,
-                body: i % 3 == 0 ? ByteBuffer() : IMMessage(sender: 1, receiver: Int64(i), msgID: Int32(i), content: ByteBuffer(string: String(repeating: "x", count: i * 50))).body(version: 2)
+                body: i % 3 == 0
+                    ? ByteBuffer()
+                    : IMMessage(
+                        sender: 1,
+                        receiver: Int64(i),
+                        msgID: Int32(i),
+                        content: ByteBuffer(string: String(repeating: "x", count: i * 50))
+                    ).body(version: 2)
             )
         }
         let pairs = frames.map { frame -> (ByteBuffer, [IMFrame]) in

@@ -11,7 +11,8 @@ guard CommandLine.arguments.count >= 2 else {
     exit(2)
 }
 var configuration = LogStoreConfiguration(directory: CommandLine.arguments[1])
-configuration.fsync = CommandLine.arguments.count > 2 ? FsyncPolicy(rawValue: CommandLine.arguments[2]) ?? .batch : .batch
+configuration.fsync =
+    CommandLine.arguments.count > 2 ? FsyncPolicy(rawValue: CommandLine.arguments[2]) ?? .batch : .batch
 configuration.segmentSize = 4 << 20
 configuration.logger.logLevel = .warning
 let store = try LogStore(configuration: configuration)

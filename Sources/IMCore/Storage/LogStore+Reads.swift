@@ -126,13 +126,24 @@ extension LogStore {
         }
     }
 
-    package func sync(_ queue: QueueID, after key: UInt64, limit: Int, notBefore: Int64?, on eventLoop: any EventLoop)
+    package func sync(
+        _ queue: QueueID,
+        after key: UInt64,
+        limit: Int,
+        notBefore: Int64?,
+        on eventLoop: any EventLoop
+    )
         -> EventLoopFuture<SyncPage>
     {
         eventLoop.makeCompletedFuture { try sync(queue, after: key, limit: limit, notBefore: notBefore) }
     }
 
-    package func history(_ queue: QueueID, before: UInt64, limit: Int, on eventLoop: any EventLoop)
+    package func history(
+        _ queue: QueueID,
+        before: UInt64,
+        limit: Int,
+        on eventLoop: any EventLoop
+    )
         -> EventLoopFuture<[StoredMessage]>
     {
         eventLoop.makeCompletedFuture { try history(queue, before: before, limit: limit) }

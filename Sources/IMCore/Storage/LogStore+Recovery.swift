@@ -48,7 +48,8 @@ extension LogStore {
             logger.warning("index snapshot ignored; rebuilding the index from the log", metadata: ["error": "\(error)"])
         }
         if let candidate = snapshot {
-            let segment = Int(candidate.covered.segment) >= 1 && Int(candidate.covered.segment) <= result.segments.count
+            let segment =
+                Int(candidate.covered.segment) >= 1 && Int(candidate.covered.segment) <= result.segments.count
                 ? result.segments[Int(candidate.covered.segment) - 1] : nil
             let size = try segment?.fileSize() ?? 0
             if candidate.covered.packed != 0 && (segment == nil || Int(candidate.covered.offset) > size) {
@@ -133,7 +134,8 @@ extension LogStore {
         let bytes = segment.bytes(count: size)
         while offset < size {
             if let (view, recordSize) = LogRecord.View.validated(in: bytes, at: offset),
-                view.firstID > result.lastID, apply(view, at: LogPosition(segment: segment.number, offset: UInt32(offset)), to: &result)
+                view.firstID > result.lastID,
+                apply(view, at: LogPosition(segment: segment.number, offset: UInt32(offset)), to: &result)
             {
                 offset += recordSize
                 continue

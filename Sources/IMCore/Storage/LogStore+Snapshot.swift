@@ -7,7 +7,10 @@ extension LogStore {
             do {
                 try writeSnapshot()
             } catch {
-                logger.error("index snapshot failed; the next open replays more of the log", metadata: ["error": "\(error)"])
+                logger.error(
+                    "index snapshot failed; the next open replays more of the log",
+                    metadata: ["error": "\(error)"]
+                )
             }
         }
     }

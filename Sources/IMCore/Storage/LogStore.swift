@@ -229,7 +229,10 @@ package final class LogStore: MessageStore {
     private func refusal(bodyLength: Int, queueCount: Int) -> StoreError? {
         if bodyLength == 0 { return StoreError(.emptyBody, "the message body is empty") }
         if bodyLength > configuration.maxBodySize {
-            return StoreError(.bodyTooLarge, "the body has \(bodyLength) bytes; the limit is \(configuration.maxBodySize)")
+            return StoreError(
+                .bodyTooLarge,
+                "the body has \(bodyLength) bytes; the limit is \(configuration.maxBodySize)"
+            )
         }
         if queueCount == 0 { return StoreError(.noQueues, "the message names no queue") }
         if queueCount > configuration.maxQueuesPerAppend {
@@ -241,7 +244,11 @@ package final class LogStore: MessageStore {
         return nil
     }
 
-    package func append(_ message: NewMessage, to queues: [QueueID], on eventLoop: any EventLoop)
+    package func append(
+        _ message: NewMessage,
+        to queues: [QueueID],
+        on eventLoop: any EventLoop
+    )
         -> EventLoopFuture<AppendReceipt>
     {
         let promise = eventLoop.makePromise(of: AppendReceipt.self)

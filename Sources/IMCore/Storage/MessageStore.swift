@@ -10,15 +10,30 @@ package protocol MessageStore: Sendable {
     ///
     /// The future succeeds only once the message is durable under the store's fsync policy; it fails with
     /// a `StoreError` if it was refused or could not be stored, in which case no entry becomes visible.
-    func append(_ message: NewMessage, to queues: [QueueID], on eventLoop: any EventLoop)
+    func append(
+        _ message: NewMessage,
+        to queues: [QueueID],
+        on eventLoop: any EventLoop
+    )
         -> EventLoopFuture<AppendReceipt>
 
     /// Up to `limit` messages after `key`, oldest first; with `notBefore`, none stamped earlier (join time).
-    func sync(_ queue: QueueID, after key: UInt64, limit: Int, notBefore: Int64?, on eventLoop: any EventLoop)
+    func sync(
+        _ queue: QueueID,
+        after key: UInt64,
+        limit: Int,
+        notBefore: Int64?,
+        on eventLoop: any EventLoop
+    )
         -> EventLoopFuture<SyncPage>
 
     /// The newest `limit` messages with id below `before`, oldest first.
-    func history(_ queue: QueueID, before: UInt64, limit: Int, on eventLoop: any EventLoop)
+    func history(
+        _ queue: QueueID,
+        before: UInt64,
+        limit: Int,
+        on eventLoop: any EventLoop
+    )
         -> EventLoopFuture<[StoredMessage]>
 
     /// How many messages follow `key` in the queue (all of them for key 0).

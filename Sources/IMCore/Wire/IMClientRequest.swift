@@ -39,7 +39,11 @@ public enum IMClientRequest: Sendable, Equatable {
         case .ack: self = .ack(IMMessageACK(body: body, version: frame.version))
         case .ping, .pong:
             guard body.readableBytes == 0 else {
-                throw IMWireError(.malformedBody, command: frame.command, "must have an empty body, got \(body.readableBytes) bytes")
+                throw IMWireError(
+                    .malformedBody,
+                    command: frame.command,
+                    "must have an empty body, got \(body.readableBytes) bytes"
+                )
             }
             self = frame.command == .ping ? .ping : .pong
         case .rt: self = .realtime(try IMRealtimeMessage(body: body, command: .rt))

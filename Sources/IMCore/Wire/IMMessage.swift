@@ -25,7 +25,11 @@ public struct IMMessage: Sendable, Equatable {
         var body = body
         if version == 0 {
             guard let (sender, receiver, msgID) = body.readMultipleIntegers(as: (Int64, Int64, Int32).self) else {
-                throw IMWireError(.malformedBody, command: .im, "a v0 message body needs 20 bytes, got \(body.readableBytes)")
+                throw IMWireError(
+                    .malformedBody,
+                    command: .im,
+                    "a v0 message body needs 20 bytes, got \(body.readableBytes)"
+                )
             }
             self.init(sender: sender, receiver: receiver, timestamp: 0, msgID: msgID, content: body)
         } else {
@@ -34,7 +38,11 @@ public struct IMMessage: Sendable, Equatable {
                     as: (Int64, Int64, Int32, Int32).self
                 )
             else {
-                throw IMWireError(.malformedBody, command: .im, "a message body needs 24 bytes, got \(body.readableBytes)")
+                throw IMWireError(
+                    .malformedBody,
+                    command: .im,
+                    "a message body needs 24 bytes, got \(body.readableBytes)"
+                )
             }
             self.init(sender: sender, receiver: receiver, timestamp: timestamp, msgID: msgID, content: body)
         }
@@ -142,7 +150,14 @@ public struct IMCustomerMessage: Sendable, Equatable {
     public var timestamp: Int32
     public var content: ByteBuffer
 
-    public init(senderAppID: Int64, sender: Int64, receiverAppID: Int64, receiver: Int64, timestamp: Int32, content: ByteBuffer) {
+    public init(
+        senderAppID: Int64,
+        sender: Int64,
+        receiverAppID: Int64,
+        receiver: Int64,
+        timestamp: Int32,
+        content: ByteBuffer
+    ) {
         self.senderAppID = senderAppID
         self.sender = sender
         self.receiverAppID = receiverAppID
