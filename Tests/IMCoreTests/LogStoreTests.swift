@@ -199,6 +199,16 @@ struct LogStoreTests {
         #expect(page.messages.enumerated().allSatisfy { $0.element.text == "\($0.offset)" + big })
     }
 
+    @Test func anEmptyStoreReopensFromItsSnapshot() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        try LogStore(configuration: storeConfiguration(directory)).close()
+        let store = try LogStore(configuration: storeConfiguration(directory))
+        defer { try? store.close() }
+        #expect(store.stats.messages == 0)
+        #expect(try store.sync(bob, after: 0, limit: 10).messages.isEmpty)
+    }
+
     @Test func newerFormatIsRefusedWithAClearError() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

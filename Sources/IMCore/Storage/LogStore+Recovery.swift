@@ -52,7 +52,7 @@ extension LogStore {
                 Int(candidate.covered.segment) >= 1 && Int(candidate.covered.segment) <= result.segments.count
                 ? result.segments[Int(candidate.covered.segment) - 1] : nil
             let size = try segment?.fileSize() ?? 0
-            if candidate.covered.packed != 0 && (segment == nil || Int(candidate.covered.offset) > size) {
+            if candidate.covered.offset > 0 && (segment == nil || Int(candidate.covered.offset) > size) {
                 logger.warning(
                     "index snapshot is ahead of the log; rebuilding the index from the log",
                     metadata: ["covered": "\(candidate.covered)", "segment_size": "\(size)"]

@@ -157,7 +157,8 @@ package final class LogStore: MessageStore {
 
     /// Appends `message` to `queues`; `completion` runs on the writer thread once it is durable or failed.
     ///
-    /// Appends complete in the order they were made. A queue named twice gets two entries.
+    /// Appends complete in the order they were made. A queue named twice gets two entries. `completion`
+    /// must not block: it runs on the thread that writes every batch (hop to your own executor).
     package func append(
         _ message: NewMessage,
         to queues: [QueueID],
