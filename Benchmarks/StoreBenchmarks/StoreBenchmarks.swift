@@ -113,42 +113,20 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // Restart: open a store holding 5M messages (peer shape: 2 entries each, 10M entries, 10k users).
-    Benchmark(
-        "reopen a store of 5M messages (10M entries)",
-        configuration: .init(
-            metrics: [.wallClock, .peakMemoryResident],
-            timeUnits: .milliseconds,
-            warmupIterations: 0,
-            maxDuration: .seconds(30),
-            maxIterations: 3,
-            setup: {
-                try Fixture.open(fsync: .none)
-                appendClosedLoop(
-                    Fixture.store,
-                    count: 5_000_000,
-                    window: 4096,
-                    queues: 10_000,
-                    fanOut: 2,
-                    bodySize: 100
-                )
-                try Fixture.store.close()
-            },
-            teardown: { Fixture.close() }
-        )
-    ) { benchmark in
-        for _ in benchmark.scaledIterations {
-            benchmark.startMeasurement()
-            let store = try LogStore(configuration: Fixture.configuration(fsync: .none))
-            benchmark.stopMeasurement()
-            precondition(store.stats.messages == 5_000_000 && store.stats.replayedRecords == 0)
-            try store.close()
-        }
-    }
-
+    reopenBenchmark("reopen a store of 5M messages (10M entries)", messages: 5_000_000, withSnapshot: true)
     // The worst restart: no snapshot at all (normally one is written every 256 MiB of log and on close,
     // so a crash replays at most that much), the index rebuilt from every record.
-    Benchmark(
+    reopenBenchmark(
         "reopen a store of 1M messages without its snapshot (full replay)",
+        messages: 1_000_000,
+        withSnapshot: false
+    )
+}
+
+/// Measures opening a store of `messages` peer-shaped messages, with or without its index snapshot.
+func reopenBenchmark(_ name: String, messages: Int, withSnapshot: Bool) {
+    Benchmark(
+        name,
         configuration: .init(
             metrics: [.wallClock, .peakMemoryResident],
             timeUnits: .milliseconds,
@@ -157,25 +135,19 @@ let benchmarks: @Sendable () -> Void = {
             maxIterations: 3,
             setup: {
                 try Fixture.open(fsync: .none)
-                appendClosedLoop(
-                    Fixture.store,
-                    count: 1_000_000,
-                    window: 4096,
-                    queues: 10_000,
-                    fanOut: 2,
-                    bodySize: 100
-                )
+                appendClosedLoop(Fixture.store, count: messages, window: 4096, queues: 10_000, fanOut: 2, bodySize: 100)
                 try Fixture.store.close()
             },
             teardown: { Fixture.close() }
         )
     ) { benchmark in
         for _ in benchmark.scaledIterations {
-            try? FileManager.default.removeItem(atPath: Fixture.directory + "/index.snapshot")
+            if !withSnapshot { try? FileManager.default.removeItem(atPath: Fixture.directory + "/index.snapshot") }
             benchmark.startMeasurement()
             let store = try LogStore(configuration: Fixture.configuration(fsync: .none))
             benchmark.stopMeasurement()
-            precondition(store.stats.replayedRecords == 1_000_000)
+            precondition(store.stats.messages == UInt64(messages))
+            precondition(store.stats.replayedRecords == (withSnapshot ? 0 : UInt64(messages)))
             try store.close()
         }
     }

@@ -104,12 +104,7 @@ extension LogStore {
                 s.stats.entries += batch.entries
                 s.stats.bytes += UInt64(batch.bytes)
                 s.stats.appends += UInt64(batch.completions.count)
-                if let fsyncTime {
-                    s.stats.fsyncs += 1
-                    s.fsyncMicrosecondsTotal += fsyncTime.microseconds
-                    s.stats.lastFsyncMicroseconds = fsyncTime.microseconds
-                    s.stats.averageFsyncMicroseconds = s.fsyncMicrosecondsTotal / Double(s.stats.fsyncs)
-                }
+                if let fsyncTime { s.recordFsync(fsyncTime) }
             }
             for completion in batch.completions {
                 completion.callback(
@@ -157,11 +152,15 @@ extension LogStore {
         let elapsed = ContinuousClock.now - started
         writer.dirty.removeAll()
         writer.lastSync = ContinuousClock.now
-        state.withLock { s in
-            s.stats.fsyncs += 1
-            s.fsyncMicrosecondsTotal += elapsed.microseconds
-            s.stats.lastFsyncMicroseconds = elapsed.microseconds
-            s.stats.averageFsyncMicroseconds = s.fsyncMicrosecondsTotal / Double(s.stats.fsyncs)
-        }
+        state.withLock { $0.recordFsync(elapsed) }
+    }
+}
+
+extension LogStore.State {
+    mutating func recordFsync(_ elapsed: Duration) {
+        stats.fsyncs += 1
+        fsyncMicrosecondsTotal += elapsed.microseconds
+        stats.lastFsyncMicroseconds = elapsed.microseconds
+        stats.averageFsyncMicroseconds = fsyncMicrosecondsTotal / Double(stats.fsyncs)
     }
 }
