@@ -30,12 +30,7 @@ public enum IMClientRequest: Sendable, Equatable {
         switch frame.command {
         case .authToken: self = .authenticate(try IMAuthToken(body: body))
         case .im: self = .peerMessage(try IMMessage(body: body, version: frame.version))
-        case .groupIM:
-            do {
-                self = .groupMessage(try IMMessage(body: body, version: frame.version))
-            } catch {
-                throw IMWireError(.malformedBody, command: .groupIM, error.message)
-            }
+        case .groupIM: self = .groupMessage(try IMMessage(body: body, version: frame.version, command: .groupIM))
         case .ack: self = .ack(IMMessageACK(body: body, version: frame.version))
         case .ping, .pong:
             guard body.readableBytes == 0 else {

@@ -20,14 +20,15 @@ public struct IMMessage: Sendable, Equatable {
         self.content = content
     }
 
-    /// Decodes a body laid out in `version`; the content is a slice of `body`.
-    public init(body: ByteBuffer, version: UInt8) throws(IMWireError) {
+    /// Decodes a body laid out in `version`; the content is a slice of `body`. `command` (`.im` or
+    /// `.groupIM`) is named in the error.
+    public init(body: ByteBuffer, version: UInt8, command: IMCommand = .im) throws(IMWireError) {
         var body = body
         if version == 0 {
             guard let (sender, receiver, msgID) = body.readMultipleIntegers(as: (Int64, Int64, Int32).self) else {
                 throw IMWireError(
                     .malformedBody,
-                    command: .im,
+                    command: command,
                     "a v0 message body needs 20 bytes, got \(body.readableBytes)"
                 )
             }
@@ -40,7 +41,7 @@ public struct IMMessage: Sendable, Equatable {
             else {
                 throw IMWireError(
                     .malformedBody,
-                    command: .im,
+                    command: command,
                     "a message body needs 24 bytes, got \(body.readableBytes)"
                 )
             }
