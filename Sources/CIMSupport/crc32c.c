@@ -69,8 +69,3 @@ uint32_t cim_crc32c(uint32_t crc, const void *data, size_t length) {
 #endif
     return ~crc_sw(crc, (const unsigned char *)data, length);
 }
-
-int cim_crc32c_hardware(void) {
-    pthread_once(&init_once, init_tables);
-    return use_hw;
-}

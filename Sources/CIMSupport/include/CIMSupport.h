@@ -8,7 +8,4 @@
 /// Uses the SSE4.2 `crc32` instruction when the CPU has it, a slicing-by-8 table otherwise.
 uint32_t cim_crc32c(uint32_t crc, const void *data, size_t length);
 
-/// 1 if the hardware path is in use (for logs and benchmarks), 0 for the table path.
-int cim_crc32c_hardware(void);
-
 #endif

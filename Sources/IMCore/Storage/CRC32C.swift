@@ -6,6 +6,4 @@ enum CRC32C {
         guard let base = bytes.baseAddress else { return seed }
         return cim_crc32c(seed, base, bytes.count)
     }
-
-    static var isHardwareAccelerated: Bool { cim_crc32c_hardware() != 0 }
 }

@@ -37,10 +37,11 @@ struct IndexSnapshot {
             try writer.write(covered.packed)
             try writer.write(lastID)
             try writer.write(messageCount)
-            let nonEmpty = queues.filter { $0.value.firstIndex(after: lastID) > 0 }
-            try writer.write(UInt64(nonEmpty.count))
-            for (queue, index) in nonEmpty {
+            // Queues whose entries are all newer than `lastID` are left out.
+            try writer.write(UInt64(queues.values.count { $0.firstIndex(after: lastID) > 0 }))
+            for (queue, index) in queues {
                 let count = index.firstIndex(after: lastID)
+                guard count > 0 else { continue }
                 try writer.write(queue.kind.rawValue)
                 try writer.write(queue.appID)
                 try writer.write(queue.ownerID)

@@ -54,13 +54,4 @@ struct QueueIndex: Sendable {
         }
         return low
     }
-
-    /// Drops every entry with id greater than `id`.
-    mutating func truncate(after id: UInt64) {
-        let keep = firstIndex(after: id)
-        guard keep < ids.count else { return }
-        ids.removeSubrange(keep...)
-        positions.removeSubrange(keep...)
-        if !timestamps.isEmpty { timestamps.removeSubrange(keep...) }
-    }
 }

@@ -49,10 +49,6 @@ enum StoreDirectory {
         return names
     }
 
-    static func exists(_ path: String) -> Bool {
-        access(path, F_OK) == 0
-    }
-
     /// Reads a whole (small) file; nil if it does not exist.
     static func read(_ path: String) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
