@@ -102,6 +102,8 @@ public struct IMServerConfiguration: Sendable {
     public var nodeID: String
     /// Event-loop threads for client connections. Default: one per core.
     public var eventLoopThreads: Int = System.coreCount
+    /// The version `/summary` and `/metrics` report; `imd` sets its build's. Default `IMServer.version`.
+    public var version: String = IMServer.version
     /// The customer-service app id for `MSG_CUSTOMER_V2` (0 = none).
     public var kefuAppID: Int64 = 0
     public var logger = Logger(label: "im")

@@ -1,0 +1,84 @@
+import CoreMetrics
+import Foundation
+import Prometheus
+import Synchronization
+
+/// `/metrics`: the server's counters and gauges in Prometheus text format, through swift-metrics objects
+/// made by a `PrometheusMetricsFactory` over a registry this server owns (no global bootstrap, so an
+/// embedding process keeps its own metrics system).
+///
+/// Figures live in `ServerCounters`/the store; each scrape brings the metrics up to date (counters by
+/// the delta since the last scrape) and emits the registry.
+final class MetricsExporter: Sendable {
+    private let core: ServerCore
+    private let registry = PrometheusCollectorRegistry()
+    private let counters: [(CoreMetrics.Counter, @Sendable (ServerCore) -> Int)]
+    private let gauges: [(CoreMetrics.Gauge, @Sendable (ServerCore) -> Double)]
+    private let lastCounts: Mutex<[Int]>
+
+    init(core: ServerCore) {
+        self.core = core
+        let factory = PrometheusMetricsFactory(registry: registry)
+        func counter(
+            _ name: String,
+            _ read: @escaping @Sendable (ServerCore) -> Int
+        ) -> (
+            CoreMetrics.Counter, @Sendable (ServerCore) -> Int
+        ) {
+            (CoreMetrics.Counter(label: name, dimensions: [], factory: factory), read)
+        }
+        func gauge(
+            _ name: String,
+            _ read: @escaping @Sendable (ServerCore) -> Double
+        ) -> (
+            CoreMetrics.Gauge, @Sendable (ServerCore) -> Double
+        ) {
+            (CoreMetrics.Gauge(label: name, dimensions: [], factory: factory), read)
+        }
+        counters = [
+            counter("im_accepted_connections_total") { $0.counters.accepted.value },
+            counter("im_in_messages_total") { $0.counters.inMessages.value },
+            counter("im_out_messages_total") { $0.counters.outMessages.value },
+            counter("im_logins_total") { $0.counters.loginsSucceeded.value },
+            counter("im_login_failures_total") { $0.counters.loginsFailed.value },
+            counter("im_protocol_errors_total") { $0.counters.protocolErrors.value },
+            counter("im_idle_closed_total") { $0.counters.idleClosed.value },
+            counter("im_dropped_pushes_total") { $0.counters.droppedPushes.value },
+            counter("im_slow_consumers_closed_total") { $0.counters.slowConsumersClosed.value },
+            counter("im_refused_messages_total") { $0.counters.refusedMessages.value },
+            counter("im_store_failures_total") { $0.counters.storeFailures.value },
+            counter("im_syncs_total") { $0.counters.syncs.value },
+            counter("im_synced_messages_total") { $0.counters.syncedMessages.value },
+            counter("im_accept_errors_total") { $0.counters.acceptErrors.value },
+            counter("im_store_appends_total") { Int($0.store.stats.appends) },
+            counter("im_store_fsyncs_total") { Int($0.store.stats.fsyncs) },
+        ]
+        gauges = [
+            gauge("im_connections") { Double($0.counters.connections.value) },
+            gauge("im_clients") { Double($0.registry.counts().clients) },
+            gauge("im_users_online") { Double($0.registry.counts().users) },
+            gauge("im_store_messages") { Double($0.store.stats.messages) },
+            gauge("im_store_bytes") { Double($0.store.stats.bytes) },
+            gauge("im_store_queues") { Double($0.store.stats.queues) },
+            gauge("im_store_fsync_average_seconds") { $0.store.stats.averageFsyncMicroseconds / 1e6 },
+            gauge("process_resident_memory_bytes") { _ in Double(ProcessStats.current().residentBytes) },
+            gauge("process_cpu_seconds_total") { _ in ProcessStats.current().cpuSeconds },
+            gauge("process_open_fds") { _ in Double(ProcessStats.current().openFiles) },
+            gauge("im_uptime_seconds") { Double(Date().timeIntervalSince($0.startedAt)) },
+        ]
+        lastCounts = Mutex(Array(repeating: 0, count: counters.count))
+    }
+
+    /// The current figures in Prometheus text format.
+    func scrape() -> [UInt8] {
+        let now = counters.map { $0.1(core) }
+        lastCounts.withLock { last in
+            for (index, value) in now.enumerated() where value > last[index] {
+                counters[index].0.increment(by: value - last[index])
+                last[index] = value
+            }
+        }
+        for (gauge, read) in gauges { gauge.record(read(core)) }
+        return registry.emitToBuffer()
+    }
+}

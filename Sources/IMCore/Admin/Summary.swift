@@ -1,0 +1,67 @@
+import Foundation
+
+/// `/summary` (reference §10.2): every GoBelieve field with its meaning, plus ours.
+enum Summary {
+    static func make(core: ServerCore, appID: Int64?) -> [String: Any] {
+        let counters = core.counters
+        let (clients, users) = core.registry.counts()
+        let process = ProcessStats.current()
+        var summary: [String: Any] = [
+            // GoBelieve's fields. There are no goroutines: the closest figure is the thread count.
+            "goroutine_count": process.threads,
+            "connection_count": counters.connections.value,
+            "client_count": clients,
+            "clientset_count": users,
+            "in_message_count": counters.inMessages.value,
+            "out_message_count": counters.outMessages.value,
+            // Ours.
+            "node_id": core.configuration.nodeID,
+            "version": core.version,
+            "uptime_seconds": Int(Date().timeIntervalSince(core.startedAt)),
+            "started_at": Int(core.startedAt.timeIntervalSince1970),
+            "accepted_count": counters.accepted.value,
+            "login_count": counters.loginsSucceeded.value,
+            "login_failed_count": counters.loginsFailed.value,
+            "protocol_error_count": counters.protocolErrors.value,
+            "idle_closed_count": counters.idleClosed.value,
+            "dropped_push_count": counters.droppedPushes.value,
+            "slow_consumer_closed_count": counters.slowConsumersClosed.value,
+            "refused_message_count": counters.refusedMessages.value,
+            "store_failure_count": counters.storeFailures.value,
+            "sync_count": counters.syncs.value,
+            "synced_message_count": counters.syncedMessages.value,
+            "accept_error_count": counters.acceptErrors.value,
+            "process": [
+                "rss_bytes": process.residentBytes,
+                "virtual_bytes": process.virtualBytes,
+                "threads": process.threads,
+                "cpu_seconds": process.cpuSeconds,
+                "open_files": process.openFiles,
+                "max_open_files": process.maxOpenFiles,
+            ] as [String: Any],
+            "store": storeStats(core),
+        ]
+        if let appID {
+            let (appClients, appUsers) = core.registry.counts(appID: appID)
+            summary["app_\(appID)"] =
+                [
+                    "clientset_count": appUsers,
+                    "client_count": appClients,
+                    "room_count": 0,
+                    "room_client_count": 0,
+                    "room_stat": [String: Int](),
+                ] as [String: Any]
+        }
+        return summary
+    }
+
+    /// The store's `LogStoreStats` as a JSON object.
+    static func storeStats(_ core: ServerCore) -> Any {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        guard let data = try? encoder.encode(core.store.stats),
+            let object = try? JSONSerialization.jsonObject(with: data)
+        else { return [String: Any]() }
+        return object
+    }
+}

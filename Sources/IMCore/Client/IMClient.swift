@@ -1,0 +1,174 @@
+import NIOCore
+import NIOPosix
+
+/// The client side of the GoBelieve protocol over TCP, with async calls: connect, log in, send and await
+/// the ACK, sync, ping, and a stream of everything else the server pushes.
+///
+/// Used by the tests, imbench and embedders. Calls may be made from any task; frames are written in call
+/// order. One sync at a time per connection.
+public final class IMClient: Sendable {
+    private let channel: any Channel
+    private let handler: NIOLoopBound<IMClientHandler>
+    /// Frames no call was waiting for (pushes, notifications, real-time messages), in arrival order.
+    /// Finishes when the connection closes.
+    public let events: AsyncStream<IMClientEvent>
+
+    private init(channel: any Channel, handler: NIOLoopBound<IMClientHandler>, events: AsyncStream<IMClientEvent>) {
+        self.channel = channel
+        self.handler = handler
+        self.events = events
+    }
+
+    /// Connects to `host:port`.
+    ///
+    /// - Parameters:
+    ///   - group: the event loops to use; default NIO's shared singleton.
+    public static func connect(
+        host: String,
+        port: Int,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> IMClient {
+        let (events, continuation) = AsyncStream<IMClientEvent>.makeStream()
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(IMFrameDecoder(maxBodySize: 1 << 20))
+                    )
+                    try channel.pipeline.syncOperations.addHandler(IMClientHandler(events: continuation))
+                }
+            }
+            .connect(host: host, port: port)
+            .get()
+        let handler = try await channel.eventLoop.submit {
+            NIOLoopBound(
+                try channel.pipeline.syncOperations.handler(type: IMClientHandler.self),
+                eventLoop: channel.eventLoop
+            )
+        }.get()
+        return IMClient(channel: channel, handler: handler, events: events)
+    }
+
+    /// The local and remote addresses.
+    public var localAddress: SocketAddress? { channel.localAddress }
+
+    /// Logs in (`MSG_AUTH_TOKEN` in `version`); returns whether the server accepted (status 0).
+    /// On success later frames use `version`.
+    public func authenticate(
+        token: String,
+        deviceID: String = "",
+        platform: IMAuthToken.Platform = .android,
+        version: UInt8 = 2
+    ) async throws -> Bool {
+        let handler = self.handler
+        let token = IMAuthToken(platform: platform, token: token, deviceID: deviceID)
+        let status = try await channel.eventLoop.flatSubmit {
+            let promise = handler.eventLoop.makePromise(of: Int32.self)
+            handler.value.authenticate(token, version: version, promise: promise)
+            return promise.futureResult
+        }.get()
+        return status == 0
+    }
+
+    /// Sends a peer message (`MSG_IM`) and waits for its ACK.
+    ///
+    /// A v0/v1 connection gets no ACK for a refused message, hence `timeout`.
+    public func send(
+        _ message: IMMessage,
+        flags: IMMessageFlags = [],
+        timeout: Duration = .seconds(30)
+    ) async throws -> IMAck {
+        let version = try await self.version
+        return try await send(.im, body: message.body(version: version), flags: flags, timeout: timeout)
+    }
+
+    /// Sends any message command whose answer is an ACK (IM, GROUP_IM, ROOM_IM, CUSTOMER_V2) and waits.
+    public func send(
+        _ command: IMCommand,
+        body: ByteBuffer,
+        flags: IMMessageFlags = [],
+        timeout: Duration = .seconds(30)
+    ) async throws -> IMAck {
+        let handler = self.handler
+        let loop = channel.eventLoop
+        let (future, seq) = try await loop.submit {
+            let promise = loop.makePromise(of: IMAck.self)
+            handler.value.send(command, body: body, flags: flags, promise: promise)
+            return (promise.futureResult, handler.value.nextSeq)
+        }.get()
+        let timer = loop.scheduleTask(in: TimeAmount(timeout)) { handler.value.cancelAck(seq: seq) }
+        defer { timer.cancel() }
+        return try await future.get()
+    }
+
+    /// Writes a frame and does not wait for anything (real-time messages, sync keys, client ACKs).
+    /// Returns the seq it was given.
+    @discardableResult
+    public func write(_ command: IMCommand, body: ByteBuffer, flags: IMMessageFlags = []) async throws -> Int32 {
+        let handler = self.handler
+        return try await channel.eventLoop.submit { handler.value.write(command, body: body, flags: flags) }.get()
+    }
+
+    /// Writes raw bytes (for tests of malformed input).
+    public func writeRaw(_ bytes: ByteBuffer) async throws {
+        let handler = self.handler
+        try await channel.eventLoop.submit { handler.value.writeRaw(bytes) }.get()
+    }
+
+    /// Sends `MSG_SYNC{key}` and collects BEGIN, the messages and END, and whether more were announced.
+    public func sync(from key: Int64) async throws -> IMSyncResult {
+        let handler = self.handler
+        return try await channel.eventLoop.flatSubmit {
+            let promise = handler.eventLoop.makePromise(of: IMSyncResult.self)
+            handler.value.sync(key: key, promise: promise)
+            return promise.futureResult
+        }.get()
+    }
+
+    /// Syncs from `key` until nothing more is announced; returns every message and the final key.
+    public func syncAll(from key: Int64) async throws -> (messages: [IMFrame], key: Int64) {
+        var key = key
+        var messages: [IMFrame] = []
+        while true {
+            let result = try await sync(from: key)
+            messages += result.messages
+            key = result.endKey
+            if !result.hasMore { return (messages, key) }
+        }
+    }
+
+    /// Sends PING and waits for PONG.
+    public func ping() async throws {
+        let handler = self.handler
+        try await channel.eventLoop.flatSubmit {
+            let promise = handler.eventLoop.makePromise(of: Void.self)
+            handler.value.ping(promise: promise)
+            return promise.futureResult
+        }.get()
+    }
+
+    /// The protocol version frames are encoded in (the login's, once logged in).
+    public var version: UInt8 {
+        get async throws {
+            let handler = self.handler
+            return try await channel.eventLoop.submit { handler.value.version }.get()
+        }
+    }
+
+    /// Whether the connection is open.
+    public var isActive: Bool { channel.isActive }
+
+    /// Waits until the server closes the connection (or `close()` is called).
+    public func waitUntilClosed() async throws {
+        try await channel.closeFuture.get()
+    }
+
+    /// Closes the connection.
+    public func close() async throws {
+        do {
+            try await channel.close()
+        } catch ChannelError.alreadyClosed {
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import NIOCore
+
+/// Where a message came from: a client session, or the admin API (device 0, no session).
+package struct MessageOrigin: Sendable {
+    package var user: UserKey
+    package var deviceID: Int64
+    package var sessionID: UInt64?
+
+    package init(user: UserKey, deviceID: Int64, sessionID: UInt64?) {
+        self.user = user
+        self.deviceID = deviceID
+        self.sessionID = sessionID
+    }
+
+    /// The sender's sessions a copy must skip: the sending device (or, on device 0, the sending session).
+    var exclusion: SessionRegistry.Exclusion {
+        SessionRegistry.Exclusion(deviceID: deviceID, sessionID: sessionID)
+    }
+}
+
+extension ServerCore {
+    /// Stores a peer message in the receiver's and the sender's queue in one durable append, then sends
+    /// the copies (reference §3 steps 8–9): to every session of the receiver, and to the sender's other
+    /// sessions, `METADATA` + the message (flags + PUSH) + `MSG_SYNC_NOTIFY` with the key of that
+    /// recipient's own queue. With `realtime: false` (admin-posted messages) only the notify is sent.
+    ///
+    /// The future succeeds with the receipt (index 0: receiver's queue, 1: sender's) once the message is
+    /// durable and the copies are on their way; the caller then ACKs with the sender's pair.
+    package func sendPeerMessage(
+        _ message: IMMessage,
+        flags: IMMessageFlags,
+        from origin: MessageOrigin,
+        realtime: Bool = true,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<AppendReceipt> {
+        var message = message
+        let timestamp = now()
+        message.timestamp = Int32(truncatingIfNeeded: timestamp)
+        let receiver = UserKey(appID: origin.user.appID, uid: message.receiver)
+        let stored = NewMessage(
+            command: IMCommand.im.rawValue,
+            body: message.body(version: 2),
+            senderDeviceID: origin.deviceID,
+            timestamp: timestamp
+        )
+        counters.inMessages.add()
+        return store.append(
+            stored,
+            to: [
+                .personal(appID: receiver.appID, uid: receiver.uid),
+                .personal(appID: origin.user.appID, uid: origin.user.uid),
+            ],
+            on: eventLoop
+        ).map { receipt in
+            let copy: OutboundFrame = .init(command: .im, flags: flags.union(.push), body: .message(message))
+            let (receiverID, receiverPrevious) = receipt[0]
+            let (senderID, senderPrevious) = receipt[1]
+            self.registry.deliver(
+                self.storedPush(copy, id: receiverID, previousID: receiverPrevious, realtime: realtime),
+                to: receiver,
+                except: receiver == origin.user ? origin.exclusion : nil
+            )
+            self.registry.deliver(
+                self.storedPush(copy, id: senderID, previousID: senderPrevious, realtime: realtime),
+                to: origin.user,
+                except: origin.exclusion
+            )
+            return receipt
+        }.flatMapErrorThrowing { error in
+            self.counters.storeFailures.add()
+            self.logger.error("could not store a peer message from \(origin.user) to \(receiver): \(error)")
+            throw error
+        }
+    }
+
+    /// Sends a real-time message (`MSG_RT`): not stored, no ACK; to every session of the receiver except
+    /// the sender's own device. Returns how many sessions it went to.
+    @discardableResult
+    package func sendRealtimeMessage(_ message: IMRealtimeMessage, from origin: MessageOrigin) -> Int {
+        counters.inMessages.add()
+        let receiver = UserKey(appID: origin.user.appID, uid: message.receiver)
+        return registry.deliver(
+            Push([.raw(.rt, message.body())]),
+            to: receiver,
+            except: receiver == origin.user ? origin.exclusion : nil
+        )
+    }
+
+    /// A stored message's real-time copy: METADATA + message + SYNC_NOTIFY, or just the notify.
+    func storedPush(_ frame: OutboundFrame, id: UInt64, previousID: UInt64, realtime: Bool) -> Push {
+        let notify = OutboundFrame.syncKey(.syncNotify, id)
+        guard realtime else { return Push([notify]) }
+        return Push([.metadata(id: id, previousID: previousID), frame, notify])
+    }
+}
+
+extension ServerCore {
+    /// Stores a system message (`MSG_SYSTEM`, admin API) once for all `receivers`' queues in one durable
+    /// append and notifies their sessions with `MSG_SYNC_NOTIFY` (clients fetch it by sync, reference §6.3).
+    package func sendSystemMessage(_ content: ByteBuffer, appID: Int64, to receivers: [Int64]) async throws {
+        var seen = Set<Int64>()
+        let unique = receivers.filter { seen.insert($0).inserted }
+        let stored = NewMessage(
+            command: IMCommand.system.rawValue,
+            body: content,
+            senderDeviceID: 0,
+            timestamp: now()
+        )
+        let receipt = try await store.append(stored, to: unique.map { .personal(appID: appID, uid: $0) })
+        for (index, uid) in unique.enumerated() {
+            registry.deliver(Push([.syncKey(.syncNotify, receipt[index].id)]), to: UserKey(appID: appID, uid: uid))
+        }
+    }
+
+    /// An event loop for futures made outside any session (admin requests).
+    package var adminEventLoop: any EventLoop { eventLoopGroup.next() }
+}

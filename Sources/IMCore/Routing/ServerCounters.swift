@@ -1,0 +1,46 @@
+import Synchronization
+
+/// The server's running totals, shared by every event loop (relaxed atomics) and read by `/summary`
+/// and `/metrics`.
+package final class ServerCounters: Sendable {
+    /// Open client sockets.
+    package let connections = Atomic<Int>(0)
+    /// Connections accepted since start.
+    package let accepted = Atomic<Int>(0)
+    /// Client messages received (IM, GROUP_IM, ROOM_IM, RT) plus admin-posted peer/group messages
+    /// (GoBelieve's `in_message_count`).
+    package let inMessages = Atomic<Int>(0)
+    /// IM, GROUP_IM, ROOM_IM and RT frames written, pushed or synced (GoBelieve's `out_message_count`).
+    package let outMessages = Atomic<Int>(0)
+    /// Logins that succeeded / failed.
+    package let loginsSucceeded = Atomic<Int>(0)
+    package let loginsFailed = Atomic<Int>(0)
+    /// Connections closed for a malformed frame, bad length or non-client command.
+    package let protocolErrors = Atomic<Int>(0)
+    /// Connections closed after `idle_timeout` without a frame.
+    package let idleClosed = Atomic<Int>(0)
+    /// Real-time pushes dropped because the recipient was not reading (it catches up by sync).
+    package let droppedPushes = Atomic<Int>(0)
+    /// Connections closed because their unread replies passed the limit.
+    package let slowConsumersClosed = Atomic<Int>(0)
+    /// Messages refused with a non-zero ACK status, and messages the store failed to keep.
+    package let refusedMessages = Atomic<Int>(0)
+    package let storeFailures = Atomic<Int>(0)
+    /// Sync requests served and messages they returned.
+    package let syncs = Atomic<Int>(0)
+    package let syncedMessages = Atomic<Int>(0)
+    /// Accept errors (EMFILE and the like).
+    package let acceptErrors = Atomic<Int>(0)
+
+    package init() {}
+}
+
+extension Atomic where Value == Int {
+    /// Adds `amount` (relaxed: these are statistics, not synchronisation).
+    package func add(_ amount: Int = 1) {
+        wrappingAdd(amount, ordering: .relaxed)
+    }
+
+    /// The value now (relaxed).
+    package var value: Int { load(ordering: .relaxed) }
+}

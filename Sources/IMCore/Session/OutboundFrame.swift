@@ -1,0 +1,81 @@
+import NIOCore
+
+/// A frame the server will send, before the connection stamps its seq and lays its body out in the
+/// connection's protocol version (reference §1.2, §1.6).
+///
+/// The same value goes to every recipient of a message; each connection encodes it for its own version.
+package struct OutboundFrame: Sendable {
+    package enum Body: Sendable {
+        /// Bytes that do not depend on the version.
+        case raw(ByteBuffer)
+        /// An `MSG_IM`/`MSG_GROUP_IM` body: v0 has no timestamp.
+        case message(IMMessage)
+        /// An `MSG_ACK` body: v2 and later carry the status byte.
+        case ack(IMMessageACK)
+    }
+
+    package var command: IMCommand
+    package var flags: IMMessageFlags
+    package var body: Body
+
+    package init(command: IMCommand, flags: IMMessageFlags = [], body: Body) {
+        self.command = command
+        self.flags = flags
+        self.body = body
+    }
+
+    package static func raw(_ command: IMCommand, _ body: ByteBuffer, flags: IMMessageFlags = []) -> OutboundFrame {
+        OutboundFrame(command: command, flags: flags, body: .raw(body))
+    }
+
+    package static func metadata(id: UInt64, previousID: UInt64) -> OutboundFrame {
+        .raw(.metadata, IMMetadata(syncKey: Int64(id), previousSyncKey: Int64(previousID)).body())
+    }
+
+    package static func syncKey(_ command: IMCommand, _ key: UInt64) -> OutboundFrame {
+        .raw(command, IMScalarBody.int64(Int64(key)))
+    }
+
+    package static func ack(
+        seq: Int32,
+        status: IMMessageACK.Status = .success,
+        flags: IMMessageFlags = []
+    )
+        -> OutboundFrame
+    {
+        OutboundFrame(command: .ack, flags: flags, body: .ack(IMMessageACK(seq: seq, status: status)))
+    }
+
+    /// Whether `/summary`'s `out_message_count` counts this frame (RT, IM, GROUP_IM, ROOM_IM).
+    var countsAsMessage: Bool {
+        command == .im || command == .groupIM || command == .rt || command == .roomIM
+    }
+
+    /// Writes the header (with `seq` and `version`) and the body laid out for `version`.
+    /// Returns the bytes written.
+    @discardableResult
+    func write(into buffer: inout ByteBuffer, seq: Int32, version: UInt8) -> Int {
+        let start = buffer.writerIndex
+        buffer.writeMultipleIntegers(Int32(0), seq, command.rawValue, version, flags.rawValue, UInt8(0))
+        switch body {
+        case .raw(let bytes): buffer.writeImmutableBuffer(bytes)
+        case .message(let message): message.write(to: &buffer, version: version)
+        case .ack(let ack):
+            buffer.writeInteger(ack.seq)
+            if version >= 2 { buffer.writeInteger(ack.status.rawValue) }
+        }
+        let length = buffer.writerIndex - start
+        buffer.setInteger(Int32(length - IMFrame.headerSize), at: start)
+        return length
+    }
+}
+
+/// A real-time copy of a message for one recipient: its frames go out together or, when the recipient
+/// is not reading and its queue is full, are dropped together (the client catches up by sync).
+package struct Push: Sendable {
+    package var frames: [OutboundFrame]
+
+    package init(_ frames: [OutboundFrame]) {
+        self.frames = frames
+    }
+}

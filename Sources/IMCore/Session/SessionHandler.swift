@@ -1,0 +1,254 @@
+import Logging
+import NIOCore
+
+/// One client connection: decodes requests through `SessionStateMachine`, carries out its actions, and
+/// owns the connection's outbound side (seq numbers, version, batching, back-pressure).
+///
+/// Everything runs on the channel's event loop. Other connections reach it through
+/// `SessionRegistry.deliver`, which hops here and calls `push(_:)`.
+final class SessionHandler: ChannelInboundHandler {
+    typealias InboundIn = IMFrame
+    typealias OutboundOut = ByteBuffer
+
+    let core: ServerCore
+    var machine = SessionStateMachine()
+    var context: ChannelHandlerContext?
+    var loopBound: NIOLoopBound<SessionHandler>?
+    let sessionID: UInt64
+    var peer = "?"
+    var logger: Logger
+
+    /// Frames encoded since the last flush: a read burst's replies go out in one write.
+    var output = ByteBuffer()
+    var outboundSeq: Int32 = 0
+    var flushScheduled = false
+    /// Real-time pushes held while the client is not reading (drop-oldest past the limit).
+    var heldPushes = CircularBuffer<Push>()
+    /// Reply bytes written while the channel was not writable.
+    var unreadReplyBytes = 0
+    var lastFrameAt = NIODeadline.now()
+    var idleCheck: Scheduled<Void>?
+    var registeredAs: UserKey?
+    var closed = false
+
+    init(core: ServerCore) {
+        self.core = core
+        self.sessionID = core.registry.makeSessionID()
+        self.logger = core.logger
+        self.logger[metadataKey: "session"] = "\(sessionID)"
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.output = context.channel.allocator.buffer(capacity: 512)
+        if let address = context.channel.remoteAddress {
+            peer = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+        }
+        core.counters.connections.add()
+        core.counters.accepted.add()
+        scheduleIdleCheck(after: TimeAmount(core.configuration.session.idleTimeout))
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        closed = true
+        idleCheck?.cancel()
+        core.counters.connections.add(-1)
+        if let user = registeredAs {
+            core.registry.unregister(user, id: sessionID)
+            registeredAs = nil
+        }
+        heldPushes.removeAll()
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        lastFrameAt = .now()
+        let request: IMClientRequest
+        do {
+            request = try IMClientRequest(frame: frame)
+        } catch {
+            protocolError(error)
+            return
+        }
+        let action = machine.received(request, seq: frame.seq, version: frame.version, flags: frame.flags)
+        switch action {
+        case .ignore:
+            break
+        case .reply(.pong):
+            send(.raw(.pong, ByteBuffer()))
+        case .reply(.refusal(let seq, let status)):
+            core.counters.refusedMessages.add()
+            send(.ack(seq: seq, status: status))
+        case .authenticate(let token):
+            authenticate(token)
+        case .serve(let request, let identity):
+            serve(request, identity)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        guard context.channel.isWritable else { return }
+        unreadReplyBytes = 0
+        while let push = heldPushes.popFirst() {
+            for frame in push.frames { encode(frame) }
+        }
+        flush()
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is IMWireError {
+            protocolError(error)
+        } else {
+            logger.debug("closing \(peer): \(error)")
+            close(reason: "\(error)")
+        }
+    }
+
+    // MARK: Login
+
+    private func authenticate(_ token: IMAuthToken) {
+        guard let version = machine.loginVersion else { return }
+        switch core.authenticator.authenticate(token.token, now: core.now()) {
+        case .failure(let failure):
+            machine.authenticationFailed()
+            core.counters.loginsFailed.add()
+            logger.info("login failed from \(peer): \(failure)")
+            send(.raw(.authStatus, IMScalarBody.int32(1)))
+        case .success(let user):
+            let deviceID = core.directory.deviceID(for: token.deviceID, platform: token.platform.rawValue)
+            let identity = SessionIdentity(user: user, deviceID: deviceID, platform: token.platform, version: version)
+            machine.authenticated(identity)
+            core.counters.loginsSucceeded.add()
+            logger[metadataKey: "user"] = "\(user)"
+            send(.raw(.authStatus, IMScalarBody.int32(0)))
+            core.directory.setUnreadCount(user, 0)
+            register(identity)
+        }
+    }
+
+    private func register(_ identity: SessionIdentity) {
+        guard let loopBound else { return }
+        let entry = SessionRegistry.Entry(
+            id: sessionID,
+            deviceID: identity.deviceID,
+            platform: identity.platform,
+            handler: loopBound
+        )
+        registeredAs = identity.user
+        let evicted = core.registry.register(
+            identity.user,
+            entry,
+            limit: core.configuration.session.maxConnectionsPerUser
+        )
+        for old in evicted {
+            let handler = old.handler
+            handler.eventLoop.execute {
+                handler.value.registeredAs = nil
+                handler.value.close(reason: "the user's connection limit was exceeded; closing the oldest")
+            }
+        }
+    }
+
+    // MARK: Output
+
+    /// Encodes `frame` for this connection (next seq, the connection's version) into the pending output.
+    func encode(_ frame: OutboundFrame) {
+        outboundSeq &+= 1
+        frame.write(into: &output, seq: outboundSeq, version: machine.version)
+        if frame.countsAsMessage { core.counters.outMessages.add() }
+    }
+
+    /// Sends a reply (AUTH_STATUS, PONG, ACK, sync pages): never dropped. A client that lets replies pile
+    /// up past `maxPendingReplyBytes` without reading is disconnected.
+    func send(_ frame: OutboundFrame) {
+        guard !closed else { return }
+        let before = output.writerIndex
+        encode(frame)
+        guard let context, !context.channel.isWritable else { return }
+        unreadReplyBytes += output.writerIndex - before
+        if unreadReplyBytes > core.configuration.session.maxPendingReplyBytes {
+            core.counters.slowConsumersClosed.add()
+            close(reason: "\(unreadReplyBytes) bytes of replies unread; it can catch up by sync")
+        }
+    }
+
+    /// A real-time copy from another session (or this one). Held, and the oldest dropped past the limit,
+    /// while the client is not reading; it catches up by sync.
+    func push(_ push: Push) {
+        guard !closed, let context else { return }
+        if context.channel.isWritable && heldPushes.isEmpty {
+            for frame in push.frames { encode(frame) }
+            scheduleFlush()
+            return
+        }
+        heldPushes.append(push)
+        if heldPushes.count > core.configuration.session.maxQueuedPushes {
+            heldPushes.removeFirst()
+            core.counters.droppedPushes.add()
+        }
+    }
+
+    func scheduleFlush() {
+        guard !flushScheduled, let context, let loopBound else { return }
+        flushScheduled = true
+        context.eventLoop.execute {
+            loopBound.value.flushScheduled = false
+            loopBound.value.flush()
+        }
+    }
+
+    func flush() {
+        guard let context, output.readableBytes > 0 else { return }
+        let bytes = output
+        output = context.channel.allocator.buffer(capacity: max(512, bytes.readableBytes))
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    // MARK: Closing
+
+    /// Flushes what is pending and closes the connection.
+    func close(reason: String) {
+        guard !closed, let context else { return }
+        closed = true
+        logger.debug("closing \(peer): \(reason)")
+        flush()
+        context.close(promise: nil)
+    }
+
+    private func protocolError(_ error: any Error) {
+        guard !closed else { return }
+        core.counters.protocolErrors.add()
+        // One line with the peer and reason; never the body.
+        logger.info("closing \(peer): protocol error: \(error)")
+        close(reason: "protocol error")
+    }
+
+    private func scheduleIdleCheck(after delay: TimeAmount) {
+        guard let context, let loopBound else { return }
+        idleCheck = context.eventLoop.scheduleTask(in: delay) {
+            loopBound.value.checkIdle()
+        }
+    }
+
+    private func checkIdle() {
+        guard !closed else { return }
+        let timeout = TimeAmount(core.configuration.session.idleTimeout)
+        let idleFor = NIODeadline.now() - lastFrameAt
+        if idleFor >= timeout {
+            core.counters.idleClosed.add()
+            close(reason: "no frame for \(timeout.nanoseconds / 1_000_000_000) s")
+        } else {
+            scheduleIdleCheck(after: timeout - idleFor)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension SessionHandler: Sendable {}

@@ -1,0 +1,59 @@
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The client TCP listener: one `SessionHandler` per accepted connection behind the frame decoder.
+enum ClientListener {
+    /// Binds `configuration.clientAddress` and starts accepting.
+    static func bind(core: ServerCore, group: any EventLoopGroup) async throws -> any Channel {
+        let session = core.configuration.session
+        let address = core.configuration.clientAddress
+        let highWater = max(session.writeBufferHighWater, 2)
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptErrorHandler(core: core))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IMFrameDecoder.forClients))
+                    try channel.pipeline.syncOperations.addHandler(SessionHandler(core: core))
+                }
+            }
+            .bind(host: address.host, port: address.port)
+            .get()
+    }
+}
+
+/// Logs accept failures: a server out of file descriptors (EMFILE) otherwise backs off silently.
+final class AcceptErrorHandler: ChannelInboundHandler {
+    typealias InboundIn = any Channel
+
+    let core: ServerCore
+    var lastLogged = NIODeadline.distantPast
+
+    init(core: ServerCore) {
+        self.core = core
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        core.counters.acceptErrors.add()
+        let now = NIODeadline.now()
+        if now - lastLogged > .seconds(10) {
+            lastLogged = now
+            core.logger.error(
+                "accepting a client connection failed: \(error) (if EMFILE: raise the open-files limit)"
+            )
+        }
+        context.fireErrorCaught(error)
+    }
+}
+
+@available(*, unavailable)
+extension AcceptErrorHandler: Sendable {}
