@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import IMCore
+import IMDaemonKit
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// What `imd` does once its configuration is good: logging, the open-file limit, and the server in a
+/// `ServiceGroup` until a signal.
+struct Daemon {
+    let configuration: DaemonConfiguration
+
+    func run() async throws {
+        let output = try openLog()
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, output: output, level: level) }
+        let logger = Logger(label: "imd")
+        logger.info(
+            "starting imd \(BuildInfo.versionDescription)",
+            metadata: [
+                "config": "\(configuration.configFile ?? "none")",
+                "data_dir": "\(configuration.server.dataDirectory)",
+                "node_id": "\(configuration.server.nodeID)",
+            ]
+        )
+        for warning in configuration.warnings { logger.warning("\(warning)") }
+        logFileDescriptorLimit(FileDescriptorLimit.raiseToHardLimit(), logger: logger)
+
+        var serverConfiguration = configuration.server
+        serverConfiguration.logger = Logger(label: "im")
+        let server: IMServer
+        do {
+            server = try IMServer(configuration: serverConfiguration)
+        } catch {
+            // `DaemonConfiguration.load` already validated; this is only reachable if the rules diverge.
+            logger.critical("invalid configuration: \(error)")
+            throw ExitCode(2)
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await announceAddresses(of: server, logger: logger) }
+            tasks.addTask { await handleSignals(output: output, logger: logger) }
+            defer { tasks.cancelAll() }
+            do {
+                try await group.run()
+            } catch {
+                logger.critical("server failed: \(error)")
+                throw ExitCode.failure
+            }
+            logger.info("stopped")
+        }
+    }
+
+    private func openLog() throws -> LogOutput {
+        guard let path = configuration.logFile else { return .standardError }
+        do {
+            return try LogOutput(appendingTo: path)
+        } catch {
+            FileHandle.standardError.write(Data("imd: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    /// Tests and scripts wait for this line: keep its `listening client=` prefix.
+    private func announceAddresses(of server: IMServer, logger: Logger) async {
+        do {
+            let addresses = try await server.waitUntilListening()
+            logger.info("listening client=\(addresses.client) admin=\(addresses.admin?.description ?? "off")")
+        } catch {
+            // run() failed to start and reports why itself.
+            logger.debug("no listening addresses: \(error)")
+        }
+    }
+
+    /// SIGHUP reopens the log file; a second SIGTERM or SIGINT (the first starts the `ServiceGroup`'s
+    /// graceful shutdown) exits at once, for a shutdown that hangs.
+    private func handleSignals(output: LogOutput, logger: Logger) async {
+        var shutdownSignals = 0
+        for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup) {
+            if signal == .sighup {
+                do {
+                    try output.reopen()
+                    logger.info("reopened the log file")
+                } catch {
+                    logger.error("\(error); still writing to the old file")
+                }
+                continue
+            }
+            shutdownSignals += 1
+            if shutdownSignals == 1 {
+                logger.notice("\(signal): shutting down gracefully; send it again to exit at once")
+            } else {
+                logger.critical("\(signal) during shutdown: exiting at once")
+                Foundation.exit(128 + signal.rawValue)
+            }
+        }
+    }
+
+    private func logFileDescriptorLimit(_ change: FileDescriptorLimit.Change, logger: Logger) {
+        if let failure = change.failure {
+            logger.warning("cannot raise the open-file limit (\(change.before)): \(failure)")
+        } else if change.after > change.before {
+            logger.info("raised the open-file limit from \(change.before) to \(change.after)")
+        } else {
+            logger.info("open-file limit \(change.after)")
+        }
+    }
+}

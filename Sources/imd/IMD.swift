@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import IMDaemonKit
+
+/// `imd`: runs an `IMServer` configured from defaults < env vars < config file < flags until SIGTERM or
+/// SIGINT.
+@main
+struct IMD: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "imd",
+        abstract: "The swift-im server (GoBelieve im_service compatible).",
+        discussion: """
+            Settings come from, lowest first: the defaults, IMD_* environment variables, the TOML config \
+            file, flags. Every config key has an environment variable: IMD_ and its name in capitals \
+            (storage.fsync_interval is IMD_FSYNC_INTERVAL). Without a config file imd runs on the \
+            defaults, storing in ./data. --check-config prints every key with its value.
+
+            Without an admin token the admin API may listen only on a loopback address.
+
+            SIGTERM or SIGINT shuts down gracefully; a second one forces exit. SIGHUP reopens --log-file.
+
+            Exit status: 0 after a graceful shutdown (or a good --check-config); 1 if the server failed \
+            (data directory, address in use); 2 for a bad flag or configuration; 128+N when a second \
+            signal N forced exit.
+            """,
+        version: BuildInfo.banner
+    )
+
+    @OptionGroup(title: "Configuration")
+    var flags: DaemonFlags
+
+    @Flag(help: "Parse and check the configuration, print it with secrets redacted, and exit (0 if good, 2 if not).")
+    var checkConfig = false
+
+    mutating func run() async throws {
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.load(flags: flags, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("imd: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if checkConfig {
+            print(configuration.rendered, terminator: "")
+            for warning in configuration.warnings {
+                FileHandle.standardError.write(Data("imd: warning: \(warning)\n".utf8))
+            }
+            return
+        }
+        try await Daemon(configuration: configuration).run()
+    }
+
+    /// ArgumentParser exits 64 for a usage error; imd's contract is 2 for any bad flag or configuration.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
