@@ -87,6 +87,8 @@ let package = Package(
         .testTarget(
             name: "IMCoreTests",
             dependencies: [
+                "imd",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "IMCore",
                 "LogStoreCrashChild",
                 .product(name: "NIOCore", package: "swift-nio"),

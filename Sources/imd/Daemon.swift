@@ -29,6 +29,7 @@ struct Daemon {
 
         var serverConfiguration = configuration.server
         serverConfiguration.logger = Logger(label: "im")
+        serverConfiguration.version = BuildInfo.versionDescription
         let server: IMServer
         do {
             server = try IMServer(configuration: serverConfiguration)

@@ -1,0 +1,157 @@
+import AsyncHTTPClient
+import Foundation
+import IMCore
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+/// `imd` as a child process: started on port 0, its addresses read from its log.
+final class DaemonProcess {
+    static let adminToken = "crash-test-admin-token"
+
+    let process = Process()
+    let clientPort: Int
+    let adminPort: Int
+    private let stderr: Pipe
+
+    static var executablePath: String {
+        // The test bundle and the executables are built into the same directory.
+        let fromProc = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+        candidates.append(URL(fileURLWithPath: fromProc).deletingLastPathComponent())
+        for base in candidates {
+            for directory in [base, base.deletingLastPathComponent(), base.deletingLastPathComponent().deletingLastPathComponent()] {
+                let path = directory.appendingPathComponent("imd").path
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+            }
+        }
+        return "imd"
+    }
+
+    init(dataDirectory: String, fsync: String) throws {
+        process.executableURL = URL(fileURLWithPath: Self.executablePath)
+        process.arguments = [
+            "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+            "--admin-token", Self.adminToken, "--fsync", fsync, "--log-level", "info",
+        ]
+        stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Read the log until the listening line.
+        var text = ""
+        let reader = stderr.fileHandleForReading
+        while !text.contains("listening client=") || !text.contains("\n", after: "listening client=") {
+            let data = reader.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard let range = text.range(of: #"listening client=[^ ]*:(\d+) admin=[^ ]*:(\d+)"#, options: .regularExpression)
+        else {
+            process.terminate()
+            throw IMClientError(.unexpectedReply, "imd did not report its addresses; its log:\n\(text)")
+        }
+        let line = String(text[range])
+        let numbers = line.matches(of: /:(\d+)/).map { Int($0.1)! }
+        clientPort = numbers[0]
+        adminPort = numbers[1]
+        // Keep draining the log so imd never blocks on a full pipe.
+        reader.readabilityHandler = { handle in _ = handle.availableData }
+    }
+
+    func token(uid: Int64) async throws -> String {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(adminPort)/auth/token")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(Self.adminToken)")
+        request.body = .bytes(ByteBuffer(string: #"{"appid":7,"uid":\#(uid)}"#))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        return try #require((json?["data"] as? [String: Any])?["token"] as? String)
+    }
+
+    func client(uid: Int64) async throws -> IMClient {
+        let client = try await IMClient.connect(host: "127.0.0.1", port: clientPort)
+        let ok = try await client.authenticate(token: try await token(uid: uid), deviceID: "device-\(uid)")
+        try #require(ok)
+        return client
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        stderr.fileHandleForReading.readabilityHandler = nil
+    }
+
+    func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        stderr.fileHandleForReading.readabilityHandler = nil
+        return process.terminationStatus
+    }
+}
+
+extension String {
+    fileprivate func contains(_ other: String, after marker: String) -> Bool {
+        guard let range = range(of: marker) else { return false }
+        return self[range.upperBound...].contains(other)
+    }
+}
+
+@Suite("imd process")
+struct DaemonCrashTests {
+    @Test(arguments: ["batch", "interval"])
+    func everyACKedMessageSurvivesKill9(fsync: String) async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let daemon = try DaemonProcess(dataDirectory: directory.path, fsync: fsync)
+        var senders: [(Int64, IMClient)] = []
+        for uid in Int64(1)...4 { senders.append((uid, try await daemon.client(uid: uid))) }
+        // Four senders send to uid 100 with up to 20 messages in flight each; the daemon is killed
+        // while they are sending, right after some ACKs.
+        let acked = LockedCollection()
+        let sending = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (uid, client) in senders {
+                    group.addTask {
+                        for batch in 0..<1000 {
+                            try await withThrowingTaskGroup(of: Void.self) { inFlight in
+                                for index in 0..<20 {
+                                    let text = "\(uid)-\(batch * 20 + index)"
+                                    inFlight.addTask {
+                                        let ack = try await client.send(peerMessage(uid, 100, text))
+                                        if ack.status == .success { acked.append(text) }
+                                    }
+                                }
+                                try await inFlight.waitForAll()
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        while acked.count < 2_000 { try await Task.sleep(for: .milliseconds(5)) }
+        daemon.kill9()
+        _ = await sending.result
+        let ackedBeforeKill = acked.snapshot()
+
+        let restarted = try DaemonProcess(dataDirectory: directory.path, fsync: fsync)
+        let receiver = try await restarted.client(uid: 100)
+        let (messages, _) = try await receiver.syncAll(from: 0)
+        let stored = Set(messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) })
+        let lost = ackedBeforeKill.filter { !stored.contains($0) }
+        #expect(lost.isEmpty, "\(lost.count) of \(ackedBeforeKill.count) ACKed messages were lost")
+        #expect(stored.count >= ackedBeforeKill.count)
+        #expect(restarted.terminate() == 0, "SIGTERM shuts down gracefully")
+    }
+}
+
+/// A thread-safe list of strings for the test's ACK bookkeeping.
+final class LockedCollection: Sendable {
+    private let items = NIOLockedValueBox<[String]>([])
+
+    func append(_ item: String) { items.withLockedValue { $0.append(item) } }
+    var count: Int { items.withLockedValue { $0.count } }
+    func snapshot() -> [String] { items.withLockedValue { $0 } }
+}
