@@ -1,0 +1,115 @@
+import IMCore
+
+/// Everything one imbench run needs, with every default in one place. The `imbench` executable builds it
+/// from flags; tests build it in code.
+public struct BenchConfiguration: Sendable {
+    /// Where the server is.
+    public enum Target: Sendable {
+        /// Start an `IMServer` in this process, in a temporary data directory.
+        case embedded(fsync: IMServerConfiguration.FsyncPolicy, threads: Int)
+        /// A running server: its client port, and either its admin API (to issue tokens and sample
+        /// `/summary`) or a tokens file.
+        case remote(host: String, port: Int)
+    }
+
+    /// How users' tokens are obtained for a remote server.
+    public enum Tokens: Sendable {
+        /// `POST /auth/token` on the admin API at `url` with the bearer `token`.
+        case admin(url: String, token: String?)
+        /// Lines `uid token` (blank lines and `#` comments skipped), used in order.
+        case file(path: String)
+    }
+
+    public var scenario = BenchScenarioKind.peer
+    public var target = Target.embedded(fsync: .batch, threads: 1)
+    /// For a remote target: where tokens come from (nil with an embedded server).
+    public var tokens: Tokens?
+    /// The admin API to sample `/summary` from, when known (set for embedded servers automatically).
+    public var adminURL: String?
+    public var adminToken: String?
+    public var appID: Int64 = 1
+    /// The first uid; users are `uidBase`, `uidBase + 1`, ... (unless a tokens file names them).
+    public var uidBase: Int64 = 1_000_000
+
+    /// Simulated clients (connections). `peer` uses `clients / 2` pairs. Default 20.
+    public var clients = 20
+    /// Devices per user in `multidevice` (the receiver's; the sender has one more than its sending
+    /// device). Default 3.
+    public var devices = 3
+    public var load = LoadModel.closed(window: 1)
+    /// New connections per second (0: as fast as possible). Default 2000.
+    public var connectRate: Double = 2000
+    /// How long senders send, warm-up included. Default 10 s.
+    public var duration: Duration = .seconds(10)
+    /// Messages in all (spread over the senders); when set, a run ends after these or `duration`,
+    /// whichever comes first.
+    public var messages: Int?
+    /// Excluded from the latency figures and throughput. Default 1 s.
+    public var warmup: Duration = .seconds(1)
+    /// How long to wait for outstanding ACKs and pushes after sending stops. Default 10 s.
+    public var drainTimeout: Duration = .seconds(10)
+    /// Content bytes per message (at least 24, the payload). Default 32.
+    public var contentSize = 32
+    /// Generator event-loop threads. Default: half the cores (at least 1).
+    public var threads = max(1, System.coreCount / 2)
+    /// Local source addresses to spread connections over (e.g. 127.0.0.2 ... 127.0.0.9).
+    public var sources: [String] = []
+    /// `connections`: how often each idle connection pings. Default 5 s.
+    public var pingInterval: Duration = .seconds(5)
+    public var thresholds = BenchThresholds()
+    public var progress = ProgressMode.quiet
+    /// Where to write the JSON report.
+    public var jsonPath: String?
+    /// A stall to inject on the way to the server (tests and demonstrations): every byte in both
+    /// directions is held for `length`, starting `after` into the run.
+    public var injectedStall: (after: Duration, length: Duration)?
+
+    public init() {}
+
+    /// Checks the fields; the error names the option that is wrong.
+    public func validate() throws(BenchError) {
+        func fail(_ message: String) throws(BenchError) { throw BenchError(.usage, message) }
+        if clients < 1 { try fail("--clients must be at least 1") }
+        if scenario.needsPairs && clients < 2 { try fail("--clients must be at least 2 for \(scenario.rawValue)") }
+        if devices < 1 { try fail("--devices must be at least 1") }
+        switch load {
+        case .closed(let window) where window < 1: try fail("--window must be at least 1")
+        case .open(let rate) where rate <= 0: try fail("--rate must be positive")
+        default: break
+        }
+        if duration <= .zero { try fail("--duration must be positive") }
+        if warmup < .zero || warmup >= duration { try fail("--warmup must be shorter than --duration") }
+        if let messages, messages < 1 { try fail("--messages must be at least 1") }
+        if contentSize < BenchPayload.size || contentSize > 32000 {
+            try fail("--size must be within \(BenchPayload.size)...32000")
+        }
+        if threads < 1 { try fail("--threads must be at least 1") }
+        if connectRate < 0 { try fail("--connect-rate must not be negative") }
+        if case .remote = target, tokens == nil {
+            try fail("a remote server needs --admin URL (with --admin-token) or --tokens FILE")
+        }
+    }
+}
+
+/// The scenarios. Group and room scenarios plug in here when the server has groups and rooms.
+public enum BenchScenarioKind: String, Sendable, CaseIterable, Codable {
+    /// Sender→receiver pairs.
+    case peer
+    /// Many authenticated idle connections held with pings.
+    case connections
+    /// Messages to offline users, who then connect and sync.
+    case offline
+    /// Pairs whose users have several devices: every device gets every message.
+    case multidevice
+
+    var needsPairs: Bool { self != .connections }
+}
+
+/// How progress is shown while a run goes.
+public enum ProgressMode: String, Sendable, CaseIterable {
+    /// One human line per second on stderr.
+    case lines
+    /// One JSON object per second on stdout.
+    case ndjson
+    case quiet
+}

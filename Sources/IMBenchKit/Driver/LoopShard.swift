@@ -1,0 +1,139 @@
+import NIOCore
+
+/// Everything one generator event loop records: histograms, error causes, late sends, and its senders.
+///
+/// Confined to its event loop, so recording is plain arithmetic; the runner reads it with
+/// `eventLoop.submit`.
+final class LoopShard {
+    let eventLoop: any EventLoop
+    let live: LiveCounters
+    /// Latencies of operations that started at or after this time count in the figures (the warm-up ends).
+    var measureFrom: UInt64 = 0
+    /// A message sent this much later than intended counts as a late send.
+    var lateThreshold: UInt64 = 1_000_000
+    private(set) var totals = [LatencyHistogram](repeating: LatencyHistogram(), count: BenchOperation.allCases.count)
+    private(set) var interval = [LatencyHistogram](
+        repeating: LatencyHistogram(),
+        count: BenchOperation.allCases.count
+    )
+    private(set) var errors: [String: Int] = [:]
+    private(set) var lateSends = 0
+    var connections: [BenchConnection] = []
+    private var ticker: RepeatedTask?
+
+    init(eventLoop: any EventLoop, live: LiveCounters) {
+        self.eventLoop = eventLoop
+        self.live = live
+    }
+
+    @inline(__always)
+    func record(_ operation: BenchOperation, started: UInt64, now: UInt64) {
+        let latency = now &- started
+        let index = operation.index
+        interval[index].record(nanoseconds: latency)
+        if started >= measureFrom { totals[index].record(nanoseconds: latency) }
+    }
+
+    func countError(_ cause: String, _ count: Int = 1) {
+        errors[cause, default: 0] += count
+    }
+
+    func countLate(intended: UInt64, now: UInt64) {
+        if now > intended &+ lateThreshold { lateSends += 1 }
+    }
+
+    /// Starts every sender of this loop; open-loop senders are then driven by a 1 ms ticker.
+    func start(_ plan: SendPlan) {
+        measureFrom = plan.measureFrom
+        var senders = 0
+        for connection in connections where connection.start(plan) { senders += 1 }
+        if case .open = plan.model, senders > 0 {
+            let bound = NIOLoopBound(self, eventLoop: eventLoop)
+            ticker = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { _ in
+                let shard = bound.value
+                let now = BenchClock.now()
+                var active = 0
+                for connection in shard.connections where connection.tick(now: now) { active += 1 }
+                if active == 0 { shard.ticker?.cancel() }
+            }
+        }
+    }
+
+    /// Sends a PING on every idle connection (the connections scenario's keep-alive and RTT probe).
+    func pingAll() {
+        let now = BenchClock.now()
+        for connection in connections { connection.ping(now: now) }
+    }
+
+    /// The interval histograms since the last call (for the progress line).
+    func takeInterval() -> [LatencyHistogram] {
+        defer {
+            interval = [LatencyHistogram](repeating: LatencyHistogram(), count: BenchOperation.allCases.count)
+        }
+        return interval
+    }
+
+    func stop() {
+        ticker?.cancel()
+        ticker = nil
+        for connection in connections { connection.stopSending() }
+    }
+
+    func result() -> ShardResult {
+        ShardResult(
+            histograms: totals,
+            errors: errors,
+            lateSends: lateSends,
+            connections: connections.map { $0.result() }
+        )
+    }
+}
+
+@available(*, unavailable)
+extension LoopShard: Sendable {}
+
+/// What one loop recorded, handed to the runner at the end.
+struct ShardResult: Sendable {
+    var histograms: [LatencyHistogram]
+    var errors: [String: Int]
+    var lateSends: Int
+    var connections: [ConnectionResult]
+}
+
+/// What one connection sent and received.
+struct ConnectionResult: Sendable {
+    var index: Int
+    var sent = 0
+    /// The numbers of this sender's messages ACKed with status 0.
+    var acked = SequenceSet()
+    var unacked = 0
+    /// By sender uid.
+    var receipts: [Int64: StreamReceipts] = [:]
+}
+
+/// When and how the senders send: the same for every loop.
+struct SendPlan: Sendable {
+    var model: LoadModel
+    /// The run's start (ns, `BenchClock`).
+    var start: UInt64
+    /// Nothing is intended at or after this.
+    var end: UInt64
+    var measureFrom: UInt64
+    /// Messages per sender (nil: until `end`).
+    var messagesPerSender: Int?
+    var senderCount: Int
+    var contentSize: Int
+}
+
+extension BenchOperation {
+    var index: Int {
+        switch self {
+        case .connect: 0
+        case .auth: 1
+        case .ack: 2
+        case .delivery: 3
+        case .sync: 4
+        case .ping: 5
+        }
+    }
+}

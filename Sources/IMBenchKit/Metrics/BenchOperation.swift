@@ -1,0 +1,19 @@
+/// An operation whose latency imbench measures, each in its own histogram.
+public enum BenchOperation: String, Sendable, CaseIterable, Codable, Comparable {
+    /// TCP connect: from the connect call to the connection being up.
+    case connect
+    /// Login: from `MSG_AUTH_TOKEN` written to `MSG_AUTH_STATUS` read.
+    case auth
+    /// From a message's intended send time to its ACK.
+    case ack
+    /// From a message's intended send time to its real-time push at a recipient.
+    case delivery
+    /// One recipient's complete sync (connect, login, every page).
+    case sync
+    /// PING to PONG on an idle connection.
+    case ping
+
+    public static func < (a: Self, b: Self) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}

@@ -1,0 +1,34 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Reads the server's `/summary` (no token needed) for its memory, CPU and counters.
+struct SummarySampler: Sendable {
+    let url: String
+
+    struct Sample: Sendable {
+        var rssBytes: Int
+        var cpuSeconds: Double
+        var connections: Int
+        var droppedPushes: Int
+        var inMessages: Int
+    }
+
+    func sample() async -> Sample? {
+        var request = HTTPClientRequest(url: url + "/summary")
+        request.method = .GET
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
+            response.status == .ok,
+            let body = try? await response.body.collect(upTo: 4 << 20),
+            let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        else { return nil }
+        let process = object["process"] as? [String: Any] ?? [:]
+        return Sample(
+            rssBytes: (process["rss_bytes"] as? NSNumber)?.intValue ?? 0,
+            cpuSeconds: (process["cpu_seconds"] as? NSNumber)?.doubleValue ?? 0,
+            connections: (object["connection_count"] as? NSNumber)?.intValue ?? 0,
+            droppedPushes: (object["dropped_push_count"] as? NSNumber)?.intValue ?? 0,
+            inMessages: (object["in_message_count"] as? NSNumber)?.intValue ?? 0
+        )
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import IMCore
+import Logging
+import ServiceLifecycle
+
+/// An `IMServer` in this process: a temporary data directory, client and admin listeners on
+/// 127.0.0.1 port 0, a random admin token, its own event loops. Removed again by `stop()`.
+final class EmbeddedServer: Sendable {
+    let addresses: IMServerAddresses
+    let adminToken: String
+    let dataDirectory: String
+    private let group: ServiceGroup
+    private let running: Task<Void, any Error>
+
+    var adminURL: String { "http://127.0.0.1:\(addresses.admin!.port)" }
+
+    private init(
+        addresses: IMServerAddresses,
+        adminToken: String,
+        dataDirectory: String,
+        group: ServiceGroup,
+        running: Task<Void, any Error>
+    ) {
+        self.addresses = addresses
+        self.adminToken = adminToken
+        self.dataDirectory = dataDirectory
+        self.group = group
+        self.running = running
+    }
+
+    static func start(fsync: IMServerConfiguration.FsyncPolicy, threads: Int) async throws -> EmbeddedServer {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("imbench-\(UUID().uuidString)").path
+        var configuration = IMServerConfiguration(dataDirectory: directory)
+        configuration.clientAddress = .init(host: "127.0.0.1", port: 0)
+        configuration.admin.address = .init(host: "127.0.0.1", port: 0)
+        let adminToken = UUID().uuidString
+        configuration.admin.token = adminToken
+        configuration.storage.fsync = fsync
+        configuration.eventLoopThreads = threads
+        configuration.logger.logLevel = .warning
+        let server = try IMServer(configuration: configuration)
+        let group = ServiceGroup(services: [server], logger: configuration.logger)
+        let running = Task { try await group.run() }
+        do {
+            let addresses = try await server.waitUntilListening()
+            return EmbeddedServer(
+                addresses: addresses,
+                adminToken: adminToken,
+                dataDirectory: directory,
+                group: group,
+                running: running
+            )
+        } catch {
+            running.cancel()
+            _ = await running.result
+            try? FileManager.default.removeItem(atPath: directory)
+            throw BenchError(.connect, "the embedded server did not start: \(error)")
+        }
+    }
+
+    /// Shuts the server down gracefully and removes its data.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await running.result
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import IMCore
+
+/// imbench's entry point: starts (or finds) the server, provisions users, runs the scenario, evaluates
+/// thresholds, and returns the report; the caller prints it and exits with `report.outcome.exitCode`.
+public enum IMBench {
+    /// Runs one benchmark. Never throws: a run that could not be carried out is a report with exit
+    /// code 2 (usage) or 3 (connect/provision) and the reason in `outcome.failures`.
+    ///
+    /// - Parameter log: one-line notices (the raised file limit, the embedded server's address); default
+    ///   stderr.
+    public static func run(
+        _ configuration: BenchConfiguration,
+        log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) async -> BenchReport {
+        var report = BenchReport(scenario: configuration.scenario, config: configuration.reportConfig)
+        do {
+            try configuration.validate()
+        } catch {
+            return report.failed(error)
+        }
+        let files = ResourceLimits.raiseOpenFiles()
+        if files.after > files.before {
+            log(
+                "imbench: raised the open-file limit (ulimit -n) from \(files.before) to \(files.after), the hard limit"
+            )
+        }
+        report.generator.openFileLimit = files.after
+        var configuration = configuration
+        let started = Date()
+
+        // The server.
+        var embedded: EmbeddedServer?
+        let host: String
+        var port: Int
+        switch configuration.target {
+        case .embedded(let fsync, let threads):
+            do {
+                let server = try await EmbeddedServer.start(fsync: fsync, threads: threads)
+                embedded = server
+                host = "127.0.0.1"
+                port = server.addresses.client.port
+                configuration.adminURL = server.adminURL
+                configuration.adminToken = server.adminToken
+                configuration.tokens = .admin(url: server.adminURL, token: server.adminToken)
+                report.server.embedded = true
+                log(
+                    "imbench: embedded server on 127.0.0.1:\(port) (admin \(server.adminURL), data \(server.dataDirectory))"
+                )
+            } catch {
+                return report.failed(error)
+            }
+        case .remote(let remoteHost, let remotePort):
+            host = remoteHost
+            port = remotePort
+        }
+        report.server.address = "\(host):\(port)"
+        let result = await runScenario(configuration, host: host, port: port, report: report, log: log)
+        report = result
+        await embedded?.stop()
+        report.elapsedSeconds = Date().timeIntervalSince(started)
+        if report.outcome.exitCode == BenchExitCode.passed && report.outcome.failures.isEmpty {
+            report.evaluate(configuration.thresholds)
+        }
+        if let path = configuration.jsonPath {
+            do {
+                try report.json().write(to: URL(fileURLWithPath: path))
+            } catch {
+                log("imbench: cannot write the JSON report to \(path): \(error)")
+            }
+        }
+        return report
+    }
+
+    private static func runScenario(
+        _ configuration: BenchConfiguration,
+        host: String,
+        port: Int,
+        report: BenchReport,
+        log: @Sendable (String) -> Void
+    ) async -> BenchReport {
+        var report = report
+        let userCount: Int
+        switch configuration.scenario {
+        case .peer: userCount = PeerScenario.userCount(configuration)
+        case .connections: userCount = ConnectionsScenario.userCount(configuration)
+        case .offline: userCount = OfflineScenario.userCount(configuration)
+        case .multidevice: userCount = MultideviceScenario.userCount(configuration)
+        }
+        let users: [BenchUser]
+        do {
+            switch configuration.tokens {
+            case .admin(let url, let token):
+                users = try await TokenProvisioner.issue(
+                    count: userCount,
+                    uidBase: configuration.uidBase,
+                    appID: configuration.appID,
+                    url: url,
+                    adminToken: token
+                )
+            case .file(let path):
+                users = try TokenProvisioner.read(path: path, count: userCount)
+            case nil:
+                throw BenchError(.usage, "no way to get tokens: give --admin URL or --tokens FILE")
+            }
+        } catch {
+            return report.failed(error)
+        }
+        let generator: LoadGenerator
+        do {
+            generator = try await LoadGenerator(threads: configuration.threads)
+        } catch {
+            return report.failed(BenchError(.connect, "cannot start the generator's event loops: \(error)"))
+        }
+        var proxy: StallProxy?
+        var clientPort = port
+        if configuration.injectedStall != nil {
+            do {
+                proxy = try await StallProxy.start(to: host, port: port, group: generator.group)
+                clientPort = proxy!.port
+                report.notes.append("an injected stall was on the path to the server (through a relay)")
+            } catch {
+                await generator.shutdown()
+                return report.failed(BenchError(.connect, "cannot start the stall relay: \(error)"))
+            }
+        }
+        let context = ScenarioContext(
+            configuration: configuration,
+            users: users,
+            host: proxy == nil ? host : "127.0.0.1",
+            port: clientPort,
+            generator: generator,
+            sampler: configuration.adminURL.map { SummarySampler(url: $0) },
+            proxy: proxy,
+            report: report
+        )
+        let first = await context.sampleServer()
+        do {
+            switch configuration.scenario {
+            case .peer: try await PeerScenario.run(context)
+            case .connections: try await ConnectionsScenario.run(context)
+            case .offline: try await OfflineScenario.run(context)
+            case .multidevice: try await MultideviceScenario.run(context)
+            }
+        } catch {
+            context.report = context.report.failed(error)
+        }
+        let last = await context.sampleServer()
+        report = context.report
+        if let first, let last {
+            report.server.rssBytesBefore = first.rssBytes
+            report.server.rssBytesAfter = last.rssBytes
+            report.server.rssBytesMax = context.samples.map(\.rssBytes).max()
+            report.server.cpuSeconds = last.cpuSeconds - first.cpuSeconds
+            report.server.droppedPushes = last.droppedPushes - first.droppedPushes
+            report.server.samples = context.samples.map {
+                [
+                    "rss_bytes": Double($0.rssBytes), "cpu_seconds": $0.cpuSeconds,
+                    "connections": Double($0.connections), "in_messages": Double($0.inMessages),
+                ]
+            }
+        }
+        await proxy?.close()
+        await generator.shutdown()
+        return report
+    }
+}
+
+extension BenchReport {
+    /// This report marked as not carried out because of `error` (exit 2 or 3).
+    func failed(_ error: any Error) -> BenchReport {
+        var report = self
+        let benchError = error as? BenchError ?? BenchError(.connect, BenchError.describe(error))
+        report.outcome = Outcome(passed: false, exitCode: benchError.exitCode, failures: [benchError.message])
+        return report
+    }
+}
+
+extension BenchConfiguration {
+    var reportConfig: BenchReport.Config {
+        var target = ""
+        var fsync: String?
+        switch self.target {
+        case .embedded(let policy, let threads):
+            target = "embedded (\(threads) server threads)"
+            fsync = policy.rawValue
+        case .remote(let host, let port):
+            target = "\(host):\(port)"
+        }
+        var window: Int?
+        var rate: Double?
+        switch load {
+        case .closed(let size): window = size
+        case .open(let value): rate = value
+        }
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        return BenchReport.Config(
+            target: target,
+            fsync: fsync,
+            clients: clients,
+            devices: scenario == .multidevice ? devices : nil,
+            load: load.description,
+            window: window,
+            rate: rate,
+            durationSeconds: seconds(duration),
+            messages: messages,
+            warmupSeconds: seconds(warmup),
+            contentSize: contentSize,
+            threads: threads,
+            connectRate: connectRate,
+            sources: sources
+        )
+    }
+}

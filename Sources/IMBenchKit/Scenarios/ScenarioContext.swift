@@ -1,0 +1,68 @@
+import Foundation
+import IMCore
+import NIOCore
+
+/// What a scenario gets: the configuration, the users, where the server is, the generator, and the
+/// report it fills in.
+final class ScenarioContext: @unchecked Sendable {
+    // Written only by the scenario's one task; @unchecked because the report is filled in step by step.
+    let configuration: BenchConfiguration
+    let users: [BenchUser]
+    let host: String
+    let port: Int
+    let generator: LoadGenerator
+    let sampler: SummarySampler?
+    let proxy: StallProxy?
+    let progress: ProgressDisplay
+    var report: BenchReport
+    var samples: [SummarySampler.Sample] = []
+
+    init(
+        configuration: BenchConfiguration,
+        users: [BenchUser],
+        host: String,
+        port: Int,
+        generator: LoadGenerator,
+        sampler: SummarySampler?,
+        proxy: StallProxy?,
+        report: BenchReport
+    ) {
+        self.configuration = configuration
+        self.users = users
+        self.host = host
+        self.port = port
+        self.generator = generator
+        self.sampler = sampler
+        self.proxy = proxy
+        self.progress = ProgressDisplay(mode: configuration.progress)
+        self.report = report
+    }
+
+    /// Samples `/summary` (when known) and keeps the sample.
+    @discardableResult
+    func sampleServer() async -> SummarySampler.Sample? {
+        guard let sample = await sampler?.sample() else { return nil }
+        samples.append(sample)
+        return sample
+    }
+
+    /// Connects `specs`; throws (exit 3) if none could log in.
+    func connect(_ specs: [ConnectionSpec], senderOrdinals: [Int: Int] = [:]) async throws -> [any Channel] {
+        let channels = await generator.connect(
+            specs,
+            host: host,
+            port: port,
+            sources: configuration.sources,
+            rate: configuration.connectRate,
+            senderOrdinals: senderOrdinals
+        )
+        if channels.isEmpty && !specs.isEmpty {
+            let errors = await generator.collect().flatMap { $0.errors }.map { "\($0.key) (\($0.value))" }
+            throw BenchError(
+                .connect,
+                "no connection to \(host):\(port) logged in: \(errors.joined(separator: "; "))"
+            )
+        }
+        return channels
+    }
+}

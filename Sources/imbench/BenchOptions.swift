@@ -1,0 +1,229 @@
+import ArgumentParser
+import Foundation
+import IMBenchKit
+import IMCore
+
+/// Where the server is and how to get tokens.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "The server's client host; without it imbench runs an embedded server.")
+    var host: String?
+
+    @Option(help: "The server's client port (with --host).")
+    var port = 23000
+
+    @Option(
+        help: ArgumentHelp(
+            "The admin API base URL, to issue tokens (POST /auth/token) and sample /summary.",
+            valueName: "url"
+        )
+    )
+    var admin: String?
+
+    @Option(help: "The admin API's bearer token.")
+    var adminToken: String?
+
+    @Option(help: ArgumentHelp("Tokens file, lines `uid token` (any GoBelieve-compatible server).", valueName: "file"))
+    var tokens: String?
+
+    @Option(help: "The app id users are provisioned in.")
+    var appID: Int64 = 1
+
+    @Option(help: "The first uid provisioned.")
+    var uidBase: Int64 = 1_000_000
+
+    @Option(help: "Embedded server: fsync policy (batch, interval, none).")
+    var fsync: String = "batch"
+
+    @Option(help: "Embedded server: event-loop threads (default: one per core).")
+    var serverThreads: Int?
+
+    func validate() throws {
+        if IMServerConfiguration.FsyncPolicy(rawValue: fsync) == nil {
+            throw ValidationError("--fsync must be batch, interval or none")
+        }
+        if host == nil && (admin != nil || tokens != nil) {
+            throw ValidationError("--admin and --tokens need --host (without it imbench runs its own server)")
+        }
+        if host != nil && admin == nil && tokens == nil {
+            throw ValidationError("--host needs --admin URL (with --admin-token) or --tokens FILE to log in")
+        }
+    }
+}
+
+/// The load model and the run's bounds.
+struct LoadOptions: ParsableArguments {
+    @Option(help: "Simulated client connections (peer: clients/2 pairs; multidevice: clients/(devices+2) pairs).")
+    var clients = 20
+
+    @Option(help: "Closed loop: messages in flight per sender (default 1 unless --rate).")
+    var window: Int?
+
+    @Option(help: "Open loop: messages per second in all; latency from each message's intended send time.")
+    var rate: Double?
+
+    @Option(help: "How long senders send, warm-up included (e.g. 10s, 500ms).", transform: parseDuration)
+    var duration: Duration = .seconds(10)
+
+    @Option(help: "Messages in all; the run ends after these or --duration, whichever first.")
+    var messages: Int?
+
+    @Option(help: "Excluded from figures (default 1s; 0 with --messages).", transform: parseDuration)
+    var warmup: Duration?
+
+    @Option(help: "New connections per second (0: as fast as possible).")
+    var connectRate: Double = 2000
+
+    @Option(help: "Content bytes per message (>= 24).")
+    var size = 32
+
+    @Option(help: "multidevice: devices per receiving user.")
+    var devices = 3
+
+    @Option(help: "connections: PING interval per connection.", transform: parseDuration)
+    var pingInterval: Duration = .seconds(5)
+
+    @Option(help: "Generator event-loop threads (default: half the cores).")
+    var threads: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Local source addresses, e.g. 127.0.0.2-127.0.0.9, to pass ~28k ports per address.",
+            valueName: "range"
+        )
+    )
+    var source: String?
+
+    @Option(help: "How long to wait for outstanding ACKs and pushes after sending.", transform: parseDuration)
+    var drainTimeout: Duration = .seconds(10)
+
+    @Option(
+        help: ArgumentHelp(
+            "Inject a stall on the path to the server: AFTER:LENGTH, e.g. 2s:300ms.",
+            visibility: .hidden
+        )
+    )
+    var injectStall: String?
+
+    func validate() throws {
+        if window != nil && rate != nil {
+            throw ValidationError("--window (closed loop) and --rate (open loop) exclude each other")
+        }
+        if let source, BenchParsing.sources(source) == nil {
+            throw ValidationError("--source must be an IPv4 address, a range A-B or a comma-separated list")
+        }
+        if let injectStall, stall(injectStall) == nil { throw ValidationError("--inject-stall must be AFTER:LENGTH") }
+    }
+
+    func stall(_ text: String) -> (Duration, Duration)? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let after = BenchParsing.duration(String(parts[0])),
+            let length = BenchParsing.duration(String(parts[1]))
+        else { return nil }
+        return (after, length)
+    }
+}
+
+/// CI pass/fail limits.
+struct ThresholdOptions: ParsableArguments {
+    @Option(help: "Fail (exit 1) if the main latency's p99 is above this (e.g. 20ms).", transform: parseDuration)
+    var maxP99: Duration?
+
+    @Option(help: "Fail (exit 1) if fewer messages (connections) per second were delivered (made).")
+    var minRate: Double?
+
+    @Option(help: "Lost messages tolerated before exit 4.")
+    var maxLost = 0
+}
+
+/// Progress and report files.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Write the report as JSON (schema imbench/1) to this file.")
+    var json: String?
+
+    @Option(help: "Progress: lines (stderr), ndjson (stdout), quiet. Default: lines on a terminal, else quiet.")
+    var progress: String?
+
+    func validate() throws {
+        if let progress, ProgressMode(rawValue: progress) == nil {
+            throw ValidationError("--progress must be lines, ndjson or quiet")
+        }
+    }
+}
+
+private func parseDuration(_ text: String) throws -> Duration {
+    guard let duration = BenchParsing.duration(text) else {
+        throw ValidationError("'\(text)' is not a duration (e.g. 10s, 500ms, 250us)")
+    }
+    return duration
+}
+
+/// Builds the configuration, runs, prints the report and exits with its code.
+func runBench(
+    _ scenario: BenchScenarioKind,
+    server: ServerOptions,
+    load: LoadOptions,
+    thresholds: ThresholdOptions,
+    output: OutputOptions
+) async throws {
+    var configuration = BenchConfiguration()
+    configuration.scenario = scenario
+    if let host = server.host {
+        configuration.target = .remote(host: host, port: server.port)
+        if let tokens = server.tokens {
+            configuration.tokens = .file(path: tokens)
+        } else if let admin = server.admin {
+            configuration.tokens = .admin(url: admin, token: server.adminToken)
+        }
+        configuration.adminURL = server.admin
+        configuration.adminToken = server.adminToken
+    } else {
+        configuration.target = .embedded(
+            fsync: IMServerConfiguration.FsyncPolicy(rawValue: server.fsync)!,
+            threads: server.serverThreads ?? ProcessInfo.processInfo.activeProcessorCount
+        )
+    }
+    configuration.appID = server.appID
+    configuration.uidBase = server.uidBase
+    configuration.clients = load.clients
+    configuration.devices = load.devices
+    if let rate = load.rate {
+        configuration.load = .open(rate: rate)
+    } else {
+        configuration.load = .closed(window: load.window ?? 1)
+    }
+    configuration.duration = load.duration
+    configuration.messages = load.messages
+    configuration.warmup = load.warmup ?? (load.messages == nil ? .seconds(1) : .zero)
+    if configuration.warmup >= configuration.duration { configuration.warmup = .zero }
+    configuration.connectRate = load.connectRate
+    configuration.contentSize = load.size
+    configuration.pingInterval = load.pingInterval
+    if let threads = load.threads { configuration.threads = threads }
+    configuration.sources = load.source.flatMap(BenchParsing.sources) ?? []
+    configuration.drainTimeout = load.drainTimeout
+    configuration.injectedStall = load.injectStall.flatMap(load.stall)
+    configuration.thresholds = BenchThresholds(
+        maxP99Microseconds: thresholds.maxP99.map {
+            UInt64($0.components.seconds) * 1_000_000 + UInt64($0.components.attoseconds / 1_000_000_000_000)
+        },
+        minRate: thresholds.minRate,
+        maxLost: thresholds.maxLost
+    )
+    configuration.jsonPath = output.json
+    configuration.progress = output.progress.flatMap(ProgressMode.init(rawValue:)) ?? (isatty(2) != 0 ? .lines : .quiet)
+
+    let report = await IMBench.run(configuration)
+    let code = report.outcome.exitCode
+    if (code == BenchExitCode.usage || code == BenchExitCode.connectOrProvision) && report.totals.sent == 0
+        && report.totals.connections == 0
+    {
+        // The run was not carried out: say why, without an empty report.
+        for failure in report.outcome.failures {
+            FileHandle.standardError.write(Data("imbench: \(failure)\n".utf8))
+        }
+        throw ExitCode(code)
+    }
+    print(report.text)
+    if let path = output.json { FileHandle.standardError.write(Data("imbench: JSON report in \(path)\n".utf8)) }
+    throw ExitCode(report.outcome.exitCode)
+}
