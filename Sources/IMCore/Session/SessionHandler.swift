@@ -15,15 +15,15 @@ final class SessionHandler: ChannelInboundHandler {
     var context: ChannelHandlerContext?
     var loopBound: NIOLoopBound<SessionHandler>?
     let sessionID: UInt64
-    var peer = "?"
-    var logger: Logger
 
-    /// Frames encoded since the last flush: a read burst's replies go out in one write.
+    /// Frames encoded since the last flush: a read burst's replies go out in one write. Empty (no
+    /// storage) between flushes, so an idle connection holds no output memory.
     var output = ByteBuffer()
     var outboundSeq: Int32 = 0
     var flushScheduled = false
     /// Real-time pushes held while the client is not reading (drop-oldest past the limit).
-    var heldPushes = CircularBuffer<Push>()
+    /// An array, not a ring: it allocates nothing until a client falls behind.
+    var heldPushes: [Push] = []
     /// Reply bytes written while the channel was not writable.
     var unreadReplyBytes = 0
     var lastFrameAt = NIODeadline.now()
@@ -34,17 +34,25 @@ final class SessionHandler: ChannelInboundHandler {
     init(core: ServerCore) {
         self.core = core
         self.sessionID = core.registry.makeSessionID()
-        self.logger = core.logger
-        self.logger[metadataKey: "session"] = "\(sessionID)"
+    }
+
+    /// The server's logger; per-session details go into each message (a per-session copy of the logger
+    /// with its own metadata would cost every idle connection a few hundred bytes).
+    var logger: Logger { core.logger }
+
+    /// The client's address and this session, for log lines.
+    var peer: String {
+        var text = "session \(sessionID)"
+        if let address = context?.channel.remoteAddress {
+            text += " from \(address.ipAddress ?? "?"):\(address.port ?? 0)"
+        }
+        if let user = machine.identity?.user { text += " (user \(user))" }
+        return text
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        self.output = context.channel.allocator.buffer(capacity: 512)
-        if let address = context.channel.remoteAddress {
-            peer = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
-        }
         core.counters.connections.add()
         core.counters.accepted.add()
         scheduleIdleCheck(after: TimeAmount(core.configuration.session.idleTimeout))
@@ -58,7 +66,7 @@ final class SessionHandler: ChannelInboundHandler {
             core.registry.unregister(user, id: sessionID)
             registeredAs = nil
         }
-        heldPushes.removeAll()
+        heldPushes = []
         self.context = nil
     }
 
@@ -95,9 +103,10 @@ final class SessionHandler: ChannelInboundHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         guard context.channel.isWritable else { return }
         unreadReplyBytes = 0
-        while let push = heldPushes.popFirst() {
+        for push in heldPushes {
             for frame in push.frames { encode(frame) }
         }
+        heldPushes = []
         flush()
         context.fireChannelWritabilityChanged()
     }
@@ -126,7 +135,6 @@ final class SessionHandler: ChannelInboundHandler {
             let identity = SessionIdentity(user: user, deviceID: deviceID, platform: token.platform, version: version)
             machine.authenticated(identity)
             core.counters.loginsSucceeded.add()
-            logger[metadataKey: "user"] = "\(user)"
             send(.raw(.authStatus, IMScalarBody.int32(0)))
             core.directory.setUnreadCount(user, 0)
             register(identity)
@@ -160,6 +168,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     /// Encodes `frame` for this connection (next seq, the connection's version) into the pending output.
     func encode(_ frame: OutboundFrame) {
+        if output.capacity == 0 { output.reserveCapacity(512) }
         outboundSeq &+= 1
         frame.write(into: &output, seq: outboundSeq, version: machine.version)
         if frame.countsAsMessage { core.counters.outMessages.add() }
@@ -207,7 +216,7 @@ final class SessionHandler: ChannelInboundHandler {
     func flush() {
         guard let context, output.readableBytes > 0 else { return }
         let bytes = output
-        output = context.channel.allocator.buffer(capacity: max(512, bytes.readableBytes))
+        output = ByteBuffer()
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
 
