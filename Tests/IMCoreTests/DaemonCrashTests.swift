@@ -14,19 +14,7 @@ final class DaemonProcess {
     let adminPort: Int
     private let stderr: Pipe
 
-    static var executablePath: String {
-        // The test bundle and the executables are built into the same directory.
-        let fromProc = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-        candidates.append(URL(fileURLWithPath: fromProc).deletingLastPathComponent())
-        for base in candidates {
-            for directory in [base, base.deletingLastPathComponent(), base.deletingLastPathComponent().deletingLastPathComponent()] {
-                let path = directory.appendingPathComponent("imd").path
-                if FileManager.default.isExecutableFile(atPath: path) { return path }
-            }
-        }
-        return "imd"
-    }
+    static var executablePath: String { builtExecutable("imd") }
 
     init(dataDirectory: String, fsync: String) throws {
         process.executableURL = URL(fileURLWithPath: Self.executablePath)
@@ -46,7 +34,8 @@ final class DaemonProcess {
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
-        guard let range = text.range(of: #"listening client=[^ ]*:(\d+) admin=[^ ]*:(\d+)"#, options: .regularExpression)
+        guard
+            let range = text.range(of: #"listening client=[^ ]*:(\d+) admin=[^ ]*:(\d+)"#, options: .regularExpression)
         else {
             process.terminate()
             throw IMClientError(.unexpectedReply, "imd did not report its addresses; its log:\n\(text)")

@@ -6,19 +6,7 @@ import Testing
 
 @Suite("LogStore crash")
 struct LogStoreCrashTests {
-    static var childPath: String {
-        // The test bundle and the child executable are built into the same directory.
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [
-            bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent(),
-        ] {
-            let path = candidate.appendingPathComponent("LogStoreCrashChild").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        let fromProc = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        return URL(fileURLWithPath: fromProc).deletingLastPathComponent().appendingPathComponent("LogStoreCrashChild")
-            .path
-    }
+    static var childPath: String { builtExecutable("LogStoreCrashChild") }
 
     @Test(arguments: [(FsyncPolicy.batch, 1), (.batch, 2), (.batch, 3), (.interval, 4)])
     func everyReportedAppendSurvivesSIGKILL(policy: FsyncPolicy, seed: Int) async throws {

@@ -16,6 +16,42 @@ struct ConnectionSpec: Sendable {
     var expects: [Int64]
 }
 
+extension ConnectionSpec {
+    /// Sender→receiver pairs over `users` (uid `users[2p]` sends to `users[2p+1]`): the senders, and the
+    /// receivers that expect them, with the connection indexes the scenario gives pair `p`.
+    static func pairs(
+        of users: [BenchUser],
+        senderIndex: (Int) -> Int,
+        receiverIndex: (Int) -> Int
+    ) -> (senders: [ConnectionSpec], receivers: [ConnectionSpec]) {
+        var senders: [ConnectionSpec] = []
+        var receivers: [ConnectionSpec] = []
+        for pair in 0..<users.count / 2 {
+            let sender = users[2 * pair]
+            let receiver = users[2 * pair + 1]
+            senders.append(
+                ConnectionSpec(
+                    index: senderIndex(pair),
+                    user: sender,
+                    deviceID: "imbench-\(sender.uid)",
+                    role: .sender(receiver: receiver.uid),
+                    expects: []
+                )
+            )
+            receivers.append(
+                ConnectionSpec(
+                    index: receiverIndex(pair),
+                    user: receiver,
+                    deviceID: "imbench-\(receiver.uid)",
+                    role: .idle,
+                    expects: [sender.uid]
+                )
+            )
+        }
+        return (senders, receivers)
+    }
+}
+
 /// A user the run logs in as.
 public struct BenchUser: Sendable, Equatable {
     public var uid: Int64

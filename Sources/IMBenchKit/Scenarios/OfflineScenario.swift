@@ -7,30 +7,11 @@ enum OfflineScenario {
 
     static func run(_ context: ScenarioContext) async throws {
         let users = context.users
-        var senders: [ConnectionSpec] = []
-        var receivers: [ConnectionSpec] = []
-        for pair in 0..<users.count / 2 {
-            let sender = users[2 * pair]
-            let receiver = users[2 * pair + 1]
-            senders.append(
-                ConnectionSpec(
-                    index: pair,
-                    user: sender,
-                    deviceID: "imbench-\(sender.uid)",
-                    role: .sender(receiver: receiver.uid),
-                    expects: []
-                )
-            )
-            receivers.append(
-                ConnectionSpec(
-                    index: users.count + pair,
-                    user: receiver,
-                    deviceID: "imbench-\(receiver.uid)",
-                    role: .idle,
-                    expects: [sender.uid]
-                )
-            )
-        }
+        let (senders, receivers) = ConnectionSpec.pairs(
+            of: users,
+            senderIndex: { $0 },
+            receiverIndex: { users.count + $0 }
+        )
         let ordinals = Dictionary(uniqueKeysWithValues: senders.enumerated().map { ($1.index, $0) })
         let channels = try await context.connect(senders, senderOrdinals: ordinals)
         let run = MessageRun(context: context, fanout: 0)

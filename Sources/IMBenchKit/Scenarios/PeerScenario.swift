@@ -7,30 +7,11 @@ enum PeerScenario {
 
     static func run(_ context: ScenarioContext) async throws {
         let users = context.users
-        var senders: [ConnectionSpec] = []
-        var receivers: [ConnectionSpec] = []
-        for pair in 0..<users.count / 2 {
-            let sender = users[2 * pair]
-            let receiver = users[2 * pair + 1]
-            senders.append(
-                ConnectionSpec(
-                    index: 2 * pair,
-                    user: sender,
-                    deviceID: "imbench-\(sender.uid)",
-                    role: .sender(receiver: receiver.uid),
-                    expects: []
-                )
-            )
-            receivers.append(
-                ConnectionSpec(
-                    index: 2 * pair + 1,
-                    user: receiver,
-                    deviceID: "imbench-\(receiver.uid)",
-                    role: .idle,
-                    expects: [sender.uid]
-                )
-            )
-        }
+        let (senders, receivers) = ConnectionSpec.pairs(
+            of: users,
+            senderIndex: { 2 * $0 },
+            receiverIndex: { 2 * $0 + 1 }
+        )
         let specs = zip(senders, receivers).flatMap { [$0, $1] }
         let ordinals = Dictionary(uniqueKeysWithValues: senders.enumerated().map { ($1.index, $0) })
         let channels = try await context.connect(specs, senderOrdinals: ordinals)
