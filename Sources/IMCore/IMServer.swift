@@ -138,7 +138,12 @@ public final class IMServer: Service, Sendable {
             throw IMServerError("cannot create the data directory \(root.path) (data_dir): \(error)")
         }
         var storeConfiguration = LogStoreConfiguration(directory: root.appendingPathComponent("messages").path)
-        storeConfiguration.fsync = FsyncPolicy(rawValue: configuration.storage.fsync.rawValue) ?? .batch
+        storeConfiguration.fsync =
+            switch configuration.storage.fsync {
+            case .batch: .batch
+            case .interval: .interval
+            case .none: .none
+            }
         storeConfiguration.fsyncInterval = configuration.storage.fsyncInterval
         storeConfiguration.segmentSize = configuration.storage.segmentSize
         storeConfiguration.snapshotEveryBytes = configuration.storage.snapshotEveryBytes

@@ -13,7 +13,7 @@ final class MetricsExporter: Sendable {
     private let core: ServerCore
     private let registry = PrometheusCollectorRegistry()
     private let counters: [(CoreMetrics.Counter, @Sendable (ServerCore) -> Int)]
-    private let gauges: [(CoreMetrics.Gauge, @Sendable (ServerCore) -> Double)]
+    private let gauges: [(CoreMetrics.Gauge, @Sendable (ServerCore, ProcessStats) -> Double)]
     private let lastCounts: Mutex<[Int]>
 
     init(core: ServerCore) {
@@ -29,9 +29,9 @@ final class MetricsExporter: Sendable {
         }
         func gauge(
             _ name: String,
-            _ read: @escaping @Sendable (ServerCore) -> Double
+            _ read: @escaping @Sendable (ServerCore, ProcessStats) -> Double
         ) -> (
-            CoreMetrics.Gauge, @Sendable (ServerCore) -> Double
+            CoreMetrics.Gauge, @Sendable (ServerCore, ProcessStats) -> Double
         ) {
             (CoreMetrics.Gauge(label: name, dimensions: [], factory: factory), read)
         }
@@ -54,17 +54,17 @@ final class MetricsExporter: Sendable {
             counter("im_store_fsyncs_total") { Int($0.store.stats.fsyncs) },
         ]
         gauges = [
-            gauge("im_connections") { Double($0.counters.connections.value) },
-            gauge("im_clients") { Double($0.registry.counts().clients) },
-            gauge("im_users_online") { Double($0.registry.counts().users) },
-            gauge("im_store_messages") { Double($0.store.stats.messages) },
-            gauge("im_store_bytes") { Double($0.store.stats.bytes) },
-            gauge("im_store_queues") { Double($0.store.stats.queues) },
-            gauge("im_store_fsync_average_seconds") { $0.store.stats.averageFsyncMicroseconds / 1e6 },
-            gauge("process_resident_memory_bytes") { _ in Double(ProcessStats.current().residentBytes) },
-            gauge("process_cpu_seconds_total") { _ in ProcessStats.current().cpuSeconds },
-            gauge("process_open_fds") { _ in Double(ProcessStats.current().openFiles) },
-            gauge("im_uptime_seconds") { Double(Date().timeIntervalSince($0.startedAt)) },
+            gauge("im_connections") { core, _ in Double(core.counters.connections.value) },
+            gauge("im_clients") { core, _ in Double(core.registry.counts().clients) },
+            gauge("im_users_online") { core, _ in Double(core.registry.counts().users) },
+            gauge("im_store_messages") { core, _ in Double(core.store.stats.messages) },
+            gauge("im_store_bytes") { core, _ in Double(core.store.stats.bytes) },
+            gauge("im_store_queues") { core, _ in Double(core.store.stats.queues) },
+            gauge("im_store_fsync_average_seconds") { core, _ in core.store.stats.averageFsyncMicroseconds / 1e6 },
+            gauge("process_resident_memory_bytes") { _, process in Double(process.residentBytes) },
+            gauge("process_cpu_seconds_total") { _, process in process.cpuSeconds },
+            gauge("process_open_fds") { _, process in Double(process.openFiles) },
+            gauge("im_uptime_seconds") { core, _ in Double(Date().timeIntervalSince(core.startedAt)) },
         ]
         lastCounts = Mutex(Array(repeating: 0, count: counters.count))
     }
@@ -78,7 +78,9 @@ final class MetricsExporter: Sendable {
                 last[index] = value
             }
         }
-        for (gauge, read) in gauges { gauge.record(read(core)) }
+        // /proc is read once per scrape, not once per process gauge.
+        let process = ProcessStats.current()
+        for (gauge, read) in gauges { gauge.record(read(core, process)) }
         return registry.emitToBuffer()
     }
 }

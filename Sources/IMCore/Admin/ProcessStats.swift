@@ -1,7 +1,7 @@
 import Foundation
 
 /// This process's resource use, from `/proc/self` (Linux); zeros where unavailable.
-struct ProcessStats {
+struct ProcessStats: Sendable {
     var residentBytes: Int = 0
     var virtualBytes: Int = 0
     var threads: Int = 0
