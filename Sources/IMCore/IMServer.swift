@@ -50,7 +50,8 @@ public final class IMServer: Service, Sendable {
             store: opened.store,
             directory: opened.directory,
             version: configuration.version,
-            eventLoopGroup: group
+            eventLoopGroup: group,
+            words: opened.words
         )
         defer {
             try? opened.directory.close()
@@ -130,7 +131,7 @@ public final class IMServer: Service, Sendable {
         logger.info("stopped")
     }
 
-    private func openData() throws -> (store: LogStore, directory: any Directory) {
+    private func openData() throws -> (store: LogStore, directory: any Directory, words: WordList) {
         let root = URL(fileURLWithPath: configuration.dataDirectory)
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -149,13 +150,14 @@ public final class IMServer: Service, Sendable {
         storeConfiguration.snapshotEveryBytes = configuration.storage.snapshotEveryBytes
         storeConfiguration.snapshotInterval = configuration.storage.snapshotInterval
         storeConfiguration.logger = configuration.logger
+        let words = try WordList(path: configuration.wordFile)
         let store = try LogStore(configuration: storeConfiguration)
         do {
             let directory = try SQLiteDirectory(
                 path: root.appendingPathComponent("directory.sqlite").path,
                 logger: configuration.logger
             )
-            return (store, directory)
+            return (store, directory, words)
         } catch {
             try? store.close()
             throw error

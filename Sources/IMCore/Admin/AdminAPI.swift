@@ -19,6 +19,9 @@ enum AdminAPI {
         let metrics = MetricsExporter(core: core)
         addGoBelieveRoutes(to: router, core: core)
         addTokenRoutes(to: router, core: core)
+        addGroupRoutes(to: router, core: core)
+        addRelationRoutes(to: router, core: core)
+        addWordRoutes(to: router, core: core)
         router.get("/summary") { request, _ in
             AdminJSON.response(Summary.make(core: core, appID: try request.optionalInt("appid")))
         }

@@ -11,6 +11,9 @@ package final class ServerCore: Sendable {
     package let store: LogStore
     package let directory: any Directory
     package let registry = SessionRegistry()
+    package let rooms = RoomRegistry()
+    /// The sensitive-word filter (TEXT messages), reloadable.
+    package let words: WordList
     package let counters = ServerCounters()
     package let authenticator: Authenticator
     /// Wall-clock start, for `/summary`'s uptime.
@@ -25,8 +28,10 @@ package final class ServerCore: Sendable {
         directory: any Directory,
         version: String,
         eventLoopGroup: any EventLoopGroup,
+        words: WordList = WordList(),
         startedAt: Date = Date()
     ) {
+        self.words = words
         self.eventLoopGroup = eventLoopGroup
         self.configuration = configuration
         self.logger = configuration.logger

@@ -29,6 +29,8 @@ final class SessionHandler: ChannelInboundHandler {
     var lastFrameAt = NIODeadline.now()
     var idleCheck: Scheduled<Void>?
     var registeredAs: UserKey?
+    /// The chat room this connection is in (at most one).
+    var room: RoomRegistry.RoomKey?
     var closed = false
 
     init(core: ServerCore) {
@@ -66,6 +68,7 @@ final class SessionHandler: ChannelInboundHandler {
             core.registry.unregister(user, id: sessionID)
             registeredAs = nil
         }
+        leaveRoom()
         heldPushes = []
         self.context = nil
     }
