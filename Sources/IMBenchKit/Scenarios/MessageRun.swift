@@ -143,6 +143,7 @@ struct MessageRun {
                     try await FinalSync.run(
                         host: context.host,
                         port: context.port,
+                        transport: context.pipeline.transport,
                         user: spec.user,
                         deviceID: spec.deviceID,
                         into: &receipts

@@ -31,6 +31,19 @@ enum Summary {
             "sync_count": counters.syncs.value,
             "synced_message_count": counters.syncedMessages.value,
             "accept_error_count": counters.acceptErrors.value,
+            "tls_handshake_failure_count": counters.tlsHandshakeFailures.value,
+            // Per configured listener: open and accepted connections.
+            "transports": Dictionary(
+                uniqueKeysWithValues: IMTransport.allCases.filter { core.configuration.listenAddress($0) != nil }.map {
+                    transport in
+                    let figures = counters.transport(transport)
+                    return (
+                        transport.rawValue,
+                        ["connections": figures.connections.value, "accepted": figures.accepted.value] as [String: Any]
+                    )
+                }
+            ),
+            "push": pushStats(core),
             "process": [
                 "rss_bytes": process.residentBytes,
                 "virtual_bytes": process.virtualBytes,
@@ -53,6 +66,14 @@ enum Summary {
                 ] as [String: Any]
         }
         return summary
+    }
+
+    /// The offline push hook's figures; `{"enabled":false}` without a webhook.
+    static func pushStats(_ core: ServerCore) -> [String: Any] {
+        guard let push = core.push else { return ["enabled": false] }
+        var figures = push.stats.json
+        figures["enabled"] = true
+        return figures
     }
 
     /// The store's `LogStoreStats` as a JSON object.

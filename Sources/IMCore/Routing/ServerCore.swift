@@ -18,6 +18,8 @@ package final class ServerCore: Sendable {
     package let version: String
     /// The client connections' event loops.
     package let eventLoopGroup: any EventLoopGroup
+    /// The offline push hook's sender; nil when no webhook is configured (then no jobs are made).
+    package let push: PushDispatcher?
 
     package init(
         configuration: IMServerConfiguration,
@@ -25,9 +27,11 @@ package final class ServerCore: Sendable {
         directory: any Directory,
         version: String,
         eventLoopGroup: any EventLoopGroup,
+        push: PushDispatcher? = nil,
         startedAt: Date = Date()
     ) {
         self.eventLoopGroup = eventLoopGroup
+        self.push = push
         self.configuration = configuration
         self.logger = configuration.logger
         self.store = store
