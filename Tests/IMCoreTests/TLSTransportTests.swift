@@ -43,6 +43,23 @@ struct TLSTransportTests {
             #expect(transports["tcp"]?["connections"] == 1)
             #expect(transports["ws"] == nil, "only configured listeners are listed")
             #expect(summary["connection_count"] as? Int == 3)
+            let (_, metrics) = try await server.adminText("GET", "/metrics")
+            #expect(metrics.contains("im_transport_connections{transport=\"tls\"} 2"))
+            #expect(metrics.contains("im_transport_accepted_connections_total{transport=\"tcp\"} 1"))
+        }
+    }
+
+    @Test func malformedInputOverTLSClosesOnlyThatConnection() async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        try await withTLSServer(certificates) { server in
+            let bad = try await server.client(uid: 1, over: try certificates.tls())
+            let good = try await server.client(uid: 2, over: try certificates.tls())
+            // A body length past the 32 KiB limit.
+            try await bad.writeRaw(ByteBuffer(bytes: [0x00, 0x00, 0x80, 0x00, 0, 0, 0, 1, 4, 2, 0, 0]))
+            try await bad.waitUntilClosed()
+            try await good.ping()
+            #expect(try await server.summary()["protocol_error_count"] as? Int == 1)
         }
     }
 

@@ -56,7 +56,12 @@ struct WebSocketTransportTests {
                 #expect(pushed.message.map { String(buffer: $0.content) } == "over ws")
                 #expect(pushed.metadata != nil, "METADATA arrives before the message")
             }
-            #expect(try await secureReceiver.syncAll(from: 0).messages.count == 1)
+            // A message past 125 bytes takes the 16-bit length both ways.
+            let large = String(repeating: "x", count: 20_000)
+            #expect(try await sender.send(peerMessage(1, 2, large)).status == .success)
+            let pushedLarge = try await receiver.next { $0.frame.command == .im }
+            #expect(pushedLarge.message.map { String(buffer: $0.content) } == large)
+            #expect(try await secureReceiver.syncAll(from: 0).messages.count == 2)
             #expect(try await secureReceiver.tlsPeerCertificate?.commonName == "first")
             let transports = try #require(try await server.summary()["transports"] as? [String: [String: Int]])
             #expect(transports["ws"]?["connections"] == 2)

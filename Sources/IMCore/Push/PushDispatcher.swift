@@ -219,7 +219,7 @@ package final class PushDispatcher: Sendable {
                 if let failure = await post(fresh, client) {
                     counters.failed.add()
                     logger.warning(
-                        "the push webhook \(redactedWebhook) did not take \(fresh.count) jobs: \(failure); retrying in \(backoff)",
+                        "the push webhook \(redactedWebhook) did not take a batch of \(fresh.count): \(failure); retrying in \(backoff)",
                         metadata: ["pending": "\(stats.pending)"]
                     )
                     await pause(backoff)
@@ -243,7 +243,7 @@ package final class PushDispatcher: Sendable {
             if fresh.count < batch.count {
                 counters.expired.add(batch.count - fresh.count)
                 logger.warning(
-                    "dropped \(batch.count - fresh.count) push jobs older than \(configuration.maxJobAge) (push_max_age)"
+                    "dropped push jobs older than \(configuration.maxJobAge) (push_max_age): \(batch.count - fresh.count)"
                 )
             }
         }

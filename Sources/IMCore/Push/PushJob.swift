@@ -47,8 +47,9 @@ package struct PushJob: Sendable, Equatable {
     }
 }
 
-/// Minimal JSON text writing for the push jobs: they are built on the hot path's side of the queue, where
-/// `JSONEncoder`'s reflection would cost more than the rest of the job.
+/// Minimal JSON text writing for the push jobs: their fields must come in GoBelieve's order (a reader
+/// comparing bodies, or a bridge that re-pushes them to Redis, sees the same text), which `JSONEncoder`
+/// does not promise, and a batch of thousands is encoded with no reflection.
 enum JSONText {
     /// Appends `text` as a JSON string literal (RFC 8259 escapes).
     static func appendString(_ text: String, to out: inout String) {

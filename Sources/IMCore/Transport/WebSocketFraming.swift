@@ -10,14 +10,15 @@ import NIOWebSocket
 /// limit) reaches the session as an `IMWireError`, which closes the connection as any malformed input
 /// does. Pings are answered with pongs; pongs are ignored; a close is answered and the connection closed.
 ///
-/// Outbound, the session writes runs of encoded frames; each frame leaves as its own binary message
-/// (slices of the session's buffer, no copy). When the connection closes, a close message goes first,
-/// with a code saying why.
+/// Outbound, the session writes runs of encoded frames; each frame leaves as its own binary message, all
+/// of one write encoded into one buffer (server messages are not masked, so this is a header and a copy
+/// per frame; NIO's `WebSocketFrameEncoder` would make two buffers per frame). When the connection
+/// closes, a close message goes first, with a code saying why.
 final class WebSocketFraming: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = IMFrame
     typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = WebSocketFrame
+    typealias OutboundOut = ByteBuffer
 
     /// The largest message accepted, for error messages (the WebSocket decoder enforces it).
     let maxMessageSize: Int
@@ -54,8 +55,9 @@ final class WebSocketFraming: ChannelDuplexHandler {
                 IMWireError(.badWebSocketMessage, "a text message (frames travel in binary messages only)")
             )
         case .ping:
-            var payload = message.unmaskedData
-            let pong = WebSocketFrame(fin: true, opcode: .pong, data: payload.readSlice(length: payload.readableBytes)!)
+            let payload = message.unmaskedData
+            var pong = context.channel.allocator.buffer(capacity: payload.readableBytes + 2)
+            Self.writeMessage(.pong, payload, into: &pong)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .connectionClose:
             // The peer is leaving: echo its code (RFC 6455 §5.5.1) and close.
@@ -91,17 +93,14 @@ final class WebSocketFraming: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         var frames = unwrapOutboundIn(data)
+        // Each frame is at least 12 bytes, so at most a 4-byte header per 12 bytes (frames stay < 64 KiB).
+        var messages = context.channel.allocator.buffer(capacity: frames.readableBytes * 4 / 3 + 10)
         while let frame = frames.readIMFrameBytes() {
-            let last = frames.readableBytes == 0
-            context.write(
-                wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, data: frame)),
-                promise: last ? promise : nil
-            )
+            Self.writeMessage(.binary, frame, into: &messages)
         }
         // The session writes whole frames only; anything else would be a bug, sent as it is rather than lost.
-        if frames.readableBytes > 0 {
-            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, data: frames)), promise: promise)
-        }
+        if frames.readableBytes > 0 { Self.writeMessage(.binary, frames, into: &messages) }
+        context.write(wrapOutboundOut(messages), promise: promise)
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
@@ -112,11 +111,23 @@ final class WebSocketFraming: ChannelDuplexHandler {
         closeSent = true
         var payload = context.channel.allocator.buffer(capacity: 2)
         payload.write(webSocketErrorCode: closeCode)
-        context.writeAndFlush(
-            wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)),
-            promise: nil
-        )
+        var message = context.channel.allocator.buffer(capacity: 4)
+        Self.writeMessage(.connectionClose, payload, into: &message)
+        context.writeAndFlush(wrapOutboundOut(message), promise: nil)
         context.close(mode: mode, promise: promise)
+    }
+
+    /// Appends one unfragmented, unmasked WebSocket message (RFC 6455 §5.2): FIN and the opcode, the
+    /// length in 7, 7+16 or 7+64 bits, the payload.
+    static func writeMessage(_ opcode: WebSocketOpcode, _ payload: ByteBuffer, into buffer: inout ByteBuffer) {
+        let length = payload.readableBytes
+        buffer.writeInteger(UInt8(0x80) | UInt8(webSocketOpcode: opcode))
+        switch length {
+        case ..<126: buffer.writeInteger(UInt8(length))
+        case ...Int(UInt16.max): buffer.writeMultipleIntegers(UInt8(126), UInt16(length))
+        default: buffer.writeMultipleIntegers(UInt8(127), UInt64(length))
+        }
+        buffer.writeImmutableBuffer(payload)
     }
 
     private func describe(_ error: NIOWebSocketError) -> String {

@@ -15,33 +15,11 @@ enum WebSocketPipeline {
 
     /// Adds the HTTP handlers and the upgrader to a new child channel (on its event loop).
     static func configure(_ channel: any Channel, core: ServerCore, transport: IMTransport) throws {
-        let maxMessageSize = core.configuration.webSocket.maxMessageSize
         let handshake = WebSocketHandshakeHandler(timeout: TimeAmount(core.configuration.session.idleTimeout))
-        let upgrader = NIOWebSocketServerUpgrader(
-            maxFrameSize: maxMessageSize,
-            automaticErrorHandling: false,
-            shouldUpgrade: { channel, head in
-                channel.eventLoop.makeSucceededFuture(isWebSocketPath(head.uri) ? HTTPHeaders() : nil)
-            },
-            upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(
-                        NIOWebSocketFrameAggregator(
-                            minNonFinalFragmentSize: 1,
-                            maxAccumulatedFrameCount: 64,
-                            maxAccumulatedFrameSize: maxMessageSize
-                        )
-                    )
-                    try pipeline.addHandler(WebSocketFraming(maxMessageSize: maxMessageSize))
-                    try pipeline.addHandler(SessionHandler(core: core, transport: transport))
-                }
-            }
-        )
         let sync = channel.pipeline.syncOperations
         try sync.configureHTTPServerPipeline(
             withServerUpgrade: (
-                upgraders: [upgrader],
+                upgraders: [WebSocketSessionUpgrader(core: core, transport: transport)],
                 completionHandler: { context in
                     // Called before the upgrader adds the WebSocket handlers behind it.
                     context.pipeline.syncOperations.removeHandler(name: WebSocketHandshakeHandler.name, promise: nil)
@@ -54,6 +32,61 @@ enum WebSocketPipeline {
     /// Whether a request target is `/ws` (a query string is allowed).
     static func isWebSocketPath(_ uri: String) -> Bool {
         uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first == path[...]
+    }
+}
+
+/// The WebSocket upgrade on `/ws`: NIO's `NIOWebSocketServerUpgrader` checks the request and builds the
+/// 101 response; the pipeline after it is ours: NIO's frame decoder (bounded by `ws_max_message_size`),
+/// the fragment aggregator, `WebSocketFraming` (which also encodes the outbound frames, so a flush of many
+/// protocol frames is one buffer, as on TCP) and the session.
+struct WebSocketSessionUpgrader: HTTPServerProtocolUpgrader, Sendable {
+    let core: ServerCore
+    let transport: IMTransport
+    private let handshake: NIOWebSocketServerUpgrader
+
+    init(core: ServerCore, transport: IMTransport) {
+        self.core = core
+        self.transport = transport
+        handshake = NIOWebSocketServerUpgrader(
+            maxFrameSize: core.configuration.webSocket.maxMessageSize,
+            automaticErrorHandling: false,
+            shouldUpgrade: { channel, head in
+                channel.eventLoop.makeSucceededFuture(WebSocketPipeline.isWebSocketPath(head.uri) ? HTTPHeaders() : nil)
+            },
+            upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() }
+        )
+    }
+
+    var supportedProtocol: String { handshake.supportedProtocol }
+    var requiredUpgradeHeaders: [String] { handshake.requiredUpgradeHeaders }
+
+    func buildUpgradeResponse(
+        channel: any Channel,
+        upgradeRequest: HTTPRequestHead,
+        initialResponseHeaders: HTTPHeaders
+    ) -> EventLoopFuture<HTTPHeaders> {
+        handshake.buildUpgradeResponse(
+            channel: channel,
+            upgradeRequest: upgradeRequest,
+            initialResponseHeaders: initialResponseHeaders
+        )
+    }
+
+    func upgrade(context: ChannelHandlerContext, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<Void> {
+        let maxMessageSize = core.configuration.webSocket.maxMessageSize
+        return context.eventLoop.makeCompletedFuture {
+            let pipeline = context.pipeline.syncOperations
+            try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxMessageSize)))
+            try pipeline.addHandler(
+                NIOWebSocketFrameAggregator(
+                    minNonFinalFragmentSize: 1,
+                    maxAccumulatedFrameCount: 64,
+                    maxAccumulatedFrameSize: maxMessageSize
+                )
+            )
+            try pipeline.addHandler(WebSocketFraming(maxMessageSize: maxMessageSize))
+            try pipeline.addHandler(SessionHandler(core: core, transport: transport))
+        }
     }
 }
 
