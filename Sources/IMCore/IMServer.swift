@@ -5,23 +5,43 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// The whole server: client listener, sessions, routing, message store, directory and admin API.
+/// The whole server: client listeners (TCP, TLS, WebSocket, WSS), sessions, routing, message store,
+/// directory, offline push hook and admin API.
 ///
 /// Embeddable in any Swift process as a `Service`: `run()` opens the store and directory in
 /// `configuration.dataDirectory`, binds the listeners and serves until graceful shutdown or cancellation;
-/// either way it then stops accepting, closes sessions, drains and snapshots the store and flushes the
-/// directory, so a restart replays nothing.
+/// either way it then stops accepting, closes sessions, drains and snapshots the store, writes the
+/// pending push jobs and flushes the directory, so a restart replays nothing.
 public final class IMServer: Service, Sendable {
     /// IMCore's version.
     public static let version = "0.1.0"
 
     public let configuration: IMServerConfiguration
     private let readiness = ReadinessSignal()
+    private let tls: TLSCredentials?
 
-    /// Checks the configuration; nothing is opened or bound until `run()`.
+    /// Checks the configuration and reads the TLS certificate and key (`configuration.tls`); nothing is
+    /// opened or bound until `run()`. Throws `IMConfigurationError` naming the field (`cert_file` and
+    /// `key_file` for a file that cannot be read or parsed, or a key that does not match).
     public init(configuration: IMServerConfiguration) throws {
         try configuration.validate()
         self.configuration = configuration
+        self.tls = try configuration.tls.map { files throws(IMConfigurationError) in try TLSCredentials(files: files) }
+    }
+
+    /// Reads `cert_file` and `key_file` again (after a certificate renewal): TLS and WSS connections
+    /// accepted from now on get the new certificate; established ones keep theirs and are not dropped.
+    /// May be called at any time, running or not (`imd` calls it on SIGHUP).
+    ///
+    /// Throws `IMConfigurationError` naming the file if it cannot be read or parsed (the certificate in
+    /// use stays), or if no certificate is configured.
+    public func reloadTLS() throws(IMConfigurationError) {
+        guard let tls else { throw IMConfigurationError(field: "cert_file", "no TLS certificate is configured") }
+        try tls.reload()
+        configuration.logger.info(
+            "reloaded the TLS certificate",
+            metadata: ["cert_file": "\(tls.files.certificateFile)", "key_file": "\(tls.files.keyFile)"]
+        )
     }
 
     /// Waits until the listeners are bound and returns their addresses (useful with port 0).
@@ -51,40 +71,58 @@ public final class IMServer: Service, Sendable {
             directory: opened.directory,
             version: configuration.version,
             eventLoopGroup: group,
-            words: opened.words
+            words: opened.words,
+            push: opened.push
         )
         defer {
             try? opened.directory.close()
         }
-        let listener: any Channel
-        do {
-            listener = try await ClientListener.bind(core: core, group: group)
-        } catch {
-            try? opened.store.close()
-            try? await group.shutdownGracefully()
-            throw IMServerError("cannot listen on \(configuration.clientAddress) (listen): \(error)")
+        var listeners: [(IMTransport, any Channel)] = []
+        for (transport, address) in configuration.clientListeners {
+            do {
+                let channel = try await ClientListener.bind(transport, at: address, core: core, tls: tls, group: group)
+                listeners.append((transport, channel))
+            } catch {
+                for (_, listener) in listeners { try? await listener.close() }
+                try? opened.store.close()
+                // Finished before it runs, the push sender only closes its store.
+                opened.push?.finish()
+                await opened.push?.run()
+                try? await group.shutdownGracefully()
+                throw IMServerError("cannot listen on \(address) (\(transport.listenKey)): \(error)")
+            }
         }
-        let clientAddress = IMServerConfiguration.Endpoint(
-            host: configuration.clientAddress.host,
-            port: listener.localAddress?.port ?? configuration.clientAddress.port
-        )
+        var bound = IMServerAddresses(client: configuration.clientAddress, admin: nil)
+        for (transport, channel) in listeners {
+            let configured = configuration.listenAddress(transport)!
+            bound[transport] = IMServerConfiguration.Endpoint(
+                host: configured.host,
+                port: channel.localAddress?.port ?? configured.port
+            )
+        }
+        let addresses = bound
         logger.info(
             "serving clients",
             metadata: [
-                "address": "\(clientAddress)", "node": "\(configuration.nodeID)",
+                "address": "\(addresses.client)", "node": "\(configuration.nodeID)",
                 "data": "\(configuration.dataDirectory)",
+                "transports": "\(listeners.map { "\($0.0)=\(addresses[$0.0]!)" }.joined(separator: " "))",
+                "push_webhook": "\(opened.push?.redactedWebhook ?? "off")",
             ]
         )
+        // The push sender runs beside everything else and is finished last, when no job can come any more.
+        async let pushing: Void = Self.runPush(opened.push)
 
         await withTaskGroup(of: Void.self) { tasks in
             if let adminAddress = configuration.admin.address {
                 let readiness = self.readiness
                 let application = AdminAPI.application(core: core, address: adminAddress) { channel in
-                    let bound = IMServerConfiguration.Endpoint(
+                    var ready = addresses
+                    ready.admin = IMServerConfiguration.Endpoint(
                         host: adminAddress.host,
                         port: channel.localAddress?.port ?? adminAddress.port
                     )
-                    readiness.set(.success(IMServerAddresses(client: clientAddress, admin: bound)))
+                    readiness.set(.success(ready))
                 }
                 tasks.addTask {
                     do {
@@ -99,7 +137,7 @@ public final class IMServer: Service, Sendable {
                     }
                 }
             } else {
-                readiness.set(.success(IMServerAddresses(client: clientAddress, admin: nil)))
+                readiness.set(.success(addresses))
             }
             let stopping = Atomic(false)
             tasks.addTask {
@@ -111,8 +149,10 @@ public final class IMServer: Service, Sendable {
             }
             // Serve until graceful shutdown (or cancellation of this task).
             try? await gracefulShutdown()
-            logger.info("shutting down: closing the listener and \(core.counters.connections.value) connections")
-            try? await listener.close()
+            logger.info(
+                "shutting down: closing \(listeners.count) listeners and \(core.counters.connections.value) connections"
+            )
+            for (_, listener) in listeners { try? await listener.close() }
             // The admin API stops by itself on graceful shutdown (and is cancelled with us otherwise).
             stopping.store(true, ordering: .relaxed)
         }
@@ -123,6 +163,9 @@ public final class IMServer: Service, Sendable {
             logger.error("closing the message store failed: \(error)")
         }
         try? await group.shutdownGracefully()
+        // Every stored message has been handed to the hook by now: write what is left and stop.
+        opened.push?.finish()
+        await pushing
         do {
             try opened.directory.flush()
         } catch {
@@ -131,7 +174,13 @@ public final class IMServer: Service, Sendable {
         logger.info("stopped")
     }
 
-    private func openData() throws -> (store: LogStore, directory: any Directory, words: WordList) {
+    private static func runPush(_ push: PushDispatcher?) async {
+        await push?.run()
+    }
+
+    private func openData() throws -> (
+        store: LogStore, directory: any Directory, words: WordList, push: PushDispatcher?
+    ) {
         let root = URL(fileURLWithPath: configuration.dataDirectory)
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -152,14 +201,36 @@ public final class IMServer: Service, Sendable {
         storeConfiguration.logger = configuration.logger
         let words = try WordList(path: configuration.wordFile)
         let store = try LogStore(configuration: storeConfiguration)
+        let directory: SQLiteDirectory
         do {
-            let directory = try SQLiteDirectory(
+            directory = try SQLiteDirectory(
                 path: root.appendingPathComponent("directory.sqlite").path,
                 logger: configuration.logger
             )
-            return (store, directory, words)
         } catch {
             try? store.close()
+            throw error
+        }
+        guard configuration.push.webhook != nil else {
+            let leftover = root.appendingPathComponent("push.sqlite").path
+            if FileManager.default.fileExists(atPath: leftover) {
+                configuration.logger.notice(
+                    "\(leftover) is kept but not sent: no push_webhook is configured (delete it to discard its jobs)"
+                )
+            }
+            return (store, directory, words, nil)
+        }
+        do {
+            let push = try PushDispatcher(
+                configuration: configuration.push,
+                dataDirectory: root.path,
+                version: configuration.version,
+                logger: configuration.logger
+            )
+            return (store, directory, words, push)
+        } catch {
+            try? store.close()
+            try? directory.close()
             throw error
         }
     }
@@ -183,8 +254,34 @@ public final class IMServer: Service, Sendable {
 public struct IMServerAddresses: Sendable {
     /// The client TCP listener.
     public var client: IMServerConfiguration.Endpoint
+    /// The client TLS listener, if enabled.
+    public var tls: IMServerConfiguration.Endpoint?
+    /// The WebSocket listener, if enabled.
+    public var webSocket: IMServerConfiguration.Endpoint?
+    /// The WebSocket-over-TLS listener, if enabled.
+    public var secureWebSocket: IMServerConfiguration.Endpoint?
     /// The admin HTTP API, if enabled.
     public var admin: IMServerConfiguration.Endpoint?
+
+    /// The listener of `transport`, if enabled.
+    public subscript(transport: IMTransport) -> IMServerConfiguration.Endpoint? {
+        get {
+            switch transport {
+            case .tcp: client
+            case .tls: tls
+            case .ws: webSocket
+            case .wss: secureWebSocket
+            }
+        }
+        set {
+            switch transport {
+            case .tcp: if let newValue { client = newValue }
+            case .tls: tls = newValue
+            case .ws: webSocket = newValue
+            case .wss: secureWebSocket = newValue
+            }
+        }
+    }
 }
 
 /// Why a server could not start; the message names the configuration field involved.

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Everything an `IMServer` needs to run, with every default in one place.
@@ -88,11 +89,72 @@ public struct IMServerConfiguration: Sendable {
         public init() {}
     }
 
-    /// The data directory: the message log in `messages/`, the directory database `directory.sqlite`.
-    /// Default `./data`.
+    /// The certificate chain and private key the TLS and WSS listeners serve (GoBelieve's `cert_file`,
+    /// `key_file`): PEM files, read when the server is created and again by `IMServer.reloadTLS()`.
+    public struct TLS: Sendable, Hashable {
+        /// The certificate chain, leaf first (`cert_file`), as Let's Encrypt's `fullchain.pem`.
+        public var certificateFile: String
+        /// The private key (`key_file`), PEM (PKCS#8, PKCS#1 or SEC1), unencrypted.
+        public var keyFile: String
+
+        public init(certificateFile: String, keyFile: String) {
+            self.certificateFile = certificateFile
+            self.keyFile = keyFile
+        }
+    }
+
+    /// The WebSocket listeners (PROTOCOL §1, reference §1.1): path `/ws`, one protocol frame per binary
+    /// message.
+    public struct WebSocket: Sendable {
+        /// The largest WebSocket message accepted; a bigger one closes the connection. Default 64 KiB
+        /// (GoBelieve's read limit). At least the largest frame, `IMFrame.headerSize + 32767` bytes.
+        public var maxMessageSize: Int = 64 << 10
+
+        public init() {}
+    }
+
+    /// The offline push hook (reference §9.4): when a stored message reaches a user with no session that
+    /// counts as online, a push job is kept in `dataDirectory/push.sqlite` and posted, in batches, to
+    /// `webhook` as JSON shaped like GoBelieve's push queues. No webhook: no jobs are made or kept.
+    public struct Push: Sendable {
+        /// Where batches are POSTed (`push_webhook`); nil (the default) turns the hook off.
+        public var webhook: String?
+        /// Sent as `Authorization: Bearer <token>` with every batch, if set (`push_webhook_token`).
+        public var webhookToken: String?
+        /// The most jobs in one POST. Default 100.
+        public var batchSize: Int = 100
+        /// How long one POST may take before it counts as failed. Default 10 s.
+        public var requestTimeout: Duration = .seconds(10)
+        /// The wait after the first failed POST; doubled after each further failure up to `retryMax`.
+        /// Default 1 s.
+        public var retryInitial: Duration = .seconds(1)
+        /// The longest wait between retries. Default 60 s.
+        public var retryMax: Duration = .seconds(60)
+        /// Jobs kept waiting at most; past it new jobs are dropped (and counted). Default 1,000,000.
+        public var maxPendingJobs: Int = 1_000_000
+        /// A job still undelivered after this long is dropped (and counted): a notification that late
+        /// helps nobody. Default 24 hours.
+        public var maxJobAge: Duration = .seconds(86_400)
+
+        public init() {}
+    }
+
+    /// The data directory: the message log in `messages/`, the directory database `directory.sqlite`,
+    /// pending push jobs in `push.sqlite`. Default `./data`.
     public var dataDirectory: String
     /// The client TCP listener. Default `0.0.0.0:23000` (GoBelieve's).
     public var clientAddress = Endpoint(host: "0.0.0.0", port: 23000)
+    /// The client TLS listener (GoBelieve's `ssl_port`): the same protocol over TLS with `tls`'s
+    /// certificate. Default nil (off).
+    public var tlsAddress: Endpoint?
+    /// The WebSocket listener (GoBelieve's `ws_address`), path `/ws`. Default nil (off).
+    public var webSocketAddress: Endpoint?
+    /// The WebSocket-over-TLS listener (GoBelieve's `wss_address`) with `tls`'s certificate. Default nil (off).
+    public var secureWebSocketAddress: Endpoint?
+    /// The certificate and key for `tlsAddress` and `secureWebSocketAddress`; required by either.
+    public var tls: TLS?
+    public var webSocket = WebSocket()
+    public var push = Push()
     public var admin = Admin()
     /// HS256 secret for JWT logins (PROTOCOL §2); nil accepts only admin-issued tokens.
     public var jwtSecret: String?
@@ -126,11 +188,30 @@ public struct IMServerConfiguration: Sendable {
     /// Checks every field; the error names the first that is wrong.
     public func validate() throws(IMConfigurationError) {
         if dataDirectory.isEmpty { throw IMConfigurationError(field: "data_dir", "must not be empty") }
-        for (name, endpoint) in [("listen", clientAddress), ("admin_listen", admin.address)] {
+        let listeners: [(String, Endpoint?)] = [
+            ("listen", clientAddress), ("tls_listen", tlsAddress), ("ws_listen", webSocketAddress),
+            ("wss_listen", secureWebSocketAddress), ("admin_listen", admin.address),
+        ]
+        for (name, endpoint) in listeners {
             if let endpoint, !(0...65535).contains(endpoint.port) {
                 throw IMConfigurationError(field: name, "port \(endpoint.port) is outside 0...65535")
             }
         }
+        for (name, endpoint) in [("tls_listen", tlsAddress), ("wss_listen", secureWebSocketAddress)]
+        where endpoint != nil && tls == nil {
+            throw IMConfigurationError(field: name, "needs a certificate: set cert_file and key_file")
+        }
+        if let tls {
+            if tls.certificateFile.isEmpty { throw IMConfigurationError(field: "cert_file", "must not be empty") }
+            if tls.keyFile.isEmpty { throw IMConfigurationError(field: "key_file", "must not be empty") }
+        }
+        if webSocket.maxMessageSize < IMFrame.headerSize + IMFrame.maxClientBodySize {
+            throw IMConfigurationError(
+                field: "ws_max_message_size",
+                "must be at least \(IMFrame.headerSize + IMFrame.maxClientBodySize) bytes (the largest frame)"
+            )
+        }
+        try push.validate()
         if let token = admin.token, token.isEmpty {
             throw IMConfigurationError(field: "admin_token", "must not be empty (omit it to turn auth off)")
         }
@@ -150,6 +231,49 @@ public struct IMServerConfiguration: Sendable {
         }
         if eventLoopThreads < 1 { throw IMConfigurationError(field: "threads", "must be at least 1") }
         if let wordFile, wordFile.isEmpty { throw IMConfigurationError(field: "word_file", "must not be empty") }
+    }
+}
+
+extension IMServerConfiguration {
+    /// The configured address of `transport`'s listener (nil: off).
+    public func listenAddress(_ transport: IMTransport) -> Endpoint? {
+        switch transport {
+        case .tcp: clientAddress
+        case .tls: tlsAddress
+        case .ws: webSocketAddress
+        case .wss: secureWebSocketAddress
+        }
+    }
+
+    /// The client listeners to bind, TCP first.
+    var clientListeners: [(IMTransport, Endpoint)] {
+        IMTransport.allCases.compactMap { transport in listenAddress(transport).map { (transport, $0) } }
+    }
+}
+
+extension IMServerConfiguration.Push {
+    func validate() throws(IMConfigurationError) {
+        if let webhook {
+            guard let url = URL(string: webhook), let scheme = url.scheme?.lowercased(),
+                scheme == "http" || scheme == "https", url.host?.isEmpty == false
+            else {
+                throw IMConfigurationError(
+                    field: "push_webhook",
+                    "expected an http:// or https:// URL, got \"\(webhook)\""
+                )
+            }
+        }
+        if let token = webhookToken, token.isEmpty {
+            throw IMConfigurationError(field: "push_webhook_token", "must not be empty")
+        }
+        if batchSize < 1 { throw IMConfigurationError(field: "push_batch_size", "must be at least 1") }
+        if requestTimeout <= .zero { throw IMConfigurationError(field: "push_timeout", "must be positive") }
+        if retryInitial <= .zero { throw IMConfigurationError(field: "push_retry_initial", "must be positive") }
+        if retryMax < retryInitial {
+            throw IMConfigurationError(field: "push_retry_max", "must not be shorter than push_retry_initial")
+        }
+        if maxPendingJobs < 1 { throw IMConfigurationError(field: "push_max_pending", "must be at least 1") }
+        if maxJobAge <= .zero { throw IMConfigurationError(field: "push_max_age", "must be positive") }
     }
 }
 

@@ -8,7 +8,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "The server's client host; without it imbench runs an embedded server.")
     var host: String?
 
-    @Option(help: "The server's client port (with --host).")
+    @Option(help: "The server's port for --transport (with --host).")
     var port = 23000
 
     @Option(
@@ -31,6 +31,23 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "The first uid provisioned.")
     var uidBase: Int64 = 1_000_000
 
+    @Option(
+        help: ArgumentHelp(
+            "tcp, tls, ws or wss. An embedded server listens on it (tls/wss with a certificate from a throwaway CA).",
+            valueName: "transport"
+        )
+    )
+    var transport = "tcp"
+
+    @Option(help: ArgumentHelp("tls/wss: trust only the CA certificates in this PEM file.", valueName: "file"))
+    var caFile: String?
+
+    @Flag(help: "tls/wss: do not check the server's certificate (encrypted, not authenticated).")
+    var tlsInsecure = false
+
+    @Option(help: ArgumentHelp("tls/wss: the name the certificate must carry (default: --host).", valueName: "name"))
+    var serverName: String?
+
     @Option(help: "Embedded server: fsync policy (batch, interval, none).")
     var fsync: String = "batch"
 
@@ -38,6 +55,12 @@ struct ServerOptions: ParsableArguments {
     var serverThreads: Int?
 
     func validate() throws {
+        if IMTransport(rawValue: transport) == nil {
+            throw ValidationError("--transport must be tcp, tls, ws or wss")
+        }
+        if caFile != nil && tlsInsecure {
+            throw ValidationError("--ca-file and --tls-insecure exclude each other")
+        }
         if IMServerConfiguration.FsyncPolicy(rawValue: fsync) == nil {
             throw ValidationError("--fsync must be batch, interval or none")
         }
@@ -208,6 +231,13 @@ func runBench(
             threads: server.serverThreads ?? ProcessInfo.processInfo.activeProcessorCount
         )
     }
+    configuration.transport = IMTransport(rawValue: server.transport)!
+    if server.tlsInsecure {
+        configuration.tlsTrust = .unverified
+    } else if let caFile = server.caFile {
+        configuration.tlsTrust = .caFile(caFile)
+    }
+    configuration.serverName = server.serverName
     configuration.appID = server.appID
     configuration.uidBase = server.uidBase
     configuration.clients = load.clients

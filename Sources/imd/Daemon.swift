@@ -34,7 +34,8 @@ struct Daemon {
         do {
             server = try IMServer(configuration: serverConfiguration)
         } catch {
-            // `DaemonConfiguration.load` already validated; this is only reachable if the rules diverge.
+            // `DaemonConfiguration.load` already validated and read the TLS files; this is reachable only
+            // if the rules diverge or a TLS file changed since.
             logger.critical("invalid configuration: \(error)")
             throw ExitCode(2)
         }
@@ -48,7 +49,7 @@ struct Daemon {
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await announceAddresses(of: server, logger: logger) }
-            tasks.addTask { await handleSignals(output: output, logger: logger) }
+            tasks.addTask { await handleSignals(output: output, server: server, logger: logger) }
             defer { tasks.cancelAll() }
             do {
                 try await group.run()
@@ -70,20 +71,26 @@ struct Daemon {
         }
     }
 
-    /// Tests and scripts wait for this line: keep its `listening client=` prefix.
+    /// Tests and scripts wait for this line: keep its `listening client=... admin=...` start; the other
+    /// transports follow when enabled (` tls=... ws=... wss=...`).
     private func announceAddresses(of server: IMServer, logger: Logger) async {
         do {
             let addresses = try await server.waitUntilListening()
-            logger.info("listening client=\(addresses.client) admin=\(addresses.admin?.description ?? "off")")
+            var line = "listening client=\(addresses.client) admin=\(addresses.admin?.description ?? "off")"
+            for transport in [IMTransport.tls, .ws, .wss] {
+                if let address = addresses[transport] { line += " \(transport)=\(address)" }
+            }
+            logger.info("\(line)")
         } catch {
             // run() failed to start and reports why itself.
             logger.debug("no listening addresses: \(error)")
         }
     }
 
-    /// SIGHUP reopens the log file; a second SIGTERM or SIGINT (the first starts the `ServiceGroup`'s
-    /// graceful shutdown) exits at once, for a shutdown that hangs.
-    private func handleSignals(output: LogOutput, logger: Logger) async {
+    /// SIGHUP reopens the log file and re-reads the TLS certificate and key (connections stay up); a second
+    /// SIGTERM or SIGINT (the first starts the `ServiceGroup`'s graceful shutdown) exits at once, for a
+    /// shutdown that hangs.
+    private func handleSignals(output: LogOutput, server: IMServer, logger: Logger) async {
         var shutdownSignals = 0
         for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup) {
             if signal == .sighup {
@@ -92,6 +99,14 @@ struct Daemon {
                     logger.info("reopened the log file")
                 } catch {
                     logger.error("\(error); still writing to the old file")
+                }
+                if configuration.server.tls != nil {
+                    do {
+                        // IMServer logs "reloaded the TLS certificate".
+                        try server.reloadTLS()
+                    } catch {
+                        logger.error("SIGHUP: the TLS certificate was not reloaded, the old one stays in use: \(error)")
+                    }
                 }
                 continue
             }

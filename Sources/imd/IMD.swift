@@ -17,7 +17,9 @@ struct IMD: AsyncParsableCommand {
 
             Without an admin token the admin API may listen only on a loopback address.
 
-            SIGTERM or SIGINT shuts down gracefully; a second one forces exit. SIGHUP reopens --log-file.
+            SIGTERM or SIGINT shuts down gracefully; a second one forces exit. SIGHUP reopens --log-file and \
+            re-reads --cert-file and --key-file (new TLS/WSS connections get the new certificate; none is \
+            dropped).
 
             Exit status: 0 after a graceful shutdown (or a good --check-config); 1 if the server failed \
             (data directory, address in use); 2 for a bad flag or configuration; 128+N when a second \

@@ -1,4 +1,5 @@
 import Foundation
+import IMCore
 import Testing
 
 @testable import IMBenchKit
@@ -122,6 +123,56 @@ struct ScenarioTests {
         let refused = await IMBench.run(unreachable, log: { _ in })
         #expect(refused.outcome.exitCode == 3, "\(refused.text)")
         #expect(refused.outcome.failures.first?.contains("connection refused") == true, "\(refused.text)")
+    }
+
+    @Test(
+        "every transport against the embedded server: every message ACKed and delivered once, in order",
+        arguments: IMTransport.allCases
+    )
+    func peerOverEveryTransport(transport: IMTransport) async throws {
+        var configuration = Self.configuration(.peer)
+        configuration.transport = transport
+        configuration.load = .closed(window: 4)
+        configuration.messages = 200
+        let report = await IMBench.run(configuration, log: { _ in })
+        #expect(report.outcome.exitCode == 0, "\(report.text)")
+        #expect(report.config.transport == transport.rawValue)
+        #expect(report.totals.acked == 200)
+        #expect(report.totals.delivered + report.totals.recoveredBySync == 200)
+        #expect(report.totals.lost == 0 && report.totals.duplicated == 0 && report.totals.reordered == 0)
+        #expect(report.text.contains("over \(transport.rawValue)"))
+    }
+
+    @Test("tls against a server whose certificate the generator does not trust fails to connect (exit 3)")
+    func untrustedCertificate() async throws {
+        let server = try await EmbeddedServer.start(fsync: .none, threads: 1, transport: .tls)
+        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("imbench-ca-\(UUID()).pem").path
+        defer { try? FileManager.default.removeItem(atPath: caFile) }
+        var configuration = Self.configuration(.peer)
+        configuration.clients = 2
+        configuration.messages = 10
+        configuration.transport = .tls
+        configuration.target = .remote(host: "127.0.0.1", port: server.addresses.tls!.port)
+        configuration.tokens = .admin(url: server.adminURL, token: server.adminToken)
+        // The system's roots do not include the throwaway CA.
+        let refused = await IMBench.run(configuration, log: { _ in })
+        // Trusting its CA (--ca-file) or nothing (--tls-insecure) works.
+        var trusted: [BenchReport] = []
+        if (try? server.certificateAuthority!.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8))
+            != nil
+        {
+            for trust in [BenchConfiguration.TLSTrust.caFile(caFile), .unverified] {
+                configuration.tlsTrust = trust
+                trusted.append(await IMBench.run(configuration, log: { _ in }))
+            }
+        }
+        await server.stop()
+        #expect(refused.outcome.exitCode == 3, "\(refused.text)")
+        #expect(trusted.count == 2)
+        for report in trusted {
+            #expect(report.outcome.exitCode == 0, "\(report.text)")
+            #expect(report.totals.acked == 10)
+        }
     }
 
     @Test("a remote server driven from a tokens file")

@@ -12,16 +12,21 @@ final class DaemonProcess {
     let process = Process()
     let clientPort: Int
     let adminPort: Int
+    /// The other listeners' ports, by transport name (`tls`, `ws`, `wss`), when enabled.
+    let ports: [String: Int]
     private let stderr: Pipe
+    /// Everything imd logged so far.
+    private let log = NIOLockedValueBox("")
 
     static var executablePath: String { builtExecutable("imd") }
 
-    init(dataDirectory: String, fsync: String) throws {
+    init(dataDirectory: String, fsync: String = "batch", arguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: Self.executablePath)
-        process.arguments = [
-            "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
-            "--admin-token", Self.adminToken, "--fsync", fsync, "--log-level", "info",
-        ]
+        process.arguments =
+            [
+                "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+                "--admin-token", Self.adminToken, "--fsync", fsync, "--log-level", "info",
+            ] + arguments
         stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
@@ -44,8 +49,45 @@ final class DaemonProcess {
         let numbers = line.matches(of: /:(\d+)/).map { Int($0.1)! }
         clientPort = numbers[0]
         adminPort = numbers[1]
-        // Keep draining the log so imd never blocks on a full pipe.
-        reader.readabilityHandler = { handle in _ = handle.availableData }
+        let fullLine = text[range.lowerBound...].prefix { $0 != "\n" }
+        ports = Dictionary(
+            uniqueKeysWithValues: fullLine.matches(of: /\s(tls|ws|wss)=\S*:(\d+)/).map { (String($0.1), Int($0.2)!) }
+        )
+        log.withLockedValue { $0 = text }
+        // Keep draining the log so imd never blocks on a full pipe, and keep it for `waitForLog`.
+        let log = self.log
+        reader.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            log.withLockedValue { $0 += text }
+        }
+    }
+
+    /// Waits until imd has logged a line containing `text`.
+    func waitForLog(_ text: String, timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !log.withLockedValue({ $0.contains(text) }) {
+            guard ContinuousClock.now < deadline else {
+                throw IMClientError(.timeout, "imd did not log \"\(text)\"; its log:\n\(log.withLockedValue { $0 })")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Sends `signal` to imd.
+    func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// An admin API call; returns the status and the JSON body.
+    func admin(_ method: String, _ path: String, body: String? = nil) async throws -> (Int, [String: Any]) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(adminPort)\(path)")
+        request.method = .RAW(value: method)
+        request.headers.add(name: "Authorization", value: "Bearer \(Self.adminToken)")
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
+        return (Int(response.status.code), json)
     }
 
     func token(uid: Int64) async throws -> String {

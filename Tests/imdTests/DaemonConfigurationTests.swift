@@ -62,6 +62,71 @@ struct DaemonConfigurationTests {
         #expect(invalid.description == "--threads: must be at least 1")
     }
 
+    @Test func transportAndPushSettings() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let file = """
+            ws_listen = "0.0.0.0:13891"
+            wss_listen = "off"
+            ws_max_message_size = "128KiB"
+            push_webhook = "https://push.example.com/hook"
+            push_webhook_token = "hook-token"
+            push_batch_size = 500
+            push_timeout = "5s"
+            push_retry_initial = "250ms"
+            push_retry_max = "2m"
+            push_max_pending = 1000
+            push_max_age = "1h"
+            """
+        let configuration = try load(
+            ["--ws-listen", "0.0.0.0:13892"],
+            environment: ["IMD_PUSH_BATCH_SIZE": "7"],
+            file: file,
+            in: directory
+        )
+        let server = configuration.server
+        #expect(server.tlsAddress == nil)
+        #expect(server.webSocketAddress == .init(host: "0.0.0.0", port: 13892), "the flag beats the file")
+        #expect(server.secureWebSocketAddress == nil)
+        #expect(server.webSocket.maxMessageSize == 128 << 10)
+        #expect(server.push.webhook == "https://push.example.com/hook")
+        #expect(server.push.webhookToken == "hook-token")
+        #expect(server.push.batchSize == 500, "the file beats the environment")
+        #expect(server.push.requestTimeout == .seconds(5))
+        #expect(server.push.retryInitial == .milliseconds(250))
+        #expect(server.push.retryMax == .seconds(120))
+        #expect(server.push.maxPendingJobs == 1000)
+        #expect(server.push.maxJobAge == .seconds(3600))
+        #expect(!configuration.rendered.contains("hook-token"))
+        #expect(configuration.rendered.contains("push_webhook_token = \"<redacted>\""))
+        #expect(server.tls == nil)
+    }
+
+    @Test func transportAndPushErrorsNameTheKey() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let noCertificate = try #require(try loadError(["--tls-listen", "127.0.0.1:0"], in: directory))
+        #expect(noCertificate.description == "--tls-listen: needs a certificate: set cert_file and key_file")
+        let onlyKey = try #require(try loadError(["--key-file", directory.path + "/k.pem"], in: directory))
+        #expect(onlyKey.description == "--key-file: needs cert_file too: set cert_file, --cert-file or IMD_CERT_FILE")
+        let missing = directory.path + "/missing.pem"
+        let unreadable = try #require(
+            try loadError(file: "cert_file = \"\(missing)\"\nkey_file = \"\(missing)\"", in: directory)
+        )
+        #expect(
+            unreadable.description
+                == "\(directory.path)/imd.toml: key 'cert_file': cannot read '\(missing)': No such file or directory"
+        )
+        let badURL = try #require(try loadError(["--push-webhook", "push.example.com"], in: directory))
+        #expect(badURL.description.hasPrefix("--push-webhook: expected an http:// or https:// URL"))
+        let badRetry = try #require(
+            try loadError(environment: ["IMD_PUSH_RETRY_MAX": "10ms", "IMD_PUSH_RETRY_INITIAL": "1s"], in: directory)
+        )
+        #expect(badRetry.description.hasPrefix("environment variable IMD_PUSH_RETRY_MAX: must not be shorter"))
+        let small = try #require(try loadError(environment: ["IMD_WS_MAX_MESSAGE_SIZE": "1KiB"], in: directory))
+        #expect(small.description.hasPrefix("environment variable IMD_WS_MAX_MESSAGE_SIZE: must be at least"))
+    }
+
     @Test func adminTokenFileIsTrimmedAndLayered() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

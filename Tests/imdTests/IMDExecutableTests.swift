@@ -111,6 +111,23 @@ struct IMDExecutableTests {
         #expect(outcome.standardError.contains("authentication is off"))
     }
 
+    @Test func aMissingCertificateFileExitsTwoNamingTheFileAndKey() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let missing = directory.path + "/cert.pem"
+        let key = try directory.write("key.pem", "not read: the certificate fails first\n")
+        let outcome = try Self.run([
+            "--tls-listen", "127.0.0.1:0", "--cert-file", missing, "--key-file", key, "--data-dir", directory.path,
+        ])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError == "imd: --cert-file: cannot read '\(missing)': No such file or directory\n")
+
+        let config = try directory.write("imd.toml", "wss_listen = \"127.0.0.1:0\"\ncert_file = \"\(missing)\"\n")
+        let fromFile = try Self.run(["--config", config, "--check-config"])
+        #expect(fromFile.status == 2)
+        #expect(fromFile.standardError.hasPrefix("imd: \(config): key 'cert_file': needs key_file too"))
+    }
+
     @Test func helpDocumentsExitStatus() throws {
         let outcome = try Self.run(["--help"])
         #expect(outcome.status == 0)

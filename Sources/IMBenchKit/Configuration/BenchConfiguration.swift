@@ -1,4 +1,5 @@
 import IMCore
+import NIOSSL
 
 /// Everything one imbench run needs, with every default in one place. The `imbench` executable builds it
 /// from flags; tests build it in code.
@@ -20,8 +21,25 @@ public struct BenchConfiguration: Sendable {
         case file(path: String)
     }
 
+    /// How the server's TLS certificate is checked (transports tls and wss).
+    public enum TLSTrust: Sendable, Equatable {
+        /// The system's trust roots (the default for a remote server; an embedded server's certificate is
+        /// always checked against the CA imbench made for it).
+        case system
+        /// Only the CA certificates in this PEM file (`--ca-file`).
+        case caFile(String)
+        /// No check at all (`--tls-insecure`): encrypted, not authenticated.
+        case unverified
+    }
+
     public var scenario = BenchScenarioKind.peer
     public var target = Target.embedded(fsync: .batch, threads: 1)
+    /// How connections reach the server. With an embedded server imbench enables that listener (with a
+    /// certificate from a throwaway CA for tls and wss). Default tcp.
+    public var transport = IMTransport.tcp
+    public var tlsTrust = TLSTrust.system
+    /// The name the server's certificate must carry (and SNI); default the host connected to.
+    public var serverName: String?
     /// For a remote target: where tokens come from (nil with an embedded server).
     public var tokens: Tokens?
     /// The admin API to sample `/summary` from, when known (set for embedded servers automatically).
@@ -104,9 +122,33 @@ public struct BenchConfiguration: Sendable {
             }
         }
         if connectRate < 0 { try fail("--connect-rate must not be negative") }
+        if case .caFile(let path) = tlsTrust, (try? NIOSSLCertificate.fromPEMFile(path))?.isEmpty != false {
+            try fail("--ca-file \(path): not a readable PEM certificate file")
+        }
         if case .remote = target, tokens == nil {
             try fail("a remote server needs --admin URL (with --admin-token) or --tokens FILE")
         }
+    }
+}
+
+extension BenchConfiguration {
+    /// The client side of `transport`: for an embedded server trusting its CA (unless `--tls-insecure`).
+    func clientTransport(trusting authority: CertificateAuthority?) -> IMClientTransport {
+        guard transport.isSecure else { return IMClientTransport(kind: transport) }
+        let tls: TLSConfiguration
+        switch tlsTrust {
+        case .unverified:
+            tls = IMClientTransport.unverified
+        case .caFile(let path):
+            tls = IMClientTransport.trusting((try? NIOSSLCertificate.fromPEMFile(path)) ?? [])
+        case .system:
+            if let authority, let roots = try? NIOSSLCertificate.fromPEMBytes(Array(authority.certificatePEM.utf8)) {
+                tls = IMClientTransport.trusting(roots)
+            } else {
+                tls = .makeClientConfiguration()
+            }
+        }
+        return IMClientTransport(kind: transport, tlsConfiguration: tls, serverHostname: serverName)
     }
 }
 

@@ -37,6 +37,7 @@ final class LoadGenerator: Sendable {
         _ specs: [ConnectionSpec],
         host: String,
         port: Int,
+        pipeline: ClientPipeline,
         sources: [String],
         rate: Double,
         concurrency: Int = 1000,
@@ -68,19 +69,25 @@ final class LoadGenerator: Sendable {
             let ready = loop.makePromise(of: Void.self)
             let connected = bootstrap.channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let shard = bound.value
-                    let handler = BenchConnection(
-                        spec: spec,
-                        shard: shard,
-                        ready: ready,
-                        connectStarted: connectStarted
-                    )
-                    handler.senderOrdinal = ordinal
-                    shard.connections.append(handler)
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(IMFrameDecoder(maxBodySize: 1 << 20))
-                    )
-                    try channel.pipeline.syncOperations.addHandler(handler)
+                    // The transport's handlers first; for WebSocket the connection's handler joins after
+                    // the upgrade, and a refused upgrade fails the login.
+                    let upgraded = try pipeline.configure(channel, host: host, port: port) { channel in
+                        let shard = bound.value
+                        let handler = BenchConnection(
+                            spec: spec,
+                            shard: shard,
+                            ready: ready,
+                            connectStarted: connectStarted
+                        )
+                        handler.senderOrdinal = ordinal
+                        shard.connections.append(handler)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                    upgraded.whenFailure { error in ready.fail(error) }
+                    // A connection that closes before its handler logs in (a second completion is ignored).
+                    channel.closeFuture.whenComplete { _ in
+                        ready.fail(BenchError(.connect, "uid \(spec.user.uid): the connection closed before login"))
+                    }
                 }
             }.connect(host: host, port: port)
             connected.whenFailure { error in

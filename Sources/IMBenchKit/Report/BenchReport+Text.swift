@@ -5,6 +5,7 @@ extension BenchReport {
     public var text: String {
         var lines: [String] = []
         var title = "imbench \(imbenchVersion): \(scenario.rawValue) against \(server.address)"
+        title += " over \(config.transport)"
         if server.embedded { title += " (embedded server, fsync \(config.fsync ?? "?"))" }
         lines.append(title)
         var shape = "\(config.clients) clients, \(config.load)"

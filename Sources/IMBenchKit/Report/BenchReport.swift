@@ -34,6 +34,8 @@ public struct BenchReport: Sendable, Codable {
 
     public struct Config: Sendable, Codable {
         public var target: String
+        /// tcp, tls, ws or wss.
+        public var transport: String
         public var fsync: String?
         public var clients: Int
         public var devices: Int?

@@ -5,10 +5,15 @@ import ServiceLifecycle
 
 /// An `IMServer` in this process: a temporary data directory, client and admin listeners on
 /// 127.0.0.1 port 0, a random admin token, its own event loops. Removed again by `stop()`.
+///
+/// For tls and wss it also listens on that transport with a certificate for 127.0.0.1 and localhost
+/// issued by a throwaway CA (`certificateAuthority`, which the generator trusts).
 final class EmbeddedServer: Sendable {
     let addresses: IMServerAddresses
     let adminToken: String
     let dataDirectory: String
+    /// The CA of the server's certificate, for tls and wss.
+    let certificateAuthority: CertificateAuthority?
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
@@ -18,9 +23,11 @@ final class EmbeddedServer: Sendable {
         addresses: IMServerAddresses,
         adminToken: String,
         dataDirectory: String,
+        certificateAuthority: CertificateAuthority?,
         group: ServiceGroup,
         running: Task<Void, any Error>
     ) {
+        self.certificateAuthority = certificateAuthority
         self.addresses = addresses
         self.adminToken = adminToken
         self.dataDirectory = dataDirectory
@@ -28,18 +35,47 @@ final class EmbeddedServer: Sendable {
         self.running = running
     }
 
-    static func start(fsync: IMServerConfiguration.FsyncPolicy, threads: Int) async throws -> EmbeddedServer {
+    static func start(
+        fsync: IMServerConfiguration.FsyncPolicy,
+        threads: Int,
+        transport: IMTransport = .tcp
+    ) async throws -> EmbeddedServer {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("imbench-\(UUID().uuidString)").path
         var configuration = IMServerConfiguration(dataDirectory: directory)
         configuration.clientAddress = .init(host: "127.0.0.1", port: 0)
+        var authority: CertificateAuthority?
+        if transport.isSecure {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                let ca = try CertificateAuthority(name: "imbench CA")
+                let files = try ca.writeServerFiles(hosts: ["127.0.0.1", "localhost"], to: directory)
+                configuration.tls = .init(certificateFile: files.certificateFile, keyFile: files.keyFile)
+                authority = ca
+            } catch {
+                try? FileManager.default.removeItem(atPath: directory)
+                throw BenchError(.connect, "cannot make a certificate for the embedded server: \(error)")
+            }
+        }
+        switch transport {
+        case .tcp: break
+        case .tls: configuration.tlsAddress = .init(host: "127.0.0.1", port: 0)
+        case .ws: configuration.webSocketAddress = .init(host: "127.0.0.1", port: 0)
+        case .wss: configuration.secureWebSocketAddress = .init(host: "127.0.0.1", port: 0)
+        }
         configuration.admin.address = .init(host: "127.0.0.1", port: 0)
         let adminToken = UUID().uuidString
         configuration.admin.token = adminToken
         configuration.storage.fsync = fsync
         configuration.eventLoopThreads = threads
         configuration.logger.logLevel = .warning
-        let server = try IMServer(configuration: configuration)
+        let server: IMServer
+        do {
+            server = try IMServer(configuration: configuration)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw BenchError(.connect, "the embedded server did not start: \(error)")
+        }
         let group = ServiceGroup(services: [server], logger: configuration.logger)
         let running = Task { try await group.run() }
         do {
@@ -48,6 +84,7 @@ final class EmbeddedServer: Sendable {
                 addresses: addresses,
                 adminToken: adminToken,
                 dataDirectory: directory,
+                certificateAuthority: authority,
                 group: group,
                 running: running
             )

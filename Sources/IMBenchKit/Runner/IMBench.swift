@@ -33,13 +33,19 @@ public enum IMBench {
         var embedded: EmbeddedServer?
         let host: String
         var port: Int
+        let clientTransport: IMClientTransport
         switch configuration.target {
         case .embedded(let fsync, let threads):
             do {
-                let server = try await EmbeddedServer.start(fsync: fsync, threads: threads)
+                let server = try await EmbeddedServer.start(
+                    fsync: fsync,
+                    threads: threads,
+                    transport: configuration.transport
+                )
                 embedded = server
                 host = "127.0.0.1"
-                port = server.addresses.client.port
+                port = server.addresses[configuration.transport]!.port
+                clientTransport = configuration.clientTransport(trusting: server.certificateAuthority)
                 configuration.adminURL = server.adminURL
                 configuration.adminToken = server.adminToken
                 configuration.tokens = .admin(url: server.adminURL, token: server.adminToken)
@@ -53,9 +59,24 @@ public enum IMBench {
         case .remote(let remoteHost, let remotePort):
             host = remoteHost
             port = remotePort
+            clientTransport = configuration.clientTransport(trusting: nil)
         }
         report.server.address = "\(host):\(port)"
-        let result = await runScenario(configuration, host: host, port: port, report: report, log: log)
+        let pipeline: ClientPipeline
+        do {
+            pipeline = try ClientPipeline(clientTransport)
+        } catch {
+            await embedded?.stop()
+            return report.failed(BenchError(.usage, "cannot set up TLS: \(BenchError.describe(error))"))
+        }
+        let result = await runScenario(
+            configuration,
+            host: host,
+            port: port,
+            pipeline: pipeline,
+            report: report,
+            log: log
+        )
         report = result
         await embedded?.stop()
         report.elapsedSeconds = Date().timeIntervalSince(started)
@@ -76,6 +97,7 @@ public enum IMBench {
         _ configuration: BenchConfiguration,
         host: String,
         port: Int,
+        pipeline: ClientPipeline,
         report: BenchReport,
         log: @Sendable (String) -> Void
     ) async -> BenchReport {
@@ -131,6 +153,7 @@ public enum IMBench {
             users: users,
             host: proxy == nil ? host : "127.0.0.1",
             port: clientPort,
+            pipeline: pipeline,
             generator: generator,
             sampler: configuration.adminURL.map { SummarySampler(url: $0) },
             proxy: proxy,
@@ -203,6 +226,7 @@ extension BenchConfiguration {
         let fanout = scenario == .group || scenario == .room
         return BenchReport.Config(
             target: target,
+            transport: transport.rawValue,
             fsync: fsync,
             clients: clients,
             devices: scenario == .multidevice ? devices : nil,

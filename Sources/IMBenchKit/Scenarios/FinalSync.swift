@@ -8,12 +8,13 @@ enum FinalSync {
     static func run(
         host: String,
         port: Int,
+        transport: IMClientTransport,
         user: BenchUser,
         deviceID: String,
         superGroup: Int64? = nil,
         into receipts: inout [Int64: StreamReceipts]
     ) async throws {
-        let client = try await IMClient.connect(host: host, port: port)
+        let client = try await IMClient.connect(host: host, port: port, transport: transport)
         do {
             guard try await client.authenticate(token: user.token, deviceID: deviceID) else {
                 throw BenchError(.provision, "uid \(user.uid): login refused for the final sync")

@@ -157,6 +157,7 @@ struct MessageRun {
                     try await FinalSync.run(
                         host: context.host,
                         port: context.port,
+                        transport: context.pipeline.transport,
                         user: spec.user,
                         deviceID: spec.deviceID,
                         superGroup: spec.superGroup,

@@ -10,6 +10,8 @@ final class ScenarioContext: @unchecked Sendable {
     let users: [BenchUser]
     let host: String
     let port: Int
+    /// How connections reach the server (the transport's handlers, a shared TLS context).
+    let pipeline: ClientPipeline
     let generator: LoadGenerator
     let sampler: SummarySampler?
     let proxy: StallProxy?
@@ -22,6 +24,7 @@ final class ScenarioContext: @unchecked Sendable {
         users: [BenchUser],
         host: String,
         port: Int,
+        pipeline: ClientPipeline,
         generator: LoadGenerator,
         sampler: SummarySampler?,
         proxy: StallProxy?,
@@ -31,6 +34,7 @@ final class ScenarioContext: @unchecked Sendable {
         self.users = users
         self.host = host
         self.port = port
+        self.pipeline = pipeline
         self.generator = generator
         self.sampler = sampler
         self.proxy = proxy
@@ -52,6 +56,7 @@ final class ScenarioContext: @unchecked Sendable {
             specs,
             host: host,
             port: port,
+            pipeline: pipeline,
             sources: configuration.sources,
             rate: configuration.connectRate,
             senderOrdinals: senderOrdinals

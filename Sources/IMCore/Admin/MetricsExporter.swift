@@ -21,51 +21,75 @@ final class MetricsExporter: Sendable {
         let factory = PrometheusMetricsFactory(registry: registry)
         func counter(
             _ name: String,
+            _ dimensions: [(String, String)] = [],
             _ read: @escaping @Sendable (ServerCore) -> Int
         ) -> (
             CoreMetrics.Counter, @Sendable (ServerCore) -> Int
         ) {
-            (CoreMetrics.Counter(label: name, dimensions: [], factory: factory), read)
+            (CoreMetrics.Counter(label: name, dimensions: dimensions, factory: factory), read)
         }
         func gauge(
             _ name: String,
+            _ dimensions: [(String, String)] = [],
             _ read: @escaping @Sendable (ServerCore, ProcessStats) -> Double
         ) -> (
             CoreMetrics.Gauge, @Sendable (ServerCore, ProcessStats) -> Double
         ) {
-            (CoreMetrics.Gauge(label: name, dimensions: [], factory: factory), read)
+            (CoreMetrics.Gauge(label: name, dimensions: dimensions, factory: factory), read)
         }
-        counters = [
-            counter("im_accepted_connections_total") { $0.counters.accepted.value },
-            counter("im_in_messages_total") { $0.counters.inMessages.value },
-            counter("im_out_messages_total") { $0.counters.outMessages.value },
-            counter("im_logins_total") { $0.counters.loginsSucceeded.value },
-            counter("im_login_failures_total") { $0.counters.loginsFailed.value },
-            counter("im_protocol_errors_total") { $0.counters.protocolErrors.value },
-            counter("im_idle_closed_total") { $0.counters.idleClosed.value },
-            counter("im_dropped_pushes_total") { $0.counters.droppedPushes.value },
-            counter("im_slow_consumers_closed_total") { $0.counters.slowConsumersClosed.value },
-            counter("im_refused_messages_total") { $0.counters.refusedMessages.value },
-            counter("im_store_failures_total") { $0.counters.storeFailures.value },
-            counter("im_syncs_total") { $0.counters.syncs.value },
-            counter("im_synced_messages_total") { $0.counters.syncedMessages.value },
-            counter("im_accept_errors_total") { $0.counters.acceptErrors.value },
-            counter("im_store_appends_total") { Int($0.store.stats.appends) },
-            counter("im_store_fsyncs_total") { Int($0.store.stats.fsyncs) },
-        ]
-        gauges = [
-            gauge("im_connections") { core, _ in Double(core.counters.connections.value) },
-            gauge("im_clients") { core, _ in Double(core.registry.counts().clients) },
-            gauge("im_users_online") { core, _ in Double(core.registry.counts().users) },
-            gauge("im_store_messages") { core, _ in Double(core.store.stats.messages) },
-            gauge("im_store_bytes") { core, _ in Double(core.store.stats.bytes) },
-            gauge("im_store_queues") { core, _ in Double(core.store.stats.queues) },
-            gauge("im_store_fsync_average_seconds") { core, _ in core.store.stats.averageFsyncMicroseconds / 1e6 },
-            gauge("process_resident_memory_bytes") { _, process in Double(process.residentBytes) },
-            gauge("process_cpu_seconds_total") { _, process in process.cpuSeconds },
-            gauge("process_open_fds") { _, process in Double(process.openFiles) },
-            gauge("im_uptime_seconds") { core, _ in Double(Date().timeIntervalSince(core.startedAt)) },
-        ]
+        // Per transport, for the listeners configured.
+        let transports = IMTransport.allCases.filter { core.configuration.listenAddress($0) != nil }
+        counters =
+            [
+                counter("im_accepted_connections_total") { $0.counters.accepted.value },
+                counter("im_in_messages_total") { $0.counters.inMessages.value },
+                counter("im_out_messages_total") { $0.counters.outMessages.value },
+                counter("im_logins_total") { $0.counters.loginsSucceeded.value },
+                counter("im_login_failures_total") { $0.counters.loginsFailed.value },
+                counter("im_protocol_errors_total") { $0.counters.protocolErrors.value },
+                counter("im_idle_closed_total") { $0.counters.idleClosed.value },
+                counter("im_dropped_pushes_total") { $0.counters.droppedPushes.value },
+                counter("im_slow_consumers_closed_total") { $0.counters.slowConsumersClosed.value },
+                counter("im_refused_messages_total") { $0.counters.refusedMessages.value },
+                counter("im_store_failures_total") { $0.counters.storeFailures.value },
+                counter("im_syncs_total") { $0.counters.syncs.value },
+                counter("im_synced_messages_total") { $0.counters.syncedMessages.value },
+                counter("im_accept_errors_total") { $0.counters.acceptErrors.value },
+                counter("im_store_appends_total") { Int($0.store.stats.appends) },
+                counter("im_store_fsyncs_total") { Int($0.store.stats.fsyncs) },
+                counter("im_tls_handshake_failures_total") { $0.counters.tlsHandshakeFailures.value },
+                counter("im_push_jobs_queued_total") { $0.push?.stats.queued ?? 0 },
+                counter("im_push_jobs_sent_total") { $0.push?.stats.sent ?? 0 },
+                counter("im_push_failures_total") { $0.push?.stats.failed ?? 0 },
+                counter("im_push_jobs_expired_total") { $0.push?.stats.expired ?? 0 },
+                counter("im_push_jobs_dropped_total") { $0.push?.stats.dropped ?? 0 },
+            ]
+            + transports.map { transport in
+                counter("im_transport_accepted_connections_total", [("transport", transport.rawValue)]) {
+                    $0.counters.transport(transport).accepted.value
+                }
+            }
+        gauges =
+            [
+                gauge("im_connections") { core, _ in Double(core.counters.connections.value) },
+                gauge("im_clients") { core, _ in Double(core.registry.counts().clients) },
+                gauge("im_users_online") { core, _ in Double(core.registry.counts().users) },
+                gauge("im_store_messages") { core, _ in Double(core.store.stats.messages) },
+                gauge("im_store_bytes") { core, _ in Double(core.store.stats.bytes) },
+                gauge("im_store_queues") { core, _ in Double(core.store.stats.queues) },
+                gauge("im_store_fsync_average_seconds") { core, _ in core.store.stats.averageFsyncMicroseconds / 1e6 },
+                gauge("process_resident_memory_bytes") { _, process in Double(process.residentBytes) },
+                gauge("process_cpu_seconds_total") { _, process in process.cpuSeconds },
+                gauge("process_open_fds") { _, process in Double(process.openFiles) },
+                gauge("im_uptime_seconds") { core, _ in Double(Date().timeIntervalSince(core.startedAt)) },
+                gauge("im_push_jobs_pending") { core, _ in Double(core.push?.stats.pending ?? 0) },
+                gauge("im_push_oldest_job_age_seconds") { core, _ in core.push?.stats.oldestAgeSeconds ?? 0 },
+            ]
+            + transports.map { transport in
+                gauge("im_transport_connections", [("transport", transport.rawValue)]) { core, _ in
+                    Double(core.counters.transport(transport).connections.value)
+                }
+            }
         lastCounts = Mutex(Array(repeating: 0, count: counters.count))
     }
 

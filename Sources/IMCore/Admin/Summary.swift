@@ -35,6 +35,19 @@ enum Summary {
             "room_client_count": core.rooms.totals().clients,
             "group_count": core.directory.groups(appID: nil).count,
             "word_count": core.words.wordCount,
+            "tls_handshake_failure_count": counters.tlsHandshakeFailures.value,
+            // Per configured listener: open and accepted connections.
+            "transports": Dictionary(
+                uniqueKeysWithValues: IMTransport.allCases.filter { core.configuration.listenAddress($0) != nil }.map {
+                    transport in
+                    let figures = counters.transport(transport)
+                    return (
+                        transport.rawValue,
+                        ["connections": figures.connections.value, "accepted": figures.accepted.value] as [String: Any]
+                    )
+                }
+            ),
+            "push": pushStats(core),
             "process": [
                 "rss_bytes": process.residentBytes,
                 "virtual_bytes": process.virtualBytes,
@@ -59,6 +72,14 @@ enum Summary {
                 ] as [String: Any]
         }
         return summary
+    }
+
+    /// The offline push hook's figures; `{"enabled":false}` without a webhook.
+    static func pushStats(_ core: ServerCore) -> [String: Any] {
+        guard let push = core.push else { return ["enabled": false] }
+        var figures = push.stats.json
+        figures["enabled"] = true
+        return figures
     }
 
     /// The store's `LogStoreStats` as a JSON object.

@@ -1,8 +1,10 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
-/// The client side of the GoBelieve protocol over TCP, with async calls: connect, log in, send and await
-/// the ACK, sync, ping, and a stream of everything else the server pushes.
+/// The client side of the GoBelieve protocol over TCP, TLS, WebSocket or WSS, with async calls: connect,
+/// log in, send and await the ACK, sync, ping, and a stream of everything else the server pushes.
 ///
 /// Used by the tests, imbench and embedders. Calls may be made from any task; frames are written in call
 /// order. One sync at a time per connection.
@@ -19,28 +21,39 @@ public final class IMClient: Sendable {
         self.events = events
     }
 
-    /// Connects to `host:port`.
+    /// Connects to `host:port` over `transport`; for WebSocket, returns once the upgrade is done.
     ///
     /// - Parameters:
+    ///   - transport: default `.tcp`.
     ///   - group: the event loops to use; default NIO's shared singleton.
     public static func connect(
         host: String,
         port: Int,
+        transport: IMClientTransport = .tcp,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> IMClient {
         let (events, continuation) = AsyncStream<IMClientEvent>.makeStream()
+        let pipeline = try ClientPipeline(transport)
+        let ready = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(IMFrameDecoder(maxBodySize: 1 << 20))
-                    )
-                    try channel.pipeline.syncOperations.addHandler(IMClientHandler(events: continuation))
+                    let upgraded = try pipeline.configure(channel, host: host, port: port) { channel in
+                        try channel.pipeline.syncOperations.addHandler(IMClientHandler(events: continuation))
+                    }
+                    ready.withLockedValue { $0 = upgraded }
                 }
             }
             .connect(host: host, port: port)
             .get()
+        do {
+            try await ready.withLockedValue { $0 }!.get()
+        } catch {
+            continuation.finish()
+            try? await channel.close()
+            throw error
+        }
         let handler = try await channel.eventLoop.submit {
             NIOLoopBound(
                 try channel.pipeline.syncOperations.handler(type: IMClientHandler.self),
@@ -48,6 +61,20 @@ public final class IMClient: Sendable {
             )
         }.get()
         return IMClient(channel: channel, handler: handler, events: events)
+    }
+
+    /// For TLS and WSS connections: the certificate the server presented (after the handshake, which the
+    /// first exchange, e.g. `ping()`, completes); nil on other transports or before the handshake.
+    public var tlsPeerCertificate: NIOSSLCertificate? {
+        get async throws {
+            let channel = self.channel
+            return try await channel.eventLoop.submit {
+                guard let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLHandler.self) else {
+                    return nil
+                }
+                return handler.peerCertificate
+            }.get()
+        }
     }
 
     /// The local and remote addresses.

@@ -41,6 +41,15 @@ extension ServerCore {
             to: [.personal(appID: receiver.appID, uid: receiver.uid), .personal(appID: sender.appID, uid: sender.uid)],
             on: eventLoop
         ).map { receipt in
+            self.pushOffline(
+                OfflinePushMessage(
+                    kind: .customer(senderAppID: sender.appID, receiverAppID: receiver.appID),
+                    appID: receiver.appID,
+                    sender: sender.uid,
+                    receivers: [receiver.uid],
+                    content: message.content
+                )
+            )
             let copy = OutboundFrame.raw(.customerV2, body, flags: flags.union(.push))
             let (receiverID, receiverPrevious) = receipt[0]
             let (senderID, senderPrevious) = receipt[1]

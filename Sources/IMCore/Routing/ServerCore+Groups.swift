@@ -63,11 +63,20 @@ extension ServerCore {
             flags: group.isSuper ? [.push, .superGroup] : .push,
             body: .message(message)
         )
+        // Once stored, the members with no session online get a push job (the sender is skipped).
+        let offline = OfflinePushMessage(
+            kind: .group(id: group.id),
+            appID: appID,
+            sender: origin.user.uid,
+            receivers: group.memberIDs,
+            content: message.content
+        )
         let future =
             group.isSuper
             ? storeSuperGroupMessage(
                 stored,
                 frame: frame,
+                offline: offline,
                 group: group,
                 from: origin,
                 realtime: realtime,
@@ -76,6 +85,7 @@ extension ServerCore {
             : storeNormalGroupMessage(
                 stored,
                 frame: frame,
+                offline: offline,
                 group: group,
                 from: origin,
                 realtime: realtime,
@@ -91,17 +101,19 @@ extension ServerCore {
     private func storeNormalGroupMessage(
         _ stored: NewMessage,
         frame: OutboundFrame,
+        offline: OfflinePushMessage,
         group: GroupInfo,
         from origin: MessageOrigin,
         realtime: Bool,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GroupReceipt> {
-        let members = group.memberIDs
+        let members = offline.receivers
         guard !members.isEmpty else {
             return eventLoop.makeSucceededFuture(GroupReceipt(id: 0, previousID: 0, isSuper: false))
         }
         let queues = members.map { QueueID.personal(appID: group.appID, uid: $0) }
         return store.append(stored, to: queues, on: eventLoop).map { receipt in
+            self.pushOffline(offline)
             let users = members.map { UserKey(appID: group.appID, uid: $0) }
             self.registry.deliver(
                 toEach: users,
@@ -121,17 +133,19 @@ extension ServerCore {
     private func storeSuperGroupMessage(
         _ stored: NewMessage,
         frame: OutboundFrame,
+        offline: OfflinePushMessage,
         group: GroupInfo,
         from origin: MessageOrigin,
         realtime: Bool,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GroupReceipt> {
         store.append(stored, to: [.group(appID: group.appID, gid: group.id)], on: eventLoop).map { receipt in
+            self.pushOffline(offline)
             let (id, previousID) = receipt[0]
             let notify = OutboundFrame.groupSyncKey(.syncGroupNotify, groupID: group.id, key: id)
             let push = realtime ? Push([.metadata(id: id, previousID: previousID), frame, notify]) : Push([notify])
             self.registry.deliver(
-                toEach: group.memberIDs.map { UserKey(appID: group.appID, uid: $0) },
+                toEach: offline.receivers.map { UserKey(appID: group.appID, uid: $0) },
                 except: origin.exclusion.map { (origin.user, $0) }
             ) { _ in push }
             return GroupReceipt(id: id, previousID: previousID, isSuper: true)

@@ -42,8 +42,9 @@ package struct MessageRefusal: Error, Sendable, CustomStringConvertible {
 }
 
 extension ServerCore {
-    /// Stores a peer message in the receiver's and the sender's queue in one durable append, then sends
-    /// the copies (reference §3 steps 8–9): to every session of the receiver, and to the sender's other
+    /// Stores a peer message in the receiver's and the sender's queue in one durable append, then hands
+    /// it to the offline push hook (`pushOffline`, for the receiver) and sends the copies (reference §3
+    /// steps 7–9): to every session of the receiver, and to the sender's other
     /// sessions, `METADATA` + the message (flags + PUSH) + `MSG_SYNC_NOTIFY` with the key of that
     /// recipient's own queue. With `realtime: false` (admin-posted messages) only the notify is sent.
     ///
@@ -84,6 +85,17 @@ extension ServerCore {
             let copy: OutboundFrame = .init(command: .im, flags: flags.union(.push), body: .message(message))
             let (receiverID, receiverPrevious) = receipt[0]
             let (senderID, senderPrevious) = receipt[1]
+            if self.push != nil {
+                self.pushOffline(
+                    OfflinePushMessage(
+                        kind: .peer,
+                        appID: receiver.appID,
+                        sender: origin.user.uid,
+                        receivers: [receiver.uid],
+                        content: message.content
+                    )
+                )
+            }
             self.registry.deliver(
                 self.storedPush(copy, id: receiverID, previousID: receiverPrevious, realtime: realtime),
                 to: receiver,
@@ -144,7 +156,8 @@ extension ServerCore {
 
 extension ServerCore {
     /// Stores a system message (`MSG_SYSTEM`, admin API) once for all `receivers`' queues in one durable
-    /// append and notifies their sessions with `MSG_SYNC_NOTIFY` (clients fetch it by sync, reference §6.3).
+    /// append, hands it to the offline push hook, and notifies their sessions with `MSG_SYNC_NOTIFY`
+    /// (clients fetch it by sync, reference §6.3).
     package func sendSystemMessage(_ content: ByteBuffer, appID: Int64, to receivers: [Int64]) async throws {
         var seen = Set<Int64>()
         let unique = receivers.filter { seen.insert($0).inserted }
@@ -155,6 +168,7 @@ extension ServerCore {
             timestamp: now()
         )
         let receipt = try await store.append(stored, to: unique.map { .personal(appID: appID, uid: $0) })
+        pushOffline(OfflinePushMessage(kind: .system, appID: appID, sender: 0, receivers: unique, content: content))
         for (index, uid) in unique.enumerated() {
             registry.deliver(Push([.syncKey(.syncNotify, receipt[index].id)]), to: UserKey(appID: appID, uid: uid))
         }

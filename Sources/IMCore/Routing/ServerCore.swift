@@ -21,6 +21,8 @@ package final class ServerCore: Sendable {
     package let version: String
     /// The client connections' event loops.
     package let eventLoopGroup: any EventLoopGroup
+    /// The offline push hook's sender; nil when no webhook is configured (then no jobs are made).
+    package let push: PushDispatcher?
 
     package init(
         configuration: IMServerConfiguration,
@@ -29,10 +31,12 @@ package final class ServerCore: Sendable {
         version: String,
         eventLoopGroup: any EventLoopGroup,
         words: WordList = WordList(),
+        push: PushDispatcher? = nil,
         startedAt: Date = Date()
     ) {
         self.words = words
         self.eventLoopGroup = eventLoopGroup
+        self.push = push
         self.configuration = configuration
         self.logger = configuration.logger
         self.store = store

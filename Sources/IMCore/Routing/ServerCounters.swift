@@ -31,8 +31,29 @@ package final class ServerCounters: Sendable {
     package let syncedMessages = Atomic<Int>(0)
     /// Accept errors (EMFILE and the like).
     package let acceptErrors = Atomic<Int>(0)
+    /// TLS handshakes that failed (a client that does not trust the certificate, or not speaking TLS).
+    package let tlsHandshakeFailures = Atomic<Int>(0)
+    /// Open connections and accepted connections per transport; `connections` and `accepted` are the sums.
+    package let transports: [IMTransport: TransportCounters] = Dictionary(
+        uniqueKeysWithValues: IMTransport.allCases.map { ($0, TransportCounters()) }
+    )
 
     package init() {}
+
+    /// The counters of one transport.
+    package func transport(_ transport: IMTransport) -> TransportCounters {
+        transports[transport]!
+    }
+}
+
+/// One transport's connection figures.
+package final class TransportCounters: Sendable {
+    /// Open connections (WebSocket ones from the upgrade on).
+    package let connections = Atomic<Int>(0)
+    /// Connections accepted since start.
+    package let accepted = Atomic<Int>(0)
+
+    init() {}
 }
 
 extension Atomic where Value == Int {

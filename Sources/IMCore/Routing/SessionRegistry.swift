@@ -81,6 +81,25 @@ package final class SessionRegistry: Sendable {
         state.withLock { $0.users[user] != nil }
     }
 
+    /// What kind of sessions a user has, for the offline push decision (reference §2.1 step 6).
+    package enum Presence: Sendable, Equatable {
+        /// No session.
+        case offline
+        /// A session on a mobile platform (iOS, Android): always online.
+        case mobile
+        /// Sessions on other platforms only (web, desktop): online unless the user asked for pushes
+        /// while on the desktop (`notification_on`).
+        case otherPlatforms
+    }
+
+    /// The user's `Presence` now.
+    package func presence(of user: UserKey) -> Presence {
+        state.withLock { s in
+            guard let entries = s.users[user] else { return .offline }
+            return entries.contains { $0.platform.isMobile } ? .mobile : .otherPlatforms
+        }
+    }
+
     /// Logged-in connections and distinct users, overall or within one app.
     package func counts(appID: Int64? = nil) -> (clients: Int, users: Int) {
         state.withLock { s in

@@ -1,16 +1,24 @@
 import Logging
 import NIOCore
+import NIOSSL
 
 /// One client connection: decodes requests through `SessionStateMachine`, carries out its actions, and
 /// owns the connection's outbound side (seq numbers, version, batching, back-pressure).
 ///
 /// Everything runs on the channel's event loop. Other connections reach it through
 /// `SessionRegistry.deliver`, which hops here and calls `push(_:)`.
+///
+/// The same handler serves every transport: in front of it the pipeline turns the transport's bytes into
+/// `IMFrame`s (a frame decoder on TCP and TLS, `WebSocketFraming` on WebSocket), and behind it the
+/// `ByteBuffer`s it writes (one or more whole frames each) into the transport's bytes.
 final class SessionHandler: ChannelInboundHandler {
     typealias InboundIn = IMFrame
     typealias OutboundOut = ByteBuffer
 
     let core: ServerCore
+    /// How the client is connected, for `/summary`'s per-transport counts.
+    let transport: IMTransport
+    let transportCounters: TransportCounters
     var machine = SessionStateMachine()
     var context: ChannelHandlerContext?
     var loopBound: NIOLoopBound<SessionHandler>?
@@ -33,8 +41,10 @@ final class SessionHandler: ChannelInboundHandler {
     var room: RoomRegistry.RoomKey?
     var closed = false
 
-    init(core: ServerCore) {
+    init(core: ServerCore, transport: IMTransport) {
         self.core = core
+        self.transport = transport
+        self.transportCounters = core.counters.transport(transport)
         self.sessionID = core.registry.makeSessionID()
     }
 
@@ -44,7 +54,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     /// The client's address and this session, for log lines.
     var peer: String {
-        var text = "session \(sessionID)"
+        var text = "\(transport) session \(sessionID)"
         if let address = context?.channel.remoteAddress {
             text += " from \(address.ipAddress ?? "?"):\(address.port ?? 0)"
         }
@@ -57,6 +67,8 @@ final class SessionHandler: ChannelInboundHandler {
         self.loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         core.counters.connections.add()
         core.counters.accepted.add()
+        transportCounters.connections.add()
+        transportCounters.accepted.add()
         scheduleIdleCheck(after: TimeAmount(core.configuration.session.idleTimeout))
     }
 
@@ -64,6 +76,7 @@ final class SessionHandler: ChannelInboundHandler {
         closed = true
         idleCheck?.cancel()
         core.counters.connections.add(-1)
+        transportCounters.connections.add(-1)
         if let user = registeredAs {
             core.registry.unregister(user, id: sessionID)
             registeredAs = nil
@@ -117,6 +130,10 @@ final class SessionHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if error is IMWireError {
             protocolError(error)
+        } else if let error = error as? NIOSSLError, case .handshakeFailed = error {
+            core.counters.tlsHandshakeFailures.add()
+            logger.info("closing \(peer): TLS handshake failed: \(error)")
+            close(reason: "TLS handshake failed")
         } else {
             logger.debug("closing \(peer): \(error)")
             close(reason: "\(error)")

@@ -1,14 +1,26 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
-/// The client TCP listener: one `SessionHandler` per accepted connection behind the frame decoder.
+/// A client listener: one `SessionHandler` per accepted connection, behind what the transport needs to
+/// turn its bytes into frames.
+///
+/// - tcp: the frame decoder;
+/// - tls: TLS (the context current at accept time, so a reload reaches new connections), the frame decoder;
+/// - ws: HTTP, the upgrade on `/ws`, then WebSocket framing (`WebSocketPipeline`);
+/// - wss: TLS, then as ws.
 enum ClientListener {
-    /// Binds `configuration.clientAddress` and starts accepting.
-    static func bind(core: ServerCore, group: any EventLoopGroup) async throws -> any Channel {
-        let session = core.configuration.session
-        let address = core.configuration.clientAddress
-        let highWater = max(session.writeBufferHighWater, 2)
+    /// Binds `address` for `transport` and starts accepting. `tls` is required for tls and wss.
+    static func bind(
+        _ transport: IMTransport,
+        at address: IMServerConfiguration.Endpoint,
+        core: ServerCore,
+        tls: TLSCredentials?,
+        group: any EventLoopGroup
+    ) async throws -> any Channel {
+        precondition(!transport.isSecure || tls != nil, "\(transport) needs TLS credentials")
+        let highWater = max(core.configuration.session.writeBufferHighWater, 2)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -22,8 +34,16 @@ enum ClientListener {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IMFrameDecoder.forClients))
-                    try channel.pipeline.syncOperations.addHandler(SessionHandler(core: core))
+                    let pipeline = channel.pipeline.syncOperations
+                    if transport.isSecure, let tls {
+                        try pipeline.addHandler(NIOSSLServerHandler(context: tls.context))
+                    }
+                    if transport.isWebSocket {
+                        try WebSocketPipeline.configure(channel, core: core, transport: transport)
+                    } else {
+                        try pipeline.addHandler(ByteToMessageHandler(IMFrameDecoder.forClients))
+                        try pipeline.addHandler(SessionHandler(core: core, transport: transport))
+                    }
                 }
             }
             .bind(host: address.host, port: address.port)

@@ -37,3 +37,13 @@ extension ByteBuffer {
         return written
     }
 }
+
+extension ByteBuffer {
+    /// Reads the bytes of the next whole frame (header and body) without decoding them; nil, reading
+    /// nothing, if fewer bytes are readable or the header's length is negative. Splits a run of encoded
+    /// frames into one WebSocket message per frame.
+    package mutating func readIMFrameBytes() -> ByteBuffer? {
+        guard let length = getInteger(at: readerIndex, as: Int32.self), length >= 0 else { return nil }
+        return readSlice(length: IMFrame.headerSize + Int(length))
+    }
+}

@@ -9,6 +9,9 @@ public struct IMWireError: Error, Hashable, Sendable, CustomStringConvertible {
         case malformedBody
         /// The stream ended inside a frame.
         case truncatedFrame
+        /// A WebSocket message that is not one binary message holding a whole frame (a text message, one
+        /// too large, or broken WebSocket framing).
+        case badWebSocketMessage
     }
 
     public var code: Code

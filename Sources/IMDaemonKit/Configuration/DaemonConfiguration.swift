@@ -21,6 +21,9 @@ package struct DaemonConfiguration: Sendable {
 
     /// The token file named by the winning layer; its contents become `server.admin.token`.
     private var tokenFile: String?
+    /// `cert_file` and `key_file`: together they become `server.tls`.
+    package var certFile: String?
+    package var keyFile: String?
 
     /// Every default, nothing read.
     package init() {}
@@ -77,7 +80,9 @@ package struct DaemonConfiguration: Sendable {
         try configuration.apply(fromFlags)
 
         try configuration.readTokenFile()
+        try configuration.applyTLSFiles()
         try configuration.validate()
+        try configuration.checkTLSFiles()
         return configuration
     }
 
@@ -143,6 +148,41 @@ package struct DaemonConfiguration: Sendable {
             throw DaemonConfigurationError(.invalidValue, origin: origin, key: "admin_token_file", "'\(path)' is empty")
         }
         server.admin.token = token
+    }
+
+    /// `cert_file` and `key_file` as `server.tls`: both or neither.
+    private mutating func applyTLSFiles() throws(DaemonConfigurationError) {
+        switch (certFile, keyFile) {
+        case (let certificate?, let key?):
+            server.tls = .init(certificateFile: certificate, keyFile: key)
+        case (nil, nil):
+            server.tls = nil
+        case (_?, nil):
+            throw DaemonConfigurationError(
+                .invalidValue,
+                origin: origins["cert_file"],
+                key: "cert_file",
+                "needs key_file too: set key_file, --key-file or IMD_KEY_FILE"
+            )
+        case (nil, _?):
+            throw DaemonConfigurationError(
+                .invalidValue,
+                origin: origins["key_file"],
+                key: "key_file",
+                "needs cert_file too: set cert_file, --cert-file or IMD_CERT_FILE"
+            )
+        }
+    }
+
+    /// Reads the certificate and key, so that a missing or bad file stops `imd` (and `--check-config`)
+    /// with an error naming the file and its key, before anything starts.
+    private func checkTLSFiles() throws(DaemonConfigurationError) {
+        guard let tls = server.tls else { return }
+        do {
+            try tls.check()
+        } catch {
+            throw DaemonConfigurationError(.invalidValue, origin: origins[error.field], key: error.field, error.message)
+        }
     }
 
     /// `IMServerConfiguration.validate()`, with the error naming where the value came from, then the

@@ -16,6 +16,52 @@ package struct DaemonFlags: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "Client TLS listener, or off (default off; needs --cert-file, --key-file). Env: IMD_TLS_LISTEN.",
+            valueName: "host:port"
+        )
+    )
+    package var tlsListen: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Client WebSocket listener (path /ws), or off (default off). Env: IMD_WS_LISTEN.",
+            valueName: "host:port"
+        )
+    )
+    package var wsListen: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Client WebSocket-over-TLS listener (path /ws), or off (default off; needs --cert-file, --key-file). "
+                + "Env: IMD_WSS_LISTEN.",
+            valueName: "host:port"
+        )
+    )
+    package var wssListen: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "PEM certificate chain for TLS and WSS; re-read on SIGHUP. Env: IMD_CERT_FILE.",
+            valueName: "file"
+        )
+    )
+    package var certFile: String?
+
+    @Option(
+        help: ArgumentHelp("PEM private key for TLS and WSS; re-read on SIGHUP. Env: IMD_KEY_FILE.", valueName: "file")
+    )
+    package var keyFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "POST offline push jobs (JSON batches) to this URL (default off). Env: IMD_PUSH_WEBHOOK.",
+            valueName: "url"
+        )
+    )
+    package var pushWebhook: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Admin HTTP listener, or off (default 127.0.0.1:6666). Env: IMD_ADMIN_LISTEN.",
             valueName: "host:port"
         )

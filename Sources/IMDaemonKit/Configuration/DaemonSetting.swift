@@ -56,6 +56,12 @@ package struct DaemonSetting {
         [
             .init("data_dir", flag: \.dataDir, ValueParser<String>.nonEmptyString, \.server.dataDirectory),
             .init("listen", flag: \.listen, .endpoint, \.server.clientAddress),
+            .init("tls_listen", flag: \.tlsListen, .optionalEndpoint, \.server.tlsAddress),
+            .init("ws_listen", flag: \.wsListen, .optionalEndpoint, \.server.webSocketAddress),
+            .init("wss_listen", flag: \.wssListen, .optionalEndpoint, \.server.secureWebSocketAddress),
+            .init("cert_file", flag: \.certFile, ValueParser<String>.nonEmptyString.optional(), \.certFile),
+            .init("key_file", flag: \.keyFile, ValueParser<String>.nonEmptyString.optional(), \.keyFile),
+            .init("ws_max_message_size", .size, \.server.webSocket.maxMessageSize),
             .init("admin_listen", flag: \.adminListen, .optionalEndpoint, \.server.admin.address),
             .init("admin_token", flag: \.adminToken, secret: true, ValueParser<String>.string.optional(), \.adminToken),
             .init(
@@ -82,6 +88,24 @@ package struct DaemonSetting {
             ),
             .init("enable_friendship", .boolean, \.server.friendshipCheck),
             .init("enable_blacklist", .boolean, \.server.blacklistCheck),
+            .init(
+                "push_webhook",
+                flag: \.pushWebhook,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.server.push.webhook
+            ),
+            .init(
+                "push_webhook_token",
+                secret: true,
+                ValueParser<String>.string.optional(),
+                \.server.push.webhookToken
+            ),
+            .init("push_batch_size", .integer, \.server.push.batchSize),
+            .init("push_timeout", .duration, \.server.push.requestTimeout),
+            .init("push_retry_initial", .duration, \.server.push.retryInitial),
+            .init("push_retry_max", .duration, \.server.push.retryMax),
+            .init("push_max_pending", .integer, \.server.push.maxPendingJobs),
+            .init("push_max_age", .duration, \.server.push.maxJobAge),
             .init("log_level", flag: \.logLevel, .logLevel, \.logLevel),
             .init("log_file", flag: \.logFile, ValueParser<String>.nonEmptyString.optional(), \.logFile),
 

@@ -1,0 +1,302 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The offline push hook's sender: takes jobs from the routing code, keeps them in `push.sqlite`, and
+/// POSTs them in batches to the webhook, oldest first, retrying with exponential backoff.
+///
+/// A long-lived part owned by `IMServer`: `run()` runs in the server's structured concurrency until
+/// `finish()` (which the server calls once every session is closed and the store drained, so no job can
+/// come after it) or cancellation. Two loops run inside it:
+/// - the writer moves the jobs `enqueue(_:)` collected into the store every 50 ms, one transaction per
+///   batch (the event loops never wait for SQLite);
+/// - the sender reads up to `batchSize` jobs from the front, POSTs them, and removes them once the
+///   webhook answered 2xx. A failure (an error status, no answer within `requestTimeout`) keeps them at
+///   the front and waits `retryInitial`, doubling up to `retryMax`, before the same batch is tried again.
+///
+/// Delivery is in order and at least once: a batch is removed only after a 2xx, and the sender waits for
+/// an answer before the next, so in the normal case (graceful restarts included: `finish()` lets a POST in
+/// flight complete) no job is sent twice or lost. A crash can lose the jobs of the last 50 ms and resend
+/// the batch in flight; each job's `"id"` (never reused) lets a webhook drop such a repeat.
+///
+/// Bounded: past `maxPendingJobs` new jobs are dropped (counted), and jobs older than `maxJobAge` are
+/// dropped (counted as expired) instead of sent.
+package final class PushDispatcher: Sendable {
+    let configuration: IMServerConfiguration.Push
+    let webhook: String
+    let logger: Logger
+    let userAgent: String
+    private let store: PushQueueStore
+    private let state: Mutex<State>
+    private let counters = Counters()
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
+
+    private struct State {
+        /// Jobs not yet written to the store.
+        var buffered: [PushJob] = []
+        /// Jobs being written now (taken from `buffered`, not yet counted in `stored`).
+        var writing = 0
+        /// Jobs in the store.
+        var stored: Int
+        /// The creation time of the store's front job (Unix ms).
+        var oldestStored: Int64?
+        var stopping = false
+        /// When a drop was last logged (Unix ms), so a flood logs once a minute.
+        var lastDropLogged: Int64 = 0
+    }
+
+    private final class Counters: Sendable {
+        let queued = Atomic<Int>(0)
+        let sent = Atomic<Int>(0)
+        let failed = Atomic<Int>(0)
+        let expired = Atomic<Int>(0)
+        let dropped = Atomic<Int>(0)
+        let batches = Atomic<Int>(0)
+    }
+
+    /// Opens `push.sqlite` in `dataDirectory`; throws if it cannot be opened.
+    init(configuration: IMServerConfiguration.Push, dataDirectory: String, version: String, logger: Logger) throws {
+        guard let webhook = configuration.webhook else {
+            preconditionFailure("PushDispatcher needs a webhook (IMServer makes one only when configured)")
+        }
+        self.configuration = configuration
+        self.webhook = webhook
+        self.userAgent = "swift-im/\(version)"
+        var logger = logger
+        logger[metadataKey: "component"] = "push"
+        self.logger = logger
+        store = try PushQueueStore(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("push.sqlite").path)
+        state = Mutex(State(stored: store.initialCount, oldestStored: store.initialOldest))
+        (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        if store.initialCount > 0 {
+            logger.info(
+                "\(store.initialCount) push jobs are pending from the last run; sending them to \(redactedWebhook)"
+            )
+        }
+    }
+
+    /// The webhook without user info or query (which may hold secrets), for logs and `/summary`.
+    var redactedWebhook: String {
+        guard var components = URLComponents(string: webhook) else { return "(webhook)" }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        return components.string ?? "(webhook)"
+    }
+
+    /// Queues jobs for the webhook; never blocks. Jobs past `maxPendingJobs` are dropped and counted.
+    /// Called by `ServerCore.pushOffline(_:)` on any thread.
+    func enqueue(_ jobs: [PushJob]) {
+        let now = Self.nowMilliseconds()
+        let (accepted, logDrop) = state.withLock { s -> (Int, Bool) in
+            let room = max(0, configuration.maxPendingJobs - s.stored - s.writing - s.buffered.count)
+            let accepted = min(room, jobs.count)
+            s.buffered.append(contentsOf: jobs.prefix(accepted))
+            guard accepted < jobs.count, now - s.lastDropLogged >= 60_000 else { return (accepted, false) }
+            s.lastDropLogged = now
+            return (accepted, true)
+        }
+        counters.queued.add(accepted)
+        if accepted < jobs.count {
+            counters.dropped.add(jobs.count - accepted)
+            if logDrop {
+                logger.warning(
+                    "dropping push jobs: \(configuration.maxPendingJobs) are pending (push_max_pending); is the webhook \(redactedWebhook) down?"
+                )
+            }
+        }
+    }
+
+    /// The figures for `/summary` and `/metrics`.
+    var stats: PushStats {
+        let now = Self.nowMilliseconds()
+        let (pending, oldest) = state.withLock { s in
+            (s.stored + s.writing + s.buffered.count, s.oldestStored ?? s.buffered.first?.createdAt)
+        }
+        return PushStats(
+            webhook: redactedWebhook,
+            queued: counters.queued.value,
+            sent: counters.sent.value,
+            failed: counters.failed.value,
+            expired: counters.expired.value,
+            dropped: counters.dropped.value,
+            batches: counters.batches.value,
+            pending: pending,
+            oldestAgeSeconds: oldest.map { Double(max(0, now - $0)) / 1000 } ?? 0
+        )
+    }
+
+    /// Writes and sends until `finish()`; then lets a POST in flight complete, writes what is buffered and
+    /// closes the store. On cancellation it stops at once (the jobs written stay for the next start).
+    func run() async {
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        await withTaskGroup(of: Void.self) { loops in
+            loops.addTask { await self.writeLoop() }
+            loops.addTask { await self.sendLoop(client) }
+        }
+        try? await client.shutdown()
+        do {
+            try store.close()
+        } catch {
+            logger.error("closing \(store.path) failed: \(error)")
+        }
+    }
+
+    /// Asks `run()` to finish: no job is expected after this.
+    func finish() {
+        state.withLock { $0.stopping = true }
+    }
+
+    private var isStopping: Bool { state.withLock { $0.stopping } || Task.isCancelled }
+
+    // MARK: Writing
+
+    private func writeLoop() async {
+        while true {
+            let stopping = isStopping
+            await writeBuffered()
+            if stopping {
+                wakeup.finish()
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    private func writeBuffered() async {
+        let jobs = state.withLock { s -> [PushJob] in
+            let jobs = s.buffered
+            s.buffered = []
+            s.writing = jobs.count
+            return jobs
+        }
+        guard !jobs.isEmpty else { return }
+        do {
+            try await store.append(jobs.map { (queue: $0.queue, json: $0.json(), createdAt: $0.createdAt) })
+            state.withLock { s in
+                s.writing = 0
+                s.stored += jobs.count
+                if s.oldestStored == nil { s.oldestStored = jobs[0].createdAt }
+            }
+            wakeup.yield()
+        } catch {
+            // Kept in memory, in order, for the next attempt.
+            state.withLock { s in
+                s.writing = 0
+                s.buffered.insert(contentsOf: jobs, at: 0)
+            }
+            logger.error("writing \(jobs.count) push jobs to \(store.path) failed (kept in memory, retrying): \(error)")
+        }
+    }
+
+    // MARK: Sending
+
+    private func sendLoop(_ client: HTTPClient) async {
+        var pendingWakeups = wakeups.makeAsyncIterator()
+        var backoff = configuration.retryInitial
+        while !isStopping {
+            let batch: [PushQueueStore.Row]
+            do {
+                batch = try await store.front(limit: configuration.batchSize)
+            } catch {
+                logger.error("reading push jobs from \(store.path) failed: \(error)")
+                await pause(backoff)
+                continue
+            }
+            guard let last = batch.last else {
+                // Nothing stored: wait for the writer (nil once it has finished).
+                if await pendingWakeups.next() == nil { return }
+                continue
+            }
+            let cutoff = Self.nowMilliseconds() - Int64(configuration.maxJobAge / .milliseconds(1))
+            let fresh = batch.filter { $0.createdAt >= cutoff }
+            if !fresh.isEmpty {
+                if let failure = await post(fresh, client) {
+                    counters.failed.add()
+                    logger.warning(
+                        "the push webhook \(redactedWebhook) did not take a batch of \(fresh.count): \(failure); retrying in \(backoff)",
+                        metadata: ["pending": "\(stats.pending)"]
+                    )
+                    await pause(backoff)
+                    backoff = min(backoff * 2, configuration.retryMax)
+                    continue
+                }
+                backoff = configuration.retryInitial
+            }
+            do {
+                let (removed, oldest) = try await store.remove(through: last.id)
+                state.withLock { s in
+                    s.stored -= removed
+                    s.oldestStored = oldest
+                }
+            } catch {
+                // They would be sent again after a restart: say so.
+                logger.error("removing \(batch.count) delivered push jobs from \(store.path) failed: \(error)")
+            }
+            counters.sent.add(fresh.count)
+            counters.batches.add(fresh.isEmpty ? 0 : 1)
+            if fresh.count < batch.count {
+                counters.expired.add(batch.count - fresh.count)
+                logger.warning(
+                    "dropped push jobs older than \(configuration.maxJobAge) (push_max_age): \(batch.count - fresh.count)"
+                )
+            }
+        }
+    }
+
+    /// POSTs one batch; nil if the webhook answered 2xx, else why not.
+    private func post(_ batch: [PushQueueStore.Row], _ client: HTTPClient) async -> String? {
+        var request = HTTPClientRequest(url: webhook)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: userAgent)
+        if let token = configuration.webhookToken {
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
+        request.body = .bytes(ByteBuffer(string: PushBatch.body(batch)))
+        do {
+            let response = try await client.execute(request, timeout: TimeAmount(configuration.requestTimeout))
+            let answer = try await response.body.collect(upTo: 64 << 10)
+            guard (200..<300).contains(response.status.code) else {
+                let text = String(buffer: answer).prefix(200)
+                return "HTTP \(response.status.code)\(text.isEmpty ? "" : ": \(text)")"
+            }
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Sleeps `duration`, waking early when asked to finish.
+    private func pause(_ duration: Duration) async {
+        let end = ContinuousClock.now + duration
+        while !isStopping, ContinuousClock.now < end {
+            try? await Task.sleep(for: min(.milliseconds(100), end - ContinuousClock.now))
+        }
+    }
+
+    static func nowMilliseconds() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1000)
+    }
+}
+
+/// A webhook request body: GoBelieve's push queues as keys, each with its jobs in order, each job with its
+/// `"id"` first: `{"push_queue":[{"id":1,"appid":7,"sender":1,"receiver":2,"content":"..."}],
+/// "group_push_queue":[...]}`. Queues without jobs in the batch are left out.
+enum PushBatch {
+    static func body(_ batch: [PushQueueStore.Row]) -> String {
+        var queues: [PushJob.Queue: [String]] = [:]
+        for row in batch {
+            queues[row.queue, default: []].append("{\"id\":\(row.id)," + row.json.dropFirst())
+        }
+        let parts = PushJob.Queue.allCases.compactMap { queue in
+            queues[queue].map { "\"\(queue.rawValue)\":[" + $0.joined(separator: ",") + "]" }
+        }
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+}
