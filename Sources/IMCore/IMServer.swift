@@ -17,11 +17,24 @@ public final class IMServer: Service, Sendable {
 
     public let configuration: IMServerConfiguration
     private let readiness = ReadinessSignal()
+    private let levelSwitch: LogLevelSwitch
 
     /// Checks the configuration; nothing is opened or bound until `run()`.
     public init(configuration: IMServerConfiguration) throws {
         try configuration.validate()
         self.configuration = configuration
+        self.levelSwitch = LogLevelSwitch(configuration.logger.logLevel)
+    }
+
+    /// The level the server logs at now: `configuration.logger.logLevel` until changed by `setLogLevel(_:)`
+    /// or the admin API's `PUT /log-level`.
+    public var logLevel: Logger.Level { levelSwitch.level }
+
+    /// Changes the level of every logger the server uses (store, directory, sessions, admin API), at once
+    /// and while it runs. The lines still go to `configuration.logger`'s handler. Returns the previous level.
+    @discardableResult
+    public func setLogLevel(_ level: Logger.Level) -> Logger.Level {
+        levelSwitch.set(level)
     }
 
     /// Waits until the listeners are bound and returns their addresses (useful with port 0).
@@ -42,15 +55,20 @@ public final class IMServer: Service, Sendable {
     }
 
     private func serve() async throws {
+        // Every logger of the server derives from this one, whose level follows `levelSwitch`.
+        var wrapped = self.configuration
+        wrapped.logger = levelSwitch.wrap(wrapped.logger)
+        let configuration = wrapped
         let logger = configuration.logger
-        let opened = try openData()
+        let opened = try openData(configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         let core = ServerCore(
             configuration: configuration,
             store: opened.store,
             directory: opened.directory,
             version: configuration.version,
-            eventLoopGroup: group
+            eventLoopGroup: group,
+            logLevel: levelSwitch
         )
         defer {
             try? opened.directory.close()
@@ -130,7 +148,8 @@ public final class IMServer: Service, Sendable {
         logger.info("stopped")
     }
 
-    private func openData() throws -> (store: LogStore, directory: any Directory) {
+    private func openData(_ configuration: IMServerConfiguration) throws -> (store: LogStore, directory: any Directory)
+    {
         let root = URL(fileURLWithPath: configuration.dataDirectory)
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)

@@ -18,6 +18,8 @@ package final class ServerCore: Sendable {
     package let version: String
     /// The client connections' event loops.
     package let eventLoopGroup: any EventLoopGroup
+    /// The server's log level (`GET`/`PUT /log-level`); `logger` follows it.
+    let logLevel: LogLevelSwitch
 
     package init(
         configuration: IMServerConfiguration,
@@ -25,9 +27,11 @@ package final class ServerCore: Sendable {
         directory: any Directory,
         version: String,
         eventLoopGroup: any EventLoopGroup,
+        logLevel: LogLevelSwitch? = nil,
         startedAt: Date = Date()
     ) {
         self.eventLoopGroup = eventLoopGroup
+        self.logLevel = logLevel ?? LogLevelSwitch(configuration.logger.logLevel)
         self.configuration = configuration
         self.logger = configuration.logger
         self.store = store

@@ -29,6 +29,8 @@ final class SessionHandler: ChannelInboundHandler {
     var lastFrameAt = NIODeadline.now()
     var idleCheck: Scheduled<Void>?
     var registeredAs: UserKey?
+    /// Unix seconds of the successful login (for `GET /users/online`).
+    var loggedInAt: Int64 = 0
     var closed = false
 
     init(core: ServerCore) {
@@ -150,6 +152,7 @@ final class SessionHandler: ChannelInboundHandler {
             handler: loopBound
         )
         registeredAs = identity.user
+        loggedInAt = core.now()
         let evicted = core.registry.register(
             identity.user,
             entry,
