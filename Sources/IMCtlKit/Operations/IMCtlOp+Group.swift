@@ -1,0 +1,297 @@
+import IMAdminClient
+
+extension IMCtlOp {
+    /// `group create`: a normal or super group (`POST /groups`); the first member owns it unless
+    /// `master` is given.
+    public struct GroupCreate: IMCtlOperation {
+        public static let command = "group create"
+        public static let fields = ["appid", "members", "super", "name", "group_id", "master"]
+        public var appid: Int64
+        public var members: [Int64]
+        public var isSuper: Bool
+        public var name: String?
+        public var groupID: Int64?
+        public var master: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case appid, members, name, master
+            case isSuper = "super"
+            case groupID = "group_id"
+        }
+
+        public init(
+            appid: Int64,
+            members: [Int64],
+            isSuper: Bool = false,
+            name: String? = nil,
+            groupID: Int64? = nil,
+            master: Int64? = nil
+        ) {
+            self.appid = appid
+            self.members = members
+            self.isSuper = isSuper
+            self.name = name
+            self.groupID = groupID
+            self.master = master
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            appid = try container.decode(Int64.self, forKey: .appid)
+            members = try container.decode([Int64].self, forKey: .members)
+            isSuper = try container.decodeIfPresent(Bool.self, forKey: .isSuper) ?? false
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            groupID = try container.decodeIfPresent(Int64.self, forKey: .groupID)
+            master = try container.decodeIfPresent(Int64.self, forKey: .master)
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            var body: [String: IMJSON] = [
+                "appid": .int(appid), "members": .array(members.map { .int($0) }), "super": .bool(isSuper),
+            ]
+            if let name { body["name"] = .string(name) }
+            if let groupID { body["group_id"] = .int(groupID) }
+            if let master { body["master"] = .int(master) }
+            return IMAdminRequest(.post, "/groups", body: .json(.object(body)))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            let id = data["group_id"].map(IMCtlRenderer.scalar) ?? "?"
+            let kind = isSuper ? "super group" : "group"
+            return .message(
+                "created \(kind) \(id) in app \(appid) with \(members.count) member\(members.count == 1 ? "" : "s")"
+            )
+        }
+    }
+
+    /// `group disband`: deletes a group and its members (`DELETE /groups/{gid}`).
+    public struct GroupDisband: IMCtlOperation {
+        public static let command = "group disband"
+        public static let fields = ["group"]
+        public var group: Int64
+
+        public init(group: Int64) {
+            self.group = group
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.delete, "/groups/\(group)")
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("disbanded group \(group)")
+        }
+    }
+
+    /// `group info`: a group and its members (`GET /groups/{gid}`).
+    public struct GroupInfo: IMCtlOperation {
+        public static let command = "group info"
+        public static let fields = ["group"]
+        public var group: Int64
+
+        public init(group: Int64) {
+            self.group = group
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.get, "/groups/\(group)")
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            var fields = data.objectValue ?? [:]
+            let members = fields.removeValue(forKey: "members")?.arrayValue ?? []
+            fields["member_count"] = .int(Int64(members.count))
+            return .sections([
+                .record(.object(fields)),
+                .table(
+                    [
+                        IMCtlColumn("UID", "uid"), IMCtlColumn("JOINED", "joined_at", .time),
+                        IMCtlColumn("NICKNAME", "nickname"), IMCtlColumn("MUTED", "mute", .yesNo),
+                    ],
+                    members
+                ),
+            ])
+        }
+    }
+
+    /// `group list`: an app's groups (`GET /groups?appid=`).
+    public struct GroupList: IMCtlOperation {
+        public static let command = "group list"
+        public static let fields = ["appid"]
+        public var appid: Int64
+
+        public init(appid: Int64) {
+            self.appid = appid
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.get, "/groups", query: query(("appid", appid)))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .table(
+                [
+                    IMCtlColumn("GROUP", "group_id"), IMCtlColumn("NAME", "name", .truncated(40)),
+                    IMCtlColumn("MASTER", "master"), IMCtlColumn("SUPER", "super", .yesNo),
+                    IMCtlColumn("MEMBERS", "member_count"),
+                ],
+                data.arrayValue ?? []
+            )
+        }
+    }
+
+    /// `group add`: adds members (`POST /groups/{gid}/members`).
+    public struct GroupAdd: IMCtlOperation {
+        public static let command = "group add"
+        public static let fields = ["group", "members"]
+        public var group: Int64
+        public var members: [Int64]
+
+        public init(group: Int64, members: [Int64]) {
+            self.group = group
+            self.members = members
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            guard !members.isEmpty else { throw .usage("members: give at least one uid") }
+            return IMAdminRequest(
+                .post,
+                "/groups/\(group)/members",
+                body: .json(["members": .array(members.map { .int($0) })])
+            )
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            let added = data["added"]?.arrayValue?.compactMap(\.intValue) ?? []
+            let already = members.count - added.count
+            var line = "added \(added.count) member\(added.count == 1 ? "" : "s") to group \(group)"
+            if !added.isEmpty { line += ": " + added.map(String.init).joined(separator: ", ") }
+            if already > 0 { line += " (\(already) already in it)" }
+            return .message(line)
+        }
+    }
+
+    /// `group remove`: removes a member (`DELETE /groups/{gid}/members/{uid}`).
+    public struct GroupRemove: IMCtlOperation {
+        public static let command = "group remove"
+        public static let fields = ["group", "uid"]
+        public var group: Int64
+        public var uid: Int64
+
+        public init(group: Int64, uid: Int64) {
+            self.group = group
+            self.uid = uid
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.delete, "/groups/\(group)/members/\(uid)")
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("removed \(uid) from group \(group)")
+        }
+    }
+
+    /// `group mute`: mutes a member in the group (`PATCH /groups/{gid}/members/{uid} {"mute":true}`).
+    public struct GroupMute: IMCtlOperation {
+        public static let command = "group mute"
+        public static let fields = ["group", "uid"]
+        public var group: Int64
+        public var uid: Int64
+
+        public init(group: Int64, uid: Int64) {
+            self.group = group
+            self.uid = uid
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.patch, "/groups/\(group)/members/\(uid)", body: .json(["mute": true]))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("muted \(uid) in group \(group)")
+        }
+    }
+
+    /// `group unmute`: lets a muted member speak again (`PATCH ... {"mute":false}`).
+    public struct GroupUnmute: IMCtlOperation {
+        public static let command = "group unmute"
+        public static let fields = ["group", "uid"]
+        public var group: Int64
+        public var uid: Int64
+
+        public init(group: Int64, uid: Int64) {
+            self.group = group
+            self.uid = uid
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.patch, "/groups/\(group)/members/\(uid)", body: .json(["mute": false]))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("unmuted \(uid) in group \(group)")
+        }
+    }
+
+    /// `group upgrade`: turns a normal group into a super group (`POST /groups/{gid}/upgrade`).
+    public struct GroupUpgrade: IMCtlOperation {
+        public static let command = "group upgrade"
+        public static let fields = ["group"]
+        public var group: Int64
+
+        public init(group: Int64) {
+            self.group = group
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.post, "/groups/\(group)/upgrade")
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("upgraded group \(group) to a super group")
+        }
+    }
+
+    /// `group rename`: sets a group's name (`PATCH /groups/{gid} {"name"}`).
+    public struct GroupRename: IMCtlOperation {
+        public static let command = "group rename"
+        public static let fields = ["group", "name"]
+        public var group: Int64
+        public var name: String
+
+        public init(group: Int64, name: String) {
+            self.group = group
+            self.name = name
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.patch, "/groups/\(group)", body: .json(["name": .string(name)]))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("renamed group \(group) to \"\(name)\"")
+        }
+    }
+
+    /// `group notice`: sets a group's notice (`PATCH /groups/{gid} {"notice"}`).
+    public struct GroupNotice: IMCtlOperation {
+        public static let command = "group notice"
+        public static let fields = ["group", "notice"]
+        public var group: Int64
+        public var notice: String
+
+        public init(group: Int64, notice: String) {
+            self.group = group
+            self.notice = notice
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.patch, "/groups/\(group)", body: .json(["notice": .string(notice)]))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("set the notice of group \(group)")
+        }
+    }
+}
