@@ -68,6 +68,7 @@ public final class IMServer: Service, Sendable {
             directory: opened.directory,
             version: configuration.version,
             eventLoopGroup: group,
+            words: opened.words,
             logLevel: levelSwitch
         )
         defer {
@@ -148,8 +149,9 @@ public final class IMServer: Service, Sendable {
         logger.info("stopped")
     }
 
-    private func openData(_ configuration: IMServerConfiguration) throws -> (store: LogStore, directory: any Directory)
-    {
+    private func openData(
+        _ configuration: IMServerConfiguration
+    ) throws -> (store: LogStore, directory: any Directory, words: WordList) {
         let root = URL(fileURLWithPath: configuration.dataDirectory)
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -168,13 +170,14 @@ public final class IMServer: Service, Sendable {
         storeConfiguration.snapshotEveryBytes = configuration.storage.snapshotEveryBytes
         storeConfiguration.snapshotInterval = configuration.storage.snapshotInterval
         storeConfiguration.logger = configuration.logger
+        let words = try WordList(path: configuration.wordFile)
         let store = try LogStore(configuration: storeConfiguration)
         do {
             let directory = try SQLiteDirectory(
                 path: root.appendingPathComponent("directory.sqlite").path,
                 logger: configuration.logger
             )
-            return (store, directory)
+            return (store, directory, words)
         } catch {
             try? store.close()
             throw error

@@ -17,6 +17,9 @@ extension IMServerConfiguration {
             "node_id": nodeID,
             "threads": eventLoopThreads,
             "kefu_appid": kefuAppID,
+            "word_file": wordFile.map { $0 as Any } ?? NSNull(),
+            "enable_friendship": friendshipCheck,
+            "enable_blacklist": blacklistCheck,
             "version": version,
             "storage": [
                 "fsync": storage.fsync.rawValue,

@@ -104,8 +104,17 @@ public struct IMServerConfiguration: Sendable {
     public var eventLoopThreads: Int = System.coreCount
     /// The version `/summary` and `/metrics` report; `imd` sets its build's. Default `IMServer.version`.
     public var version: String = IMServer.version
-    /// The customer-service app id for `MSG_CUSTOMER_V2` (0 = none).
+    /// The customer-service app id for `MSG_CUSTOMER_V2` (0 = none): a customer message must come from
+    /// or go to this app (reference §6.2).
     public var kefuAppID: Int64 = 0
+    /// The sensitive-word file (one word per line, `#` comments): the JSON `text` field of peer and group
+    /// messages sent with the TEXT flag is filtered. Re-read by `POST /words/reload`. nil: no filter.
+    public var wordFile: String?
+    /// Refuse a peer message unless sender and receiver list each other as friends (ACK status 1 or 2,
+    /// reference §5.6). Default false.
+    public var friendshipCheck = false
+    /// Refuse a peer message to a user who blacklisted the sender (ACK status 3). Default false.
+    public var blacklistCheck = false
     public var logger = Logger(label: "im")
 
     /// A configuration with every default, storing in `dataDirectory`.
@@ -140,6 +149,7 @@ public struct IMServerConfiguration: Sendable {
             throw IMConfigurationError(field: "segment_size", "must be at least 4 MiB")
         }
         if eventLoopThreads < 1 { throw IMConfigurationError(field: "threads", "must be at least 1") }
+        if let wordFile, wordFile.isEmpty { throw IMConfigurationError(field: "word_file", "must not be empty") }
     }
 }
 

@@ -123,6 +123,24 @@ struct LoadOptions: ParsableArguments {
     }
 }
 
+/// The group and room scenarios' shape.
+struct FanoutOptions: ParsableArguments {
+    @Option(help: "Connections that send (the first ones).")
+    var senders = 1
+
+    @Option(help: "group: members of the group (default --clients; members past --clients stay offline).")
+    var groupSize: Int?
+
+    @Flag(name: .customLong("super"), help: "group: a super group (read diffusion) instead of a normal one.")
+    var superGroup = false
+
+    @Option(help: "group: send to this existing group instead of creating one (its members must be the users).")
+    var groupID: Int64?
+
+    @Option(help: "room: the room id.")
+    var room: Int64 = 1
+}
+
 /// CI pass/fail limits.
 struct ThresholdOptions: ParsableArguments {
     @Option(help: "Fail (exit 1) if the main latency's p99 is above this (e.g. 20ms).", transform: parseDuration)
@@ -163,10 +181,18 @@ func runBench(
     server: ServerOptions,
     load: LoadOptions,
     thresholds: ThresholdOptions,
-    output: OutputOptions
+    output: OutputOptions,
+    fanout: FanoutOptions? = nil
 ) async throws {
     var configuration = BenchConfiguration()
     configuration.scenario = scenario
+    if let fanout {
+        configuration.senders = fanout.senders
+        configuration.groupSize = fanout.groupSize
+        configuration.superGroup = fanout.superGroup
+        configuration.groupID = fanout.groupID
+        configuration.roomID = fanout.room
+    }
     if let host = server.host {
         configuration.target = .remote(host: host, port: server.port)
         if let tokens = server.tokens {

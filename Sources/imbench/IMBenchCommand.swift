@@ -24,7 +24,7 @@ struct IMBenchCommand: AsyncParsableCommand {
             or never ACKed
             """,
         version: IMBenchVersion.current,
-        subcommands: [Peer.self, Connections.self, Offline.self, Multidevice.self],
+        subcommands: [Peer.self, Connections.self, Offline.self, Multidevice.self, Group.self, Room.self],
         defaultSubcommand: Peer.self
     )
 

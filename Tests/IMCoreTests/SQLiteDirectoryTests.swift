@@ -312,7 +312,10 @@ struct SQLiteDirectoryTests {
         let applied = try withDatabase(directory) { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(applied == ["v1-devices", "v1-group-sync-keys", "v1-tokens", "v1-users"])
+        #expect(
+            applied == ["v1-devices", "v1-group-sync-keys", "v1-tokens", "v1-users", "v2-groups", "v2-relations"],
+            "the v1 rows are kept and the later migrations applied once"
+        )
         let journalMode = try withDatabase(directory) { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journalMode == "wal")
     }

@@ -54,6 +54,18 @@ public struct BenchConfiguration: Sendable {
     public var threads = max(1, System.coreCount / 2)
     /// Local source addresses to spread connections over (e.g. 127.0.0.2 ... 127.0.0.9).
     public var sources: [String] = []
+    /// `group`: members of the group (at least `clients`; the members past `clients` are not connected
+    /// and get the messages stored only). Default: `clients`.
+    public var groupSize: Int?
+    /// `group` and `room`: how many of the connections send. Default 1.
+    public var senders = 1
+    /// `group`: a super group (read diffusion) instead of a normal one.
+    public var superGroup = false
+    /// `group`: use this existing group (e.g. on a GoBelieve server) instead of creating one through the
+    /// admin API; its members must be the run's users.
+    public var groupID: Int64?
+    /// `room`: the room id. Default 1.
+    public var roomID: Int64 = 1
     /// `connections`: how often each idle connection pings. Default 5 s.
     public var pingInterval: Duration = .seconds(5)
     public var thresholds = BenchThresholds()
@@ -84,6 +96,13 @@ public struct BenchConfiguration: Sendable {
             try fail("--size must be within \(BenchPayload.size)...32000")
         }
         if threads < 1 { try fail("--threads must be at least 1") }
+        if scenario == .group || scenario == .room {
+            if senders < 1 || senders > clients { try fail("--senders must be within 1...--clients (\(clients))") }
+            if let groupSize, groupSize < clients { try fail("--group-size must be at least --clients (\(clients))") }
+            if scenario == .group, groupID == nil, case .file = tokens {
+                try fail("the group scenario creates its group through the admin API: give --admin, or --group-id")
+            }
+        }
         if connectRate < 0 { try fail("--connect-rate must not be negative") }
         if case .remote = target, tokens == nil {
             try fail("a remote server needs --admin URL (with --admin-token) or --tokens FILE")
@@ -91,7 +110,7 @@ public struct BenchConfiguration: Sendable {
     }
 }
 
-/// The scenarios. Group and room scenarios plug in here when the server has groups and rooms.
+/// The scenarios.
 public enum BenchScenarioKind: String, Sendable, CaseIterable, Codable {
     /// Sender→receiver pairs.
     case peer
@@ -101,8 +120,12 @@ public enum BenchScenarioKind: String, Sendable, CaseIterable, Codable {
     case offline
     /// Pairs whose users have several devices: every device gets every message.
     case multidevice
+    /// One group (normal or super): senders send to it, every member connection gets every message.
+    case group
+    /// One chat room: senders send to it, every connection in it gets every message (not stored).
+    case room
 
-    var needsPairs: Bool { self != .connections }
+    var needsPairs: Bool { self != .connections && self != .group && self != .room }
 }
 
 /// How progress is shown while a run goes.

@@ -18,6 +18,8 @@ final class BenchConnection: ChannelInboundHandler {
     private var nextSeq: Int32 = 0
     private var authSentAt: UInt64 = 0
     private var loggedIn = false
+    /// Set while the room entry's PING is out: the connection is ready on its PONG.
+    private var enteringRoom = false
     private var closing = false
     private var readyDone = false
 
@@ -68,7 +70,7 @@ final class BenchConnection: ChannelInboundHandler {
 
     /// Begins sending if this is a sender; returns whether it is one.
     func start(_ plan: SendPlan) -> Bool {
-        guard case .sender = spec.role, loggedIn, let context else { return false }
+        guard spec.role.sends, loggedIn, let context else { return false }
         self.plan = plan
         sending = true
         switch plan.model {
@@ -119,12 +121,20 @@ final class BenchConnection: ChannelInboundHandler {
     }
 
     private func writeMessage(to buffer: inout ByteBuffer, intended: UInt64) {
-        guard case .sender(let receiver) = spec.role, let plan else { return }
+        guard let plan else { return }
+        let (command, receiver): (IMCommand, Int64)
+        switch spec.role {
+        case .idle: return
+        case .sender(let uid): (command, receiver) = (.im, uid)
+        case .groupSender(let group): (command, receiver) = (.groupIM, group)
+        case .roomSender: (command, receiver) = (.roomIM, spec.room ?? 0)
+        }
         nextSeq &+= 1
         BenchFrames.writeMessage(
             to: &buffer,
             seq: nextSeq,
             version: version,
+            command: command,
             receiver: receiver,
             payload: BenchPayload(sender: spec.user.uid, number: number, sentAt: intended),
             contentSize: plan.contentSize
@@ -176,9 +186,14 @@ final class BenchConnection: ChannelInboundHandler {
             } else {
                 finishIfDone(now: now)
             }
-        case .im:
-            guard frame.flags.contains(.push),
-                let content = BenchFrames.content(ofMessageBody: frame.body, version: frame.version),
+        case .im, .groupIM, .roomIM:
+            // Room messages are never stored, so they carry no PUSH flag; the others must.
+            guard frame.command == .roomIM || frame.flags.contains(.push),
+                let content = BenchFrames.content(
+                    ofMessageBody: frame.body,
+                    version: frame.version,
+                    command: frame.command
+                ),
                 let payload = BenchPayload(content: content)
             else { return }
             let now = BenchClock.now()
@@ -187,6 +202,7 @@ final class BenchConnection: ChannelInboundHandler {
             case .inOrder, .reordered:
                 shard.live.delivered.add(1, ordering: .relaxed)
                 shard.record(.delivery, started: payload.sentAt, now: now)
+                shard.recordSpan(sender: payload.sender, number: payload.number, sentAt: payload.sentAt, now: now)
             case .duplicate:
                 break
             }
@@ -206,9 +222,31 @@ final class BenchConnection: ChannelInboundHandler {
             loggedIn = true
             shard.record(.auth, started: authSentAt, now: now)
             shard.live.authenticated.add(1, ordering: .relaxed)
-            completeReady(.success(()))
+            if let room = spec.room {
+                // Ready once the server has handled the entry: the PONG of a PING written after it.
+                enteringRoom = true
+                var buffer = context.channel.allocator.buffer(capacity: 32)
+                nextSeq &+= 1
+                BenchFrames.write(
+                    to: &buffer,
+                    seq: nextSeq,
+                    command: .enterRoom,
+                    version: version,
+                    body: IMScalarBody.int64(room)
+                )
+                nextSeq &+= 1
+                BenchFrames.write(to: &buffer, seq: nextSeq, command: .ping, version: version, body: ByteBuffer())
+                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            } else {
+                completeReady(.success(()))
+            }
         case .pong:
-            if let sentAt = pings.popFirst() { shard.record(.ping, started: sentAt, now: BenchClock.now()) }
+            if enteringRoom {
+                enteringRoom = false
+                completeReady(.success(()))
+            } else if let sentAt = pings.popFirst() {
+                shard.record(.ping, started: sentAt, now: BenchClock.now())
+            }
         default:
             break
         }

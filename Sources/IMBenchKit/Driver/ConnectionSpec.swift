@@ -6,6 +6,16 @@ struct ConnectionSpec: Sendable {
         case idle
         /// Sends numbered messages to `receiver` under the run's load model.
         case sender(receiver: Int64)
+        /// Sends numbered `MSG_GROUP_IM`s to group `group`.
+        case groupSender(group: Int64)
+        /// Sends numbered `MSG_ROOM_IM`s to its room.
+        case roomSender
+
+        /// Whether the connection sends.
+        var sends: Bool {
+            if case .idle = self { return false }
+            return true
+        }
     }
 
     var index: Int
@@ -14,6 +24,10 @@ struct ConnectionSpec: Sendable {
     var role: Role
     /// The senders whose every ACKed message this connection must receive (by push, or by the final sync).
     var expects: [Int64]
+    /// The chat room the connection enters after login (before it counts as ready).
+    var room: Int64? = nil
+    /// For the final sync: the super group whose queue holds the messages (nil: the personal queue).
+    var superGroup: Int64? = nil
 }
 
 extension ConnectionSpec {

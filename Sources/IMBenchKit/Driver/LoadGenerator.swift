@@ -122,6 +122,13 @@ final class LoadGenerator: Sendable {
         }
     }
 
+    /// Records, per message, when it reached its first and last recipient (fan-out scenarios).
+    func trackSpans() async {
+        for shard in shards {
+            try? await shard.eventLoop.submit { shard.value.trackSpans = true }.get()
+        }
+    }
+
     /// Pings every connection once.
     func pingAll() async {
         for shard in shards {

@@ -18,6 +18,10 @@ final class LoopShard {
     )
     private(set) var errors: [String: Int] = [:]
     private(set) var lateSends = 0
+    /// Fan-out scenarios: when each message (by sender and number) reached its first and last recipient
+    /// on this loop; merged over loops at the end.
+    var trackSpans = false
+    private(set) var spans: [DeliverySpan.Key: DeliverySpan] = [:]
     var connections: [BenchConnection] = []
     private var ticker: RepeatedTask?
 
@@ -32,6 +36,13 @@ final class LoopShard {
         let index = operation.index
         interval[index].record(nanoseconds: latency)
         if started >= measureFrom { totals[index].record(nanoseconds: latency) }
+    }
+
+    /// A fan-out delivery of `sender`'s message `number`, intended at `sentAt`, pushed at `now`.
+    @inline(__always)
+    func recordSpan(sender: Int64, number: UInt32, sentAt: UInt64, now: UInt64) {
+        guard trackSpans, sentAt >= measureFrom else { return }
+        spans[DeliverySpan.Key(sender: sender, number: number), default: DeliverySpan(sentAt: sentAt)].add(now)
     }
 
     func countError(_ cause: String, _ count: Int = 1) {
@@ -84,7 +95,8 @@ final class LoopShard {
             histograms: totals,
             errors: errors,
             lateSends: lateSends,
-            connections: connections.map { $0.result() }
+            connections: connections.map { $0.result() },
+            spans: spans
         )
     }
 }
@@ -98,6 +110,32 @@ struct ShardResult: Sendable {
     var errors: [String: Int]
     var lateSends: Int
     var connections: [ConnectionResult]
+    var spans: [DeliverySpan.Key: DeliverySpan] = [:]
+}
+
+/// When one fan-out message reached its first and last recipient, and how many got it by push.
+struct DeliverySpan: Sendable {
+    struct Key: Hashable, Sendable {
+        var sender: Int64
+        var number: UInt32
+    }
+
+    var sentAt: UInt64
+    var first = UInt64.max
+    var last: UInt64 = 0
+    var count = 0
+
+    mutating func add(_ time: UInt64) {
+        first = min(first, time)
+        last = max(last, time)
+        count += 1
+    }
+
+    mutating func merge(_ other: DeliverySpan) {
+        first = min(first, other.first)
+        last = max(last, other.last)
+        count += other.count
+    }
 }
 
 /// What one connection sent and received.
@@ -134,6 +172,8 @@ extension BenchOperation {
         case .delivery: 3
         case .sync: 4
         case .ping: 5
+        case .firstDelivery: 6
+        case .lastDelivery: 7
         }
     }
 }

@@ -12,6 +12,11 @@ public enum BenchOperation: String, Sendable, CaseIterable, Codable, Comparable 
     case sync
     /// PING to PONG on an idle connection.
     case ping
+    /// Group and room messages: from the intended send time to the first recipient's push.
+    case firstDelivery = "first_delivery"
+    /// Group and room messages: from the intended send time to the last recipient's push (of those that
+    /// got one).
+    case lastDelivery = "last_delivery"
 
     public static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

@@ -11,11 +11,13 @@ public enum BenchExitCode {
 
 extension BenchReport {
     /// The operation `--max-p99` applies to: delivery when pushes were timed, else ACK; connect + auth
-    /// (auth) for `connections`; sync for `offline`.
+    /// (auth) for `connections`; sync for `offline`; the last recipient's delivery for `group` and `room`.
     public var mainOperation: BenchOperation {
         switch scenario {
         case .connections: return .auth
         case .offline: return .sync
+        case .group, .room:
+            return (operations[BenchOperation.lastDelivery.rawValue]?.count ?? 0) > 0 ? .lastDelivery : .ack
         case .peer, .multidevice:
             return (operations[BenchOperation.delivery.rawValue]?.count ?? 0) > 0 ? .delivery : .ack
         }

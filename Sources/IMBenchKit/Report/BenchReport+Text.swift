@@ -11,13 +11,14 @@ extension BenchReport {
         if let devices = config.devices { shape += ", \(devices) devices per user" }
         shape += ", \(Int(config.durationSeconds))s (warm-up \(config.warmupSeconds)s)"
         if let messages = config.messages { shape += ", at most \(messages) messages" }
+        if let senders = config.senders { shape += ", \(senders) sending" }
         lines.append(shape + ", \(config.contentSize)-byte content, \(config.threads) generator threads")
         lines.append("")
-        lines.append("operation      count       p50       p90       p99     p99.9       max")
+        lines.append("operation          count       p50       p90       p99     p99.9       max")
         for operation in BenchOperation.allCases {
             guard let summary = operations[operation.rawValue], summary.count > 0 else { continue }
             let row = [
-                operation.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                operation.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0),
                 String(summary.count).leftPadded(9),
                 Format.micros(summary.p50).leftPadded(10),
                 Format.micros(summary.p90).leftPadded(10),

@@ -47,6 +47,14 @@ public struct BenchReport: Sendable, Codable {
         public var threads: Int
         public var connectRate: Double
         public var sources: [String]
+        /// Group and room scenarios: connections that send.
+        public var senders: Int? = nil
+        /// Group scenario: members (connected or not), super or normal, and the group used.
+        public var groupSize: Int? = nil
+        public var superGroup: Bool? = nil
+        public var groupID: Int64? = nil
+        /// Room scenario: the room.
+        public var roomID: Int64? = nil
     }
 
     public struct Machine: Sendable, Codable {

@@ -86,6 +86,8 @@ public enum IMBench {
         case .connections: userCount = ConnectionsScenario.userCount(configuration)
         case .offline: userCount = OfflineScenario.userCount(configuration)
         case .multidevice: userCount = MultideviceScenario.userCount(configuration)
+        case .group: userCount = GroupScenario.userCount(configuration)
+        case .room: userCount = RoomScenario.userCount(configuration)
         }
         let users: [BenchUser]
         do {
@@ -141,6 +143,8 @@ public enum IMBench {
             case .connections: try await ConnectionsScenario.run(context)
             case .offline: try await OfflineScenario.run(context)
             case .multidevice: try await MultideviceScenario.run(context)
+            case .group: try await GroupScenario.run(context)
+            case .room: try await RoomScenario.run(context)
             }
         } catch {
             context.report = context.report.failed(error)
@@ -196,6 +200,7 @@ extension BenchConfiguration {
         func seconds(_ duration: Duration) -> Double {
             Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
+        let fanout = scenario == .group || scenario == .room
         return BenchReport.Config(
             target: target,
             fsync: fsync,
@@ -210,7 +215,12 @@ extension BenchConfiguration {
             contentSize: contentSize,
             threads: threads,
             connectRate: connectRate,
-            sources: sources
+            sources: sources,
+            senders: fanout ? senders : nil,
+            groupSize: scenario == .group ? max(clients, groupSize ?? clients) : nil,
+            superGroup: scenario == .group ? superGroup : nil,
+            groupID: scenario == .group ? groupID : nil,
+            roomID: scenario == .room ? roomID : nil
         )
     }
 }

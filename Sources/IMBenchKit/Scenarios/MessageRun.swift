@@ -106,13 +106,27 @@ struct MessageRun {
 
     /// Fills the report's figures from the loops' results and the timing; syncs the recipients that
     /// missed pushes (`recipients`: the connections that expect messages) and counts what is lost.
-    func finish(timing: Timing, senders: [ConnectionSpec], recipients: [ConnectionSpec], syncAll: Bool = false) async {
+    ///
+    /// - Parameters:
+    ///   - syncAll: sync every recipient, not only those that missed something (offline).
+    ///   - canSync: false when nothing is stored (rooms): what push missed is lost.
+    func finish(
+        timing: Timing,
+        senders: [ConnectionSpec],
+        recipients: [ConnectionSpec],
+        syncAll: Bool = false,
+        canSync: Bool = true
+    ) async {
         let results = await context.generator.collect()
         var report = context.report
         var histograms = [LatencyHistogram](repeating: LatencyHistogram(), count: BenchOperation.allCases.count)
         var connections: [Int: ConnectionResult] = [:]
         var ackedBySender: [Int64: SequenceSet] = [:]
+        var spans: [DeliverySpan.Key: DeliverySpan] = [:]
         for shard in results {
+            for (key, span) in shard.spans {
+                if spans[key] == nil { spans[key] = span } else { spans[key]!.merge(span) }
+            }
             for index in histograms.indices { histograms[index].add(shard.histograms[index]) }
             for (cause, count) in shard.errors { report.errors[cause, default: 0] += count }
             report.totals.lateSends += shard.lateSends
@@ -137,7 +151,7 @@ struct MessageRun {
                 total
                     + (receipts[sender] ?? StreamReceipts()).missing(from: ackedBySender[sender] ?? SequenceSet()).count
             }
-            if missing > 0 || syncAll {
+            if canSync && (missing > 0 || syncAll) {
                 let started = BenchClock.now()
                 do {
                     try await FinalSync.run(
@@ -145,6 +159,7 @@ struct MessageRun {
                         port: context.port,
                         user: spec.user,
                         deviceID: spec.deviceID,
+                        superGroup: spec.superGroup,
                         into: &receipts
                     )
                     syncHistogram.record(nanoseconds: BenchClock.now() - started)
@@ -164,6 +179,18 @@ struct MessageRun {
             }
         }
         histograms[BenchOperation.sync.index].add(syncHistogram)
+        // Fan-out: when each message reached its first and its last recipient (by push).
+        var partial = 0
+        for span in spans.values where span.count > 0 {
+            histograms[BenchOperation.firstDelivery.index].record(nanoseconds: span.first &- span.sentAt)
+            histograms[BenchOperation.lastDelivery.index].record(nanoseconds: span.last &- span.sentAt)
+            if span.count < fanout { partial += 1 }
+        }
+        if partial > 0 {
+            report.notes.append(
+                "\(partial) messages reached fewer than all \(fanout) recipients by push: last_delivery covers those that did"
+            )
+        }
         for operation in BenchOperation.allCases where histograms[operation.index].count > 0 {
             report.operations[operation.rawValue] = histograms[operation.index].summary
         }

@@ -41,26 +41,30 @@ public struct BenchPayload: Sendable, Equatable {
 
 /// Frames written straight into one buffer, without intermediate bodies: the generator's send path.
 enum BenchFrames {
-    /// Appends a `MSG_IM` frame (v1/v2 layout when `version >= 1`) carrying `payload`.
+    /// Appends a `MSG_IM` or `MSG_GROUP_IM` frame (v1/v2 layout when `version >= 1`) carrying `payload`,
+    /// or a `MSG_ROOM_IM` (the RT layout: sender, room, content).
     static func writeMessage(
         to buffer: inout ByteBuffer,
         seq: Int32,
         version: UInt8,
+        command: IMCommand = .im,
         receiver: Int64,
         payload: BenchPayload,
         contentSize: Int
     ) {
         let content = Swift.max(contentSize, BenchPayload.size)
-        let bodyLength = (version == 0 ? 20 : 24) + content
+        let header = command == .roomIM ? 16 : (version == 0 ? 20 : 24)
         buffer.writeMultipleIntegers(
-            Int32(bodyLength),
+            Int32(header + content),
             seq,
-            IMCommand.im.rawValue,
+            command.rawValue,
             version,
             UInt8(0),
             UInt8(0)
         )
-        if version == 0 {
+        if command == .roomIM {
+            buffer.writeMultipleIntegers(payload.sender, receiver)
+        } else if version == 0 {
             buffer.writeMultipleIntegers(payload.sender, receiver, Int32(bitPattern: payload.number))
         } else {
             buffer.writeMultipleIntegers(payload.sender, receiver, Int32(0), Int32(bitPattern: payload.number))
@@ -73,9 +77,10 @@ enum BenchFrames {
         buffer.writeIMFrame(IMFrame(seq: seq, command: command, version: version, body: body))
     }
 
-    /// The content of a pushed or synced `MSG_IM` body in `version`'s layout.
-    static func content(ofMessageBody body: ByteBuffer, version: UInt8) -> ByteBuffer? {
-        let header = version == 0 ? 20 : 24
+    /// The content of a pushed or synced `MSG_IM`/`MSG_GROUP_IM` body in `version`'s layout, or of a
+    /// `MSG_ROOM_IM` (`command`).
+    static func content(ofMessageBody body: ByteBuffer, version: UInt8, command: IMCommand = .im) -> ByteBuffer? {
+        let header = command == .roomIM ? 16 : (version == 0 ? 20 : 24)
         guard body.readableBytes >= header else { return nil }
         return body.getSlice(at: body.readerIndex + header, length: body.readableBytes - header)
     }

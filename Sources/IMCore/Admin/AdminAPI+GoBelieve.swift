@@ -9,6 +9,22 @@ extension AdminAPI {
         var receivers: [Int64]
     }
 
+    private struct GroupNotificationRequest: Decodable {
+        var appid: Int64
+        var group_id: Int64
+        var notification: String
+        var `super`: Bool?
+        var members: [Int64]?
+    }
+
+    private struct CustomerMessageRequest: Decodable {
+        var sender_appid: Int64
+        var sender: Int64
+        var receiver_appid: Int64
+        var receiver: Int64
+        var content: String
+    }
+
     /// GoBelieve's endpoints (reference §10.1): same paths and parameters, GET and POST alike.
     static func addGoBelieveRoutes(to router: Router<BasicRequestContext>, core: ServerCore) {
         func route(
@@ -26,7 +42,7 @@ extension AdminAPI {
             let content = try await AdminJSON.body(request, limit: IMFrame.maxClientBodySize - 24)
             guard content.readableBytes > 0 else { throw AdminError.badField("body", "the message content is empty") }
             let message = IMMessage(sender: sender, receiver: receiver, msgID: 0, content: content)
-            let origin = MessageOrigin(user: UserKey(appID: appID, uid: sender), deviceID: 0, sessionID: nil)
+            let origin = MessageOrigin.admin(UserKey(appID: appID, uid: sender))
             do {
                 _ = try await core.sendPeerMessage(
                     message,
@@ -39,6 +55,107 @@ extension AdminAPI {
                 throw AdminError(.internalServerError, "storing the message failed: \(error)")
             }
             return AdminJSON.empty
+        }
+
+        route("/post_group_message") { request, _ in
+            let appID = try request.int("appid")
+            let sender = try request.int("sender")
+            let groupID = try request.int("receiver")
+            let content = try await AdminJSON.body(request, limit: IMFrame.maxClientBodySize - 24)
+            guard content.readableBytes > 0 else { throw AdminError.badField("body", "the message content is empty") }
+            guard let group = core.directory.group(groupID), group.appID == appID else {
+                throw AdminError(.notFound, "receiver: no group \(groupID) in app \(appID)")
+            }
+            let message = IMMessage(sender: sender, receiver: groupID, msgID: 0, content: content)
+            do {
+                // As GoBelieve: a normal group's members get the message pushed, a super group's a notify.
+                _ = try await core.sendGroupMessage(
+                    message,
+                    flags: [],
+                    from: .admin(UserKey(appID: appID, uid: sender)),
+                    realtime: !group.isSuper,
+                    on: core.adminEventLoop
+                ).get()
+            } catch {
+                throw AdminError(.internalServerError, "storing the message failed: \(error)")
+            }
+            return AdminJSON.empty
+        }
+
+        route("/post_group_notification") { request, _ in
+            let body = try await AdminJSON.decode(GroupNotificationRequest.self, from: request)
+            guard !body.notification.isEmpty else { throw AdminError.badField("notification", "must not be empty") }
+            guard body.notification.utf8.count <= IMFrame.maxClientBodySize else {
+                throw AdminError.badField("notification", "longer than \(IMFrame.maxClientBodySize) bytes")
+            }
+            // The directory's group and members win; a group it does not know is the members given.
+            let group =
+                core.directory.group(body.group_id)
+                ?? GroupInfo(
+                    id: body.group_id,
+                    appID: body.appid,
+                    master: 0,
+                    isSuper: body.super ?? false,
+                    members: [:]
+                )
+            guard group.appID == body.appid else {
+                throw AdminError.badField("group_id", "group \(body.group_id) belongs to another app")
+            }
+            let count: Int
+            do {
+                count = try await core.sendGroupNotification(
+                    ByteBuffer(string: body.notification),
+                    group: group,
+                    extraMembers: body.members ?? []
+                )
+            } catch {
+                throw AdminError(.internalServerError, "storing the notification failed: \(error)")
+            }
+            guard count > 0 else { throw AdminError.badField("members", "group no member") }
+            return AdminJSON.empty
+        }
+
+        route("/post_room_message") { request, _ in
+            let appID = try request.int("appid")
+            let uid = try request.int("uid")
+            let room = try request.int("room")
+            let content = try await AdminJSON.body(request, limit: IMFrame.maxClientBodySize - 16)
+            core.sendRoomMessage(
+                IMRealtimeMessage(sender: uid, receiver: room, content: content),
+                appID: appID,
+                from: .admin(UserKey(appID: appID, uid: uid))
+            )
+            return AdminJSON.empty
+        }
+
+        route("/post_customer_message") { request, _ in
+            let body = try await AdminJSON.decode(CustomerMessageRequest.self, from: request)
+            guard !body.content.isEmpty else { throw AdminError.badField("content", "must not be empty") }
+            guard body.content.utf8.count <= IMFrame.maxClientBodySize - 36 else {
+                throw AdminError.badField("content", "longer than \(IMFrame.maxClientBodySize - 36) bytes")
+            }
+            let message = IMCustomerMessage(
+                senderAppID: body.sender_appid,
+                sender: body.sender,
+                receiverAppID: body.receiver_appid,
+                receiver: body.receiver,
+                timestamp: 0,
+                content: ByteBuffer(string: body.content)
+            )
+            do {
+                _ = try await core.sendCustomerMessage(
+                    message,
+                    flags: [],
+                    from: .admin(UserKey(appID: body.sender_appid, uid: body.sender)),
+                    realtime: false,
+                    on: core.adminEventLoop
+                ).get()
+            } catch let refusal as MessageRefusal {
+                throw AdminError.badField("sender_appid", refusal.reason)
+            } catch {
+                throw AdminError(.internalServerError, "storing the message failed: \(error)")
+            }
+            return AdminJSON.data([String: Any]())
         }
 
         route("/post_system_message") { request, _ in
@@ -73,7 +190,7 @@ extension AdminAPI {
             let sender = try request.int("sender")
             let receiver = try request.int("receiver")
             let content = try await AdminJSON.body(request, limit: IMFrame.maxClientBodySize - 16)
-            let origin = MessageOrigin(user: UserKey(appID: appID, uid: sender), deviceID: 0, sessionID: nil)
+            let origin = MessageOrigin.admin(UserKey(appID: appID, uid: sender))
             core.sendRealtimeMessage(
                 IMRealtimeMessage(sender: sender, receiver: receiver, content: content),
                 from: origin

@@ -31,6 +31,10 @@ enum Summary {
             "sync_count": counters.syncs.value,
             "synced_message_count": counters.syncedMessages.value,
             "accept_error_count": counters.acceptErrors.value,
+            "room_count": core.rooms.totals().rooms,
+            "room_client_count": core.rooms.totals().clients,
+            "group_count": core.directory.groups(appID: nil).count,
+            "word_count": core.words.wordCount,
             "process": [
                 "rss_bytes": process.residentBytes,
                 "virtual_bytes": process.virtualBytes,
@@ -43,13 +47,15 @@ enum Summary {
         ]
         if let appID {
             let (appClients, appUsers) = core.registry.counts(appID: appID)
+            let rooms = core.rooms.counts(appID: appID)
             summary["app_\(appID)"] =
                 [
                     "clientset_count": appUsers,
                     "client_count": appClients,
-                    "room_count": 0,
-                    "room_client_count": 0,
-                    "room_stat": [String: Int](),
+                    "room_count": rooms.rooms,
+                    "room_client_count": rooms.clients,
+                    // GoBelieve lists only rooms with at least 1000 connections, keyed by room id.
+                    "room_stat": Dictionary(uniqueKeysWithValues: rooms.big.map { ("\($0.key)", $0.value) }),
                 ] as [String: Any]
         }
         return summary

@@ -138,6 +138,43 @@ public final class IMClient: Sendable {
         }
     }
 
+    /// Sends `MSG_SYNC_GROUP{groupID, key}` for a super group and collects SYNC_GROUP_BEGIN, the messages
+    /// and SYNC_GROUP_END, and whether more were announced (`MSG_SYNC_GROUP_NOTIFY`). The server ignores a
+    /// sync of a group the user is not in: that ends in `IMClientError.unexpectedReply`.
+    public func syncGroup(_ groupID: Int64, from key: Int64) async throws -> IMSyncResult {
+        let handler = self.handler
+        return try await channel.eventLoop.flatSubmit {
+            let promise = handler.eventLoop.makePromise(of: IMSyncResult.self)
+            handler.value.sync(key: key, groupID: groupID, promise: promise)
+            return promise.futureResult
+        }.get()
+    }
+
+    /// Syncs a super group from `key` until nothing more is announced.
+    public func syncGroupAll(_ groupID: Int64, from key: Int64) async throws -> (messages: [IMFrame], key: Int64) {
+        var key = key
+        var messages: [IMFrame] = []
+        while true {
+            let result = try await syncGroup(groupID, from: key)
+            messages += result.messages
+            key = result.endKey
+            if !result.hasMore { return (messages, key) }
+        }
+    }
+
+    /// Enters a chat room (`MSG_ENTER_ROOM`); a connection is in one room at a time. The server does
+    /// not answer; a PING after it tells when it was handled.
+    public func enterRoom(_ roomID: Int64) async throws {
+        try await write(.enterRoom, body: IMScalarBody.int64(roomID))
+        try await ping()
+    }
+
+    /// Leaves the chat room (`MSG_LEAVE_ROOM`), then pings so the server has handled it on return.
+    public func leaveRoom(_ roomID: Int64) async throws {
+        try await write(.leaveRoom, body: IMScalarBody.int64(roomID))
+        try await ping()
+    }
+
     /// Sends PING and waits for PONG.
     public func ping() async throws {
         let handler = self.handler

@@ -8,6 +8,8 @@ final class IMClientHandler: ChannelInboundHandler {
 
     private struct PendingSync {
         var promise: EventLoopPromise<IMSyncResult>
+        /// nil: the personal queue (`MSG_SYNC`); otherwise a super group (`MSG_SYNC_GROUP`).
+        var groupID: Int64?
         var result = IMSyncResult(beginKey: 0, messages: [], endKey: 0, moreKey: nil)
         var phase = Phase.waitingForBegin
 
@@ -70,14 +72,18 @@ final class IMClientHandler: ChannelInboundHandler {
         write(.ping, body: ByteBuffer())
     }
 
-    func sync(key: Int64, promise: EventLoopPromise<IMSyncResult>) {
+    func sync(key: Int64, groupID: Int64? = nil, promise: EventLoopPromise<IMSyncResult>) {
         guard !failIfClosed(promise) else { return }
         guard sync == nil else {
             promise.fail(IMClientError(.syncInProgress, "a sync is already in progress on this connection"))
             return
         }
-        sync = PendingSync(promise: promise)
-        write(.sync, body: IMScalarBody.int64(key))
+        sync = PendingSync(promise: promise, groupID: groupID)
+        if let groupID {
+            write(.syncGroup, body: IMScalarBody.pair(groupID, key))
+        } else {
+            write(.sync, body: IMScalarBody.int64(key))
+        }
         // Everything the server sends for the sync (including a "has more" notify) precedes this PONG.
         let pong = promise.futureResult.eventLoop.makePromise(of: Void.self)
         pongs.append(pong)
@@ -139,17 +145,26 @@ final class IMClientHandler: ChannelInboundHandler {
     /// Collects the frames of an in-flight sync; returns whether `frame` belonged to it.
     private func handleSync(_ frame: IMFrame) -> Bool {
         guard var pending = sync else { return false }
-        let key = frame.body.getInteger(at: frame.body.readerIndex, as: Int64.self) ?? 0
+        let (begin, end, notify) =
+            pending.groupID == nil
+            ? (IMCommand.syncBegin, IMCommand.syncEnd, IMCommand.syncNotify)
+            : (.syncGroupBegin, .syncGroupEnd, .syncGroupNotify)
+        var body = frame.body
+        if let groupID = pending.groupID, [begin, end, notify].contains(frame.command) {
+            // Another group's BEGIN/END/NOTIFY is not this sync's.
+            guard body.readInteger(as: Int64.self) == groupID else { return false }
+        }
+        let key = body.readInteger(as: Int64.self) ?? 0
         switch (pending.phase, frame.command) {
-        case (.waitingForBegin, .syncBegin):
+        case (.waitingForBegin, begin):
             pending.result.beginKey = key
             pending.phase = .messages
-        case (.messages, .syncEnd):
+        case (.messages, end):
             pending.result.endKey = key
             pending.phase = .ended
         case (.messages, _):
             pending.result.messages.append(frame)
-        case (.ended, .syncNotify) where key > pending.result.endKey:
+        case (.ended, notify) where key > pending.result.endKey:
             pending.result.moreKey = key
             sync = pending
             // Also an event: a client loop that syncs on notify sees it too.

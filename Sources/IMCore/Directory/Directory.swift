@@ -72,6 +72,45 @@ package protocol Directory: AnyObject, Sendable {
     func setUnreadCount(_ user: UserKey, _ count: Int32)
     /// The last badge count reported (0 if none).
     func unreadCount(_ user: UserKey) -> Int32
+    // MARK: Groups (reference §5; admin writes, durable when the call returns, visible at once)
+
+    /// The group with this id, or nil (never created, or disbanded); from memory.
+    func group(_ id: Int64) -> GroupInfo?
+    /// Every group, or those of one app, in ascending id order.
+    func groups(appID: Int64?) -> [GroupInfo]
+    /// Creates `group`; its id 0 means "pick the next free one". Returns the id.
+    /// Throws `.conflict` if the id is taken, `.invalidArgument` for a negative id or no master.
+    func createGroup(_ group: GroupInfo) async throws -> Int64
+    /// Disbands the group: it and its members are forgotten. Returns whether it existed.
+    func disbandGroup(_ id: Int64) async throws -> Bool
+    /// Changes the group's name, notice or master. Throws `.notFound`.
+    func updateGroup(_ id: Int64, _ change: GroupChange) async throws
+    /// Makes the group a super group (there is no way back). Returns whether it changed.
+    /// Throws `.notFound`.
+    func upgradeGroup(_ id: Int64) async throws -> Bool
+    /// Adds `members` (uids already in the group keep their join time). Returns the uids added.
+    /// Throws `.notFound`.
+    func addMembers(_ id: Int64, _ members: [GroupMember]) async throws -> [Int64]
+    /// Removes `uids` from the group. Returns the uids that were members. Throws `.notFound`.
+    func removeMembers(_ id: Int64, _ uids: [Int64]) async throws -> [Int64]
+    /// Changes one member's nickname or mute. Throws `.notFound` for no such group or member.
+    func updateMember(_ id: Int64, uid: Int64, _ change: MemberChange) async throws
+
+    // MARK: Friends and blacklists (reference §5.6)
+
+    /// How `uid` and `other` stand in `appID`; from memory.
+    func relationship(appID: Int64, uid: Int64, other: Int64) -> Relationship
+    /// Adds (`present`) or removes `other` in `uid`'s list. Returns whether anything changed.
+    func setRelation(
+        _ list: RelationList,
+        appID: Int64,
+        uid: Int64,
+        other: Int64,
+        present: Bool
+    ) async throws -> Bool
+    /// The uids in `uid`'s list, ascending.
+    func relations(_ list: RelationList, appID: Int64, uid: Int64) -> [Int64]
+
     /// Writes every batched change in one transaction.
     func flush() throws
     /// Flushes and releases the database. Later calls fail.

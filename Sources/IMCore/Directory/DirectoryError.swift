@@ -5,6 +5,10 @@ package struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertib
         // The request was wrong; nothing was stored. Reply with an error and go on.
         /// An argument was out of range (the message names it).
         case invalidArgument
+        /// The group or member named does not exist.
+        case notFound
+        /// The id is taken.
+        case conflict
         // The directory cannot take writes: reply with an error and go on; the operator must look.
         /// The directory was closed.
         case closed

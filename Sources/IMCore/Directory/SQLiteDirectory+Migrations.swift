@@ -4,7 +4,7 @@ extension SQLiteDirectory {
     /// The schema, one named migration per change, applied in order at open.
     ///
     /// Migrations are append-only: a released one is never edited, a change is a new `v<N>-...`
-    /// migration (groups and members come in a later one). GRDB records the applied names in
+    /// migration. GRDB records the applied names in
     /// `grdb_migrations`, so opening an up-to-date file runs nothing, and a file that lists a name this
     /// build does not know was written by a newer build and is refused.
     static var migrator: DatabaseMigrator {
@@ -64,6 +64,46 @@ extension SQLiteDirectory {
                     ) WITHOUT ROWID
                     """
             )
+        }
+        migrator.registerMigration("v2-groups") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE groups (
+                        id INTEGER PRIMARY KEY,
+                        appid INTEGER NOT NULL,
+                        name TEXT NOT NULL DEFAULT '',
+                        notice TEXT NOT NULL DEFAULT '',
+                        master INTEGER NOT NULL,
+                        super INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE group_members (
+                        gid INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+                        uid INTEGER NOT NULL,
+                        joined_at INTEGER NOT NULL,
+                        nickname TEXT NOT NULL DEFAULT '',
+                        muted INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (gid, uid)
+                    ) WITHOUT ROWID;
+                    -- The largest id ever used, so a disbanded group's id is never handed out again.
+                    CREATE TABLE group_ids (last_id INTEGER NOT NULL);
+                    INSERT INTO group_ids (last_id) VALUES (0);
+                    """
+            )
+        }
+        migrator.registerMigration("v2-relations") { db in
+            for table in RelationList.allCases.map(\.rawValue) {
+                try db.execute(
+                    sql: """
+                        CREATE TABLE \(table) (
+                            appid INTEGER NOT NULL,
+                            uid INTEGER NOT NULL,
+                            other INTEGER NOT NULL,
+                            created_at INTEGER NOT NULL,
+                            PRIMARY KEY (appid, uid, other)
+                        ) WITHOUT ROWID
+                        """
+                )
+            }
         }
         return migrator
     }

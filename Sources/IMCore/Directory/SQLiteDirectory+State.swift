@@ -21,6 +21,14 @@ extension SQLiteDirectory {
         var unread: Int32 = 0
     }
 
+    /// One row of `friends` or `blacklist`: `uid` lists `other`.
+    struct RelationKey: Hashable, Sendable {
+        var list: RelationList
+        var appID: Int64
+        var uid: Int64
+        var other: Int64
+    }
+
     /// A device id handed out in memory and not yet written.
     struct PendingDevice: Sendable {
         var key: DeviceKey
@@ -36,6 +44,10 @@ extension SQLiteDirectory {
         var lastDeviceID: Int64 = 0
         var users: [UserKey: UserRecord] = [:]
         var groupSyncKeys: [GroupMemberKey: Int64] = [:]
+        var groups: [Int64: GroupInfo] = [:]
+        /// The largest group id ever created here; a server-picked id is the next one.
+        var lastGroupID: Int64 = 0
+        var relations: Set<RelationKey> = []
 
         var pendingDevices: [PendingDevice] = []
         /// Users whose sync key or unread count changed since the last flush. Only keys are kept: the
@@ -84,6 +96,45 @@ extension SQLiteDirectory {
             while let row = try groupSyncKeys.next() {
                 let member = GroupMemberKey(user: UserKey(appID: row["appid"], uid: row["uid"]), groupID: row["gid"])
                 state.groupSyncKeys[member] = row["sync_key"]
+            }
+            let groups = try Row.fetchCursor(
+                db,
+                sql: "SELECT id, appid, name, notice, master, super FROM groups"
+            )
+            while let row = try groups.next() {
+                let id: Int64 = row["id"]
+                state.groups[id] = GroupInfo(
+                    id: id,
+                    appID: row["appid"],
+                    name: row["name"],
+                    notice: row["notice"],
+                    master: row["master"],
+                    isSuper: row["super"],
+                    members: [:]
+                )
+            }
+            let members = try Row.fetchCursor(
+                db,
+                sql: "SELECT gid, uid, joined_at, nickname, muted FROM group_members"
+            )
+            while let row = try members.next() {
+                let uid: Int64 = row["uid"]
+                let gid: Int64 = row["gid"]
+                state.groups[gid]?.members[uid] = GroupMember(
+                    uid: uid,
+                    joinedAt: row["joined_at"],
+                    nickname: row["nickname"],
+                    muted: row["muted"]
+                )
+            }
+            state.lastGroupID = try Int64.fetchOne(db, sql: "SELECT last_id FROM group_ids") ?? 0
+            for list in RelationList.allCases {
+                let rows = try Row.fetchCursor(db, sql: "SELECT appid, uid, other FROM \(list.rawValue)")
+                while let row = try rows.next() {
+                    state.relations.insert(
+                        RelationKey(list: list, appID: row["appid"], uid: row["uid"], other: row["other"])
+                    )
+                }
             }
             return state
         }

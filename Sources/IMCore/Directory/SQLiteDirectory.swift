@@ -214,7 +214,7 @@ package final class SQLiteDirectory: Directory {
     ///
     /// Memory changes after the commit (so a failed write leaves no trace) but still on GRDB's serial
     /// writer, so two racing admin writes reach memory in the order they reached the file.
-    private func writeDurably<T: Sendable>(
+    func writeDurably<T: Sendable>(
         _ what: String,
         _ update: @escaping @Sendable (Database) throws -> T,
         then apply: @escaping @Sendable (inout State, T) -> Void

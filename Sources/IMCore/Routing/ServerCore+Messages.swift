@@ -12,10 +12,33 @@ package struct MessageOrigin: Sendable {
         self.sessionID = sessionID
     }
 
-    /// The sender's sessions a copy must skip: the sending device (or, on device 0, the sending session).
-    var exclusion: SessionRegistry.Exclusion {
-        SessionRegistry.Exclusion(deviceID: deviceID, sessionID: sessionID)
+    /// A message the admin API posts on `user`'s behalf: no session sent it, so none of the user's
+    /// sessions is skipped, and the client-side checks (friendship, mutes, word filter) do not apply.
+    package static func admin(_ user: UserKey) -> MessageOrigin {
+        MessageOrigin(user: user, deviceID: 0, sessionID: nil)
     }
+
+    /// Whether the admin API sent it.
+    package var isAdmin: Bool { sessionID == nil }
+
+    /// The sender's sessions a copy must skip: the sending device (or, on device 0, the sending
+    /// session); none for the admin API.
+    var exclusion: SessionRegistry.Exclusion? {
+        isAdmin ? nil : SessionRegistry.Exclusion(deviceID: deviceID, sessionID: sessionID)
+    }
+}
+
+/// A message the server refuses before storing it; v2 clients get an ACK with `status`.
+package struct MessageRefusal: Error, Sendable, CustomStringConvertible {
+    package var status: IMMessageACK.Status
+    package var reason: String
+
+    package init(_ status: IMMessageACK.Status, _ reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+
+    package var description: String { "refused (\(status.rawValue)): \(reason)" }
 }
 
 extension ServerCore {
@@ -37,13 +60,19 @@ extension ServerCore {
         let timestamp = now()
         message.timestamp = Int32(truncatingIfNeeded: timestamp)
         let receiver = UserKey(appID: origin.user.appID, uid: message.receiver)
+        counters.inMessages.add()
+        if !origin.isAdmin {
+            if let refusal = relationshipRefusal(from: origin.user, to: message.receiver) {
+                return eventLoop.makeFailedFuture(refusal)
+            }
+            if flags.contains(.text), let filtered = words.filter(message.content) { message.content = filtered }
+        }
         let stored = NewMessage(
             command: IMCommand.im.rawValue,
             body: message.body(version: 2),
             senderDeviceID: origin.deviceID,
             timestamp: timestamp
         )
-        counters.inMessages.add()
         return store.append(
             stored,
             to: [
@@ -71,6 +100,25 @@ extension ServerCore {
             self.logger.error("could not store a peer message from \(origin.user) to \(receiver): \(error)")
             throw error
         }
+    }
+
+    /// The friendship and blacklist checks (reference §3 step 2), when configured: nil if the message
+    /// may go.
+    func relationshipRefusal(from sender: UserKey, to receiver: Int64) -> MessageRefusal? {
+        guard configuration.friendshipCheck || configuration.blacklistCheck else { return nil }
+        let relationship = directory.relationship(appID: sender.appID, uid: sender.uid, other: receiver)
+        if configuration.friendshipCheck {
+            if !relationship.contains(.isMyFriend) {
+                return MessageRefusal(.notMyFriend, "\(receiver) is not a friend of \(sender)")
+            }
+            if !relationship.contains(.isYourFriend) {
+                return MessageRefusal(.notYourFriend, "\(sender.uid) is not a friend of \(receiver)")
+            }
+        }
+        if configuration.blacklistCheck && relationship.contains(.inYourBlacklist) {
+            return MessageRefusal(.inYourBlacklist, "\(receiver) blacklisted \(sender.uid)")
+        }
+        return nil
     }
 
     /// Sends a real-time message (`MSG_RT`): not stored, no ACK; to every session of the receiver except

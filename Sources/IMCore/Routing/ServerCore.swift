@@ -11,6 +11,9 @@ package final class ServerCore: Sendable {
     package let store: LogStore
     package let directory: any Directory
     package let registry = SessionRegistry()
+    package let rooms = RoomRegistry()
+    /// The sensitive-word filter (TEXT messages), reloadable.
+    package let words: WordList
     package let counters = ServerCounters()
     package let authenticator: Authenticator
     /// Wall-clock start, for `/summary`'s uptime.
@@ -27,9 +30,11 @@ package final class ServerCore: Sendable {
         directory: any Directory,
         version: String,
         eventLoopGroup: any EventLoopGroup,
+        words: WordList = WordList(),
         logLevel: LogLevelSwitch? = nil,
         startedAt: Date = Date()
     ) {
+        self.words = words
         self.eventLoopGroup = eventLoopGroup
         self.logLevel = logLevel ?? LogLevelSwitch(configuration.logger.logLevel)
         self.configuration = configuration

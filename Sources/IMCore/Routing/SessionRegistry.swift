@@ -112,14 +112,70 @@ package final class SessionRegistry: Sendable {
         var delivered = 0
         for entry in entries where !(exclusion?.excludes(entry) ?? false) {
             delivered += 1
-            let handler = entry.handler
-            if handler.eventLoop.inEventLoop {
-                handler.value.push(push)
-            } else {
-                handler.eventLoop.execute { handler.value.push(push) }
-            }
+            Self.deliver(push, to: entry)
         }
         return delivered
+    }
+
+    /// Sends `push(i)` to every session of `users[i]`, skipping the sessions `exclusion` names for its
+    /// user; returns how many sessions got a copy.
+    ///
+    /// For fan-out (groups): the lock is taken once for all users, `push` is called once per user with a
+    /// session, and each event loop gets one task carrying all of its sessions' copies.
+    @discardableResult
+    package func deliver(
+        toEach users: [UserKey],
+        except exclusion: (user: UserKey, exclusion: Exclusion)? = nil,
+        _ push: (Int) -> Push
+    ) -> Int {
+        let found: [(index: Int, entries: [Entry])] = state.withLock { s in
+            users.indices.compactMap { index in s.users[users[index]].map { (index, $0) } }
+        }
+        var deliveries: [(Entry, Push)] = []
+        deliveries.reserveCapacity(found.count)
+        for (index, entries) in found {
+            let skip = exclusion.flatMap { $0.user == users[index] ? $0.exclusion : nil }
+            var copy: Push?
+            for entry in entries where !(skip?.excludes(entry) ?? false) {
+                if copy == nil { copy = push(index) }
+                deliveries.append((entry, copy!))
+            }
+        }
+        Self.dispatch(deliveries)
+        return deliveries.count
+    }
+
+    /// Hands each push to its session on the session's event loop, one task per event loop (the current
+    /// loop's sessions are served at once).
+    package static func dispatch(_ deliveries: [(Entry, Push)]) {
+        guard deliveries.count > 1 else {
+            if let (entry, push) = deliveries.first { deliver(push, to: entry) }
+            return
+        }
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, items: [(Entry, Push)])] = [:]
+        for (entry, push) in deliveries {
+            let loop = entry.handler.eventLoop
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].items.append((entry, push))
+        }
+        for (_, batch) in byLoop {
+            if batch.loop.inEventLoop {
+                for (entry, push) in batch.items { entry.handler.value.push(push) }
+            } else {
+                let items = batch.items
+                batch.loop.execute {
+                    for (entry, push) in items { entry.handler.value.push(push) }
+                }
+            }
+        }
+    }
+
+    private static func deliver(_ push: Push, to entry: Entry) {
+        let handler = entry.handler
+        if handler.eventLoop.inEventLoop {
+            handler.value.push(push)
+        } else {
+            handler.eventLoop.execute { handler.value.push(push) }
+        }
     }
 
     /// Closes every session of `user`, or only those of one device (an admin kick); returns how many.

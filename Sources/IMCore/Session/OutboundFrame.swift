@@ -36,6 +36,11 @@ package struct OutboundFrame: Sendable {
         .raw(command, IMScalarBody.int64(Int64(key)))
     }
 
+    /// `MSG_SYNC_GROUP_BEGIN/END/NOTIFY{gid, key}`.
+    package static func groupSyncKey(_ command: IMCommand, groupID: Int64, key: UInt64) -> OutboundFrame {
+        .raw(command, IMScalarBody.pair(groupID, Int64(key)))
+    }
+
     package static func ack(
         seq: Int32,
         status: IMMessageACK.Status = .success,

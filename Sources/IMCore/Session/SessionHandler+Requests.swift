@@ -16,17 +16,18 @@ extension SessionHandler {
             core.directory.setGroupSyncKeyIfLarger(identity.user, groupID: group, key)
         case .unreadCount(let count):
             core.directory.setUnreadCount(identity.user, count)
-        case .groupMessage(_, let seq, _):
-            // No groups exist until the directory has them (groups issue): "no such group".
-            core.counters.inMessages.add()
-            refuse(seq: seq, .groupNonexistent, identity)
-        case .syncGroup:
-            // Like GoBelieve, a sync for a group the server does not know is ignored.
-            break
-        case .enterRoom, .leaveRoom, .roomMessage, .customerMessage:
-            // Rooms and customer-service messages arrive with the groups issue; until then these are
-            // accepted and ignored, as GoBelieve does for commands it has no handler for.
-            break
+        case .groupMessage(let message, let seq, let flags):
+            sendGroupMessage(message, seq: seq, flags: flags, identity)
+        case .syncGroup(let group, let key):
+            syncGroup(group, requestKey: key, identity)
+        case .enterRoom(let room):
+            enterRoom(room, identity)
+        case .leaveRoom(let room):
+            if self.room?.roomID == room { leaveRoom() }
+        case .roomMessage(let message, let seq):
+            sendRoomMessage(message, seq: seq, identity)
+        case .customerMessage(let message, let seq, let flags):
+            sendCustomerMessage(message, seq: seq, flags: flags, identity)
         }
     }
 
@@ -39,6 +40,16 @@ extension SessionHandler {
         if identity.version >= 2 { send(.ack(seq: seq, status: status)) }
     }
 
+    /// ACKs a refused or failed message: a `MessageRefusal`'s status, otherwise 68.
+    func refuse(seq: Int32, error: any Error, _ identity: SessionIdentity) {
+        if let refusal = error as? MessageRefusal {
+            logger.debug("\(peer): message \(seq) \(refusal)")
+            refuse(seq: seq, refusal.status, identity)
+        } else {
+            refuse(seq: seq, .serverError, identity)
+        }
+    }
+
     private func sendPeerMessage(_ message: IMMessage, seq: Int32, flags: IMMessageFlags, _ identity: SessionIdentity) {
         guard let context, let loopBound else { return }
         core.sendPeerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete {
@@ -49,8 +60,47 @@ extension SessionHandler {
                 let (id, previousID) = receipt[1]
                 handler.send(.metadata(id: id, previousID: previousID))
                 handler.send(.ack(seq: seq))
-            case .failure:
-                handler.refuse(seq: seq, .serverError, identity)
+            case .failure(let error):
+                handler.refuse(seq: seq, error: error, identity)
+            }
+            handler.scheduleFlush()
+        }
+    }
+
+    private func sendGroupMessage(_ message: IMMessage, seq: Int32, flags: IMMessageFlags, _ identity: SessionIdentity)
+    {
+        guard let context, let loopBound else { return }
+        core.sendGroupMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete {
+            result in
+            let handler = loopBound.value
+            switch result {
+            case .success(let receipt):
+                handler.send(.metadata(id: receipt.id, previousID: receipt.previousID))
+                handler.send(.ack(seq: seq, flags: receipt.isSuper ? .superGroup : []))
+            case .failure(let error):
+                handler.refuse(seq: seq, error: error, identity)
+            }
+            handler.scheduleFlush()
+        }
+    }
+
+    private func sendCustomerMessage(
+        _ message: IMCustomerMessage,
+        seq: Int32,
+        flags: IMMessageFlags,
+        _ identity: SessionIdentity
+    ) {
+        guard let context, let loopBound else { return }
+        core.sendCustomerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete {
+            result in
+            let handler = loopBound.value
+            switch result {
+            case .success(let receipt):
+                let (id, previousID) = receipt[1]
+                handler.send(.metadata(id: id, previousID: previousID))
+                handler.send(.ack(seq: seq))
+            case .failure(let error):
+                handler.refuse(seq: seq, error: error, identity)
             }
             handler.scheduleFlush()
         }

@@ -31,6 +31,8 @@ final class SessionHandler: ChannelInboundHandler {
     var registeredAs: UserKey?
     /// Unix seconds of the successful login (for `GET /users/online`).
     var loggedInAt: Int64 = 0
+    /// The chat room this connection is in (at most one).
+    var room: RoomRegistry.RoomKey?
     var closed = false
 
     init(core: ServerCore) {
@@ -68,6 +70,7 @@ final class SessionHandler: ChannelInboundHandler {
             core.registry.unregister(user, id: sessionID)
             registeredAs = nil
         }
+        leaveRoom()
         heldPushes = []
         self.context = nil
     }

@@ -74,5 +74,13 @@ package struct DaemonFlags: ParsableArguments {
     )
     package var logFile: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Sensitive-word file (one word per line) for TEXT messages; reloaded by POST /words/reload. Env: IMD_WORD_FILE.",
+            valueName: "file"
+        )
+    )
+    package var wordFile: String?
+
     package init() {}
 }

@@ -74,6 +74,14 @@ package struct DaemonSetting {
             .init("node_id", flag: \.nodeId, ValueParser<String>.nonEmptyString, \.server.nodeID),
             .init("threads", flag: \.threads, .integer, \.server.eventLoopThreads),
             .init("kefu_appid", .integer, \.server.kefuAppID),
+            .init(
+                "word_file",
+                flag: \.wordFile,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.server.wordFile
+            ),
+            .init("enable_friendship", .boolean, \.server.friendshipCheck),
+            .init("enable_blacklist", .boolean, \.server.blacklistCheck),
             .init("log_level", flag: \.logLevel, .logLevel, \.logLevel),
             .init("log_file", flag: \.logFile, ValueParser<String>.nonEmptyString.optional(), \.logFile),
 

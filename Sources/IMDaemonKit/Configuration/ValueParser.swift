@@ -40,6 +40,28 @@ extension ValueParser {
     }
 }
 
+extension ValueParser where Value == Bool {
+    /// A TOML boolean, or `true`/`false`/`1`/`0`/`yes`/`no`/`on`/`off` in text.
+    static var boolean: Self {
+        Self(
+            expected: "a boolean (true or false)",
+            parse: { value in
+                switch value {
+                case .boolean(let flag): flag
+                case .text(let text):
+                    switch text.trimmingWhitespace.lowercased() {
+                    case "true", "1", "yes", "on": true
+                    case "false", "0", "no", "off": false
+                    default: nil
+                    }
+                default: nil
+                }
+            },
+            render: { "\($0)" }
+        )
+    }
+}
+
 extension ValueParser where Value: FixedWidthInteger {
     /// An integer: a TOML integer, or decimal digits in text.
     static var integer: Self {
