@@ -64,14 +64,26 @@ struct OperationTests {
         ),
         (IMCtlOp.GroupCreate(appid: 7, members: [1]), "POST /groups", ["appid": 7, "members": [1], "super": false]),
         (IMCtlOp.GroupDisband(group: 5), "DELETE /groups/5", nil),
+        (IMCtlOp.GroupDisband(group: 5, notify: true), "DELETE /groups/5", ["notify": true]),
         (IMCtlOp.GroupInfo(group: 5), "GET /groups/5", nil),
         (IMCtlOp.GroupList(appid: 7), "GET /groups?appid=7", nil),
+        (IMCtlOp.GroupList(), "GET /groups", nil),
         (IMCtlOp.GroupAdd(group: 5, members: [3, 4]), "POST /groups/5/members", ["members": [3, 4]]),
-        (IMCtlOp.GroupRemove(group: 5, uid: 3), "DELETE /groups/5/members/3", nil),
+        (
+            IMCtlOp.GroupAdd(group: 5, members: [3], notify: true), "POST /groups/5/members",
+            ["members": [3], "notify": true]
+        ),
+        (IMCtlOp.GroupRemove(group: 5, members: [3]), "DELETE /groups/5/members/3", nil),
+        (
+            IMCtlOp.GroupRemove(group: 5, members: [3, 4], notify: true), "DELETE /groups/5/members",
+            ["members": [3, 4], "notify": true]
+        ),
         (IMCtlOp.GroupMute(group: 5, uid: 3), "PATCH /groups/5/members/3", ["mute": true]),
         (IMCtlOp.GroupUnmute(group: 5, uid: 3), "PATCH /groups/5/members/3", ["mute": false]),
         (IMCtlOp.GroupUpgrade(group: 5), "POST /groups/5/upgrade", nil),
+        (IMCtlOp.GroupUpgrade(group: 5, notify: true), "POST /groups/5/upgrade", ["notify": true]),
         (IMCtlOp.GroupRename(group: 5, name: "x y"), "PATCH /groups/5", ["name": "x y"]),
+        (IMCtlOp.GroupRename(group: 5, name: "x", notify: true), "PATCH /groups/5", ["name": "x", "notify": true]),
         (IMCtlOp.GroupNotice(group: 5, notice: "n"), "PATCH /groups/5", ["notice": "n"]),
         (IMCtlOp.WordsReload(), "POST /words/reload", nil),
         (IMCtlOp.StoreStats(), "GET /store/stats", nil),
@@ -134,7 +146,9 @@ struct OperationTests {
                 #"{"command":"group create","appid":7,"members":[1],"super":true,"name":"n","group_id":5,"master":1}"#,
                 "POST /groups"
             ),
-            (#"{"command":"group remove","group":5,"uid":3}"#, "DELETE /groups/5/members/3"),
+            (#"{"command":"group remove","group":5,"members":[3]}"#, "DELETE /groups/5/members/3"),
+            (#"{"command":"group add","group":5,"members":[3],"notify":true}"#, "POST /groups/5/members"),
+            (#"{"command":"group list"}"#, "GET /groups"),
             (#"{"command":"group rename","group":5,"name":"x"}"#, "PATCH /groups/5"),
             (#"{"command":"words reload"}"#, "POST /words/reload"),
             (#"{"command":"summary","appid":7}"#, "GET /summary?appid=7"),

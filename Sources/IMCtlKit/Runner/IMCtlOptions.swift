@@ -120,10 +120,16 @@ public struct IMCtlAppOption: ParsableArguments {
 
     /// The app id from the flag, else IMCTL_APPID.
     public func resolve(io: IMCtlIO) throws(IMCtlFailure) -> Int64 {
-        if let appid { return appid }
-        guard let text = io.environment["IMCTL_APPID"], !text.isEmpty else {
+        guard let value = try resolveIfGiven(io: io) else {
             throw .usage("--appid: missing", hint: "pass --appid N or set IMCTL_APPID")
         }
+        return value
+    }
+
+    /// The app id from the flag, else IMCTL_APPID, else nil.
+    public func resolveIfGiven(io: IMCtlIO) throws(IMCtlFailure) -> Int64? {
+        if let appid { return appid }
+        guard let text = io.environment["IMCTL_APPID"], !text.isEmpty else { return nil }
         guard let value = Int64(text) else { throw .usage("IMCTL_APPID: must be an integer, got \"\(text)\"") }
         return value
     }

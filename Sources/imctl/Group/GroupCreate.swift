@@ -12,7 +12,7 @@ extension IMCtl.Group {
 
                 EXAMPLES
                   imctl group create --appid 7 --name "Ops" 1 2 3
-                  imctl group create --appid 7 --super --group-id 5000 --master 1 1 2 3 --json
+                  imctl group create --appid 7 --super --group-id 5000 --master 1 1 2 3 --notify --json
                 """
         )
 
@@ -20,8 +20,11 @@ extension IMCtl.Group {
         @Argument(help: "Members' uids (space- or comma-separated).") var members: [IMCtlIDList]
         @Flag(name: .customLong("super"), help: "Create a super group.") var isSuper = false
         @Option(help: "The group's name.") var name: String?
+        @Option(help: "The group's notice.") var notice: String?
         @Option(help: "Use this group id (default: the server picks one).") var groupId: Int64?
         @Option(help: "The owner's uid (default: the first member).") var master: Int64?
+        @Flag(help: "Also post the change to the members as a group notification (GoBelieve's JSON).") var notify =
+            false
         @OptionGroup var global: IMCtlGlobalOptions
 
         func run() async throws {
@@ -31,8 +34,10 @@ extension IMCtl.Group {
                     members: members.flattened,
                     isSuper: isSuper,
                     name: name,
+                    notice: notice,
                     groupID: groupId,
-                    master: master
+                    master: master,
+                    notify: notify
                 )
             }
         }

@@ -4,7 +4,7 @@ import IMCtlKit
 extension IMCtl.Group {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List an app's groups.",
+            abstract: "List the groups of an app (or, without --appid and IMCTL_APPID, of every app).",
             discussion: """
                 EXAMPLES
                   imctl group list --appid 7
@@ -16,7 +16,7 @@ extension IMCtl.Group {
         @OptionGroup var global: IMCtlGlobalOptions
 
         func run() async throws {
-            try await global.run { io throws(IMCtlFailure) in IMCtlOp.GroupList(appid: try app.resolve(io: io)) }
+            try await global.run { io throws(IMCtlFailure) in IMCtlOp.GroupList(appid: try app.resolveIfGiven(io: io)) }
         }
     }
 }

@@ -13,10 +13,14 @@ extension IMCtl.Group {
 
         @Argument(help: "The group id.") var group: Int64
         @Argument(help: "The new name.") var name: String
+        @Flag(help: "Also post the change to the members as a group notification (GoBelieve's JSON).") var notify =
+            false
         @OptionGroup var global: IMCtlGlobalOptions
 
         func run() async throws {
-            try await global.run { _ throws(IMCtlFailure) in IMCtlOp.GroupRename(group: group, name: name) }
+            try await global.run { _ throws(IMCtlFailure) in
+                IMCtlOp.GroupRename(group: group, name: name, notify: notify)
+            }
         }
     }
 }

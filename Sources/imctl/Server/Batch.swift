@@ -10,9 +10,9 @@ extension IMCtl {
                 the command's fields (its option names with _ for -, its arguments by name: appid, sender, \
                 receiver, receivers, uid, uids, group, members, content, ...), and optionally an "id" echoed in \
                 the result. Each result line is {"line":N,"id":...,"ok":bool,"data":...,"error":{"code",\
-                "message"}}, in input order, whatever --concurrency; but with --concurrency above 1 the calls \
-                themselves run in any order, so a line that depends on an earlier one needs --concurrency 1. \
-                Blank lines are skipped. Runs: \
+                "message"}}, in input order. By default one call runs at a time, in input order; with \
+                --concurrency N up to N run at once in any order (results are still written in input order), \
+                so use it for independent lines. Blank lines are skipped. Runs: \
                 \(IMCtlCatalog.operations.map(\.command).joined(separator: ", ")).
 
                 The exit code is 0 when every line succeeded, else that of the first failed line (1 refused, \
@@ -26,7 +26,7 @@ extension IMCtl {
                 """
         )
 
-        @Option(help: "Calls in flight at once (1...1024).") var concurrency = 8
+        @Option(help: "Calls in flight at once (1...1024); above 1 they may run in any order.") var concurrency = 1
         @Flag(help: "Stop reading input at the first failed line (calls in flight still finish and print).")
         var stopOnError = false
         @OptionGroup(title: "Connection Options") var connection: IMCtlConnectionOptions
