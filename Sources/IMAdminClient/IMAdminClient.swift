@@ -22,6 +22,7 @@ import NIOSSL
 /// }
 /// ```
 public final class IMAdminClient: Sendable {
+    /// What the client was made with.
     public let configuration: IMAdminClientConfiguration
     private let http: HTTPClient
 

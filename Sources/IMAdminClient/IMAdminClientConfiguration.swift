@@ -10,6 +10,7 @@ public struct IMAdminClientConfiguration: Sendable {
         public var certificateFile: String?
         public var keyFile: String?
 
+        /// - Parameters: see the properties; every default is off.
         public init(
             caFile: String? = nil,
             insecure: Bool = false,
@@ -29,6 +30,7 @@ public struct IMAdminClientConfiguration: Sendable {
     public var token: String?
     /// The longest one call may take, connecting included. Default 10 s.
     public var timeout: Duration = .seconds(10)
+    /// TLS for `https` servers. Default: the system's trust roots, verification on, no client certificate.
     public var tls = TLS()
     /// HTTP/1.1 connections kept to the server, which is how many calls run at once. Default 8.
     public var maxConnections: Int = 8

@@ -16,10 +16,12 @@ public struct IMAdminCredentials: Sendable, Equatable {
 
     /// nil: send no `Authorization` header (a server with auth off on loopback).
     public var token: String?
+    /// Where `token` came from, for messages ("the token in IMCTL_TOKEN is wrong").
     public var source: Source
     /// Things the user should know (a token on the command line, a world-readable token file).
     public var warnings: [String]
 
+    /// A token from `source`, with `warnings` for the user.
     public init(token: String?, source: Source, warnings: [String] = []) {
         self.token = token
         self.source = source

@@ -3,6 +3,7 @@
 /// `description` says which server, which request, what failed and, for a refusal, the server's own
 /// message (`uid: must be positive`): `http://127.0.0.1:6666: POST /users/kick: refused (400): uid: ...`.
 public struct IMAdminError: Error, Sendable, CustomStringConvertible {
+    /// What failed, which decides what to do next (and imctl's exit code). Raw values are stable.
     public enum Kind: String, Sendable, CaseIterable {
         /// No connection: refused, no route, DNS, TLS handshake, connection reset. Check the URL and that
         /// the server runs.
@@ -19,6 +20,7 @@ public struct IMAdminError: Error, Sendable, CustomStringConvertible {
         case invalidConfiguration = "invalid_configuration"
     }
 
+    /// What failed.
     public var kind: Kind
     /// What went wrong: the server's `meta.message` for refusals and auth failures, else the cause.
     public var message: String
@@ -29,6 +31,7 @@ public struct IMAdminError: Error, Sendable, CustomStringConvertible {
     /// `METHOD /path` of the call (set by `IMAdminClient`).
     public var request: String?
 
+    /// An error of `kind`; `IMAdminClient` fills in `server` and `request`.
     public init(_ kind: Kind, _ message: String, status: Int? = nil, server: String? = nil, request: String? = nil) {
         self.kind = kind
         self.message = message
@@ -37,6 +40,7 @@ public struct IMAdminError: Error, Sendable, CustomStringConvertible {
         self.request = request
     }
 
+    /// `server: METHOD /path: what failed: message`.
     public var description: String {
         var parts: [String] = []
         if let server { parts.append(server) }

@@ -17,11 +17,13 @@ public struct IMAdminRequest: Sendable, Hashable {
         case bytes([UInt8])
     }
 
+    /// The HTTP method.
     public var method: Method
     /// The path below the server URL, starting with `/` (`/users/kick`); not percent-encoded.
     public var path: String
     /// Query parameters in order; names may repeat.
     public var query: [(name: String, value: String)]
+    /// What the request carries; nil for none.
     public var body: Body?
 
     /// - Parameters:

@@ -7,6 +7,7 @@ public struct IMAdminResponse: Sendable {
     /// The body as received.
     public var body: [UInt8]
 
+    /// A reply as received (tests build them too).
     public init(status: Int, contentType: String?, body: [UInt8]) {
         self.status = status
         self.contentType = contentType

@@ -9,7 +9,9 @@ import Foundation
 public struct IMAdminServerURL: Sendable, Hashable, CustomStringConvertible {
     /// `http` or `https`.
     public var scheme: String
+    /// A name or an address (IPv6 without brackets).
     public var host: String
+    /// The TCP port.
     public var port: Int
     /// Empty, or a path starting with `/` and not ending with one.
     public var basePath: String

@@ -53,26 +53,31 @@ public enum IMJSON: Sendable, Hashable {
         }
     }
 
+    /// The value as a string; nil for other kinds.
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
+    /// The value as a boolean; nil for other kinds.
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
+    /// The elements of an array; nil for other kinds.
     public var arrayValue: [IMJSON]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
+    /// The members of an object; nil for other kinds.
     public var objectValue: [String: IMJSON]? {
         if case .object(let value) = self { return value }
         return nil
     }
 
+    /// Whether the value is `null`.
     public var isNull: Bool { self == .null }
 
     /// Compact JSON text, object keys sorted; `pretty` indents by two spaces.

@@ -27,7 +27,8 @@ struct IMCtl: AsyncParsableCommand {
             """,
         version: BuildInfo.imctlVersion,
         subcommands: [
-            Post.self, Token.self, User.self, Group.self, Words.self, Store.self, Summary.self, Health.self,
+            Post.self, Token.self, User.self, Group.self, Friend.self, Blacklist.self, Words.self, Store.self,
+            Summary.self, Health.self,
             Config.self, LogLevel.self, Metrics.self, Stack.self, Batch.self, Completion.self,
         ]
     )

@@ -14,8 +14,10 @@ struct ExecutableTests {
         ["user", "kick"], ["user", "online"], ["user", "mute"], ["user", "unmute"], ["user", "offline-count"],
         ["user", "history"], ["user", "latest"], ["group"], ["group", "create"], ["group", "disband"],
         ["group", "info"], ["group", "list"], ["group", "add"], ["group", "remove"], ["group", "mute"],
-        ["group", "unmute"], ["group", "upgrade"], ["group", "rename"], ["group", "notice"], ["words"],
-        ["words", "reload"], ["store"], ["store", "stats"], ["store", "snapshot"], ["summary"], ["health"],
+        ["group", "unmute"], ["group", "upgrade"], ["group", "rename"], ["group", "notice"], ["group", "transfer"],
+        ["group", "nickname"], ["friend"], ["friend", "add"], ["friend", "remove"], ["friend", "list"], ["blacklist"],
+        ["blacklist", "add"], ["blacklist", "remove"], ["blacklist", "list"], ["words"], ["words", "reload"],
+        ["words", "show"], ["store"], ["store", "stats"], ["store", "snapshot"], ["summary"], ["health"],
         ["config"], ["config", "show"], ["log-level"], ["metrics"], ["stack"], ["batch"], ["completion"],
     ]
 

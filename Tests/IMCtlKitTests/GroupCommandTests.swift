@@ -83,6 +83,13 @@ struct GroupCommandTests {
             let (_, membersCSV) = try await server.run(IMCtlOp.GroupInfo(group: 500), format: .csv)
             #expect(membersCSV.stdout.hasPrefix("UID,JOINED,NICKNAME,MUTED\r\n1,"))
 
+            let (_, transferred) = try await server.run(IMCtlOp.GroupTransfer(group: 500, uid: 2))
+            #expect(transferred.stdout == "2 owns group 500 now\n")
+            let (_, named) = try await server.json(IMCtlOp.GroupNickname(group: 500, uid: 3, nickname: "night shift"))
+            #expect(named["data"]?["nickname"] == "night shift")
+            let (_, owner) = try await server.json(IMCtlOp.GroupInfo(group: 500))
+            #expect(owner["data"]?["master"] == 2)
+
             let (_, upgraded) = try await server.run(IMCtlOp.GroupUpgrade(group: 500))
             #expect(upgraded.stdout == "upgraded group 500 to a super group\n")
             let (_, again) = try await server.run(IMCtlOp.GroupUpgrade(group: 500))
@@ -164,6 +171,8 @@ struct GroupCommandTests {
             #expect(refused == .refused)
             #expect(envelope["error"]?["status"] == 400)
 
+            let (_, shown) = try await server.json(IMCtlOp.WordsShow())
+            #expect(shown["data"] == ["file": .string(words), "words": 2])
             let (_, reload) = try await server.run(IMCtlOp.WordsReload())
             #expect(reload.stdout == "reloaded the word list: 2 words\n")
             try "alpha\nbeta\ngamma\n".write(toFile: words, atomically: true, encoding: .utf8)
@@ -174,6 +183,43 @@ struct GroupCommandTests {
             let (code, envelope) = try await server.json(IMCtlOp.WordsReload())
             #expect(code == .refused)
             #expect(envelope["error"]?["status"] == 409)
+        }
+    }
+
+    @Test func friendsAndBlacklistsDecideWhoMayWrite() async throws {
+        try await withServer(configure: {
+            $0.friendshipCheck = true
+            $0.blacklistCheck = true
+        }) { server in
+            let alice = try await server.client(uid: 1)
+            _ = try await server.client(uid: 2)
+            func send() async throws -> IMMessageACK.Status {
+                try await alice.send(
+                    .im,
+                    body: IMMessage(sender: 1, receiver: 2, msgID: 1, content: ByteBuffer(string: "x")).body(version: 2)
+                ).status
+            }
+            #expect(try await send() != .success, "strangers may not write")
+
+            let (added, text) = try await server.run(IMCtlOp.FriendAdd(appid: 7, uid: 1, friend: 2))
+            #expect(added == .ok && text.stdout == "made 2 a friend of user 1 (app 7) (both ways)\n")
+            let (_, again) = try await server.run(IMCtlOp.FriendAdd(appid: 7, uid: 1, friend: 2))
+            #expect(again.stdout == "2 was already a friend of user 1 (app 7)\n")
+            let (_, list) = try await server.run(IMCtlOp.FriendList(appid: 7, uid: 2))
+            #expect(list.stdout == "1 friends of user 2 (app 7): 1\n")
+            #expect(try await send() == .success)
+
+            let (_, blocked) = try await server.run(IMCtlOp.BlacklistAdd(appid: 7, uid: 2, other: 1))
+            #expect(blocked.stdout == "user 2 (app 7) blocks 1\n")
+            #expect(try await send() != .success, "a blocked sender may not write")
+            let (_, blacklist) = try await server.json(IMCtlOp.BlacklistList(appid: 7, uid: 2))
+            #expect(blacklist["data"]?["blacklist"] == [1])
+            _ = try await server.run(IMCtlOp.BlacklistRemove(appid: 7, uid: 2, other: 1))
+            #expect(try await send() == .success)
+
+            let (_, removed) = try await server.run(IMCtlOp.FriendRemove(appid: 7, uid: 1, friend: 2))
+            #expect(removed.stdout == "2 is no longer a friend of user 1 (app 7) (both ways)\n")
+            #expect(try await send() != .success)
         }
     }
 

@@ -85,7 +85,22 @@ struct OperationTests {
         (IMCtlOp.GroupRename(group: 5, name: "x y"), "PATCH /groups/5", ["name": "x y"]),
         (IMCtlOp.GroupRename(group: 5, name: "x", notify: true), "PATCH /groups/5", ["name": "x", "notify": true]),
         (IMCtlOp.GroupNotice(group: 5, notice: "n"), "PATCH /groups/5", ["notice": "n"]),
+        (IMCtlOp.GroupTransfer(group: 5, uid: 3), "PATCH /groups/5", ["master": 3]),
+        (IMCtlOp.GroupNickname(group: 5, uid: 3, nickname: "n"), "PATCH /groups/5/members/3", ["nickname": "n"]),
+        (
+            IMCtlOp.FriendAdd(appid: 7, uid: 1, friend: 2), "POST /friends",
+            ["appid": 7, "uid": 1, "friend_uid": 2, "mutual": true]
+        ),
+        (
+            IMCtlOp.FriendRemove(appid: 7, uid: 1, friend: 2, oneWay: true), "DELETE /friends",
+            ["appid": 7, "uid": 1, "friend_uid": 2, "mutual": false]
+        ),
+        (IMCtlOp.FriendList(appid: 7, uid: 1), "GET /friends?appid=7&uid=1", nil),
+        (IMCtlOp.BlacklistAdd(appid: 7, uid: 1, other: 2), "POST /blacklist", ["appid": 7, "uid": 1, "other": 2]),
+        (IMCtlOp.BlacklistRemove(appid: 7, uid: 1, other: 2), "DELETE /blacklist", ["appid": 7, "uid": 1, "other": 2]),
+        (IMCtlOp.BlacklistList(appid: 7, uid: 1), "GET /blacklist?appid=7&uid=1", nil),
         (IMCtlOp.WordsReload(), "POST /words/reload", nil),
+        (IMCtlOp.WordsShow(), "GET /words", nil),
         (IMCtlOp.StoreStats(), "GET /store/stats", nil),
         (IMCtlOp.StoreSnapshot(), "POST /store/snapshot", nil),
         (IMCtlOp.Summary(appid: 7), "GET /summary?appid=7", nil),
@@ -151,6 +166,9 @@ struct OperationTests {
             (#"{"command":"group list"}"#, "GET /groups"),
             (#"{"command":"group rename","group":5,"name":"x"}"#, "PATCH /groups/5"),
             (#"{"command":"words reload"}"#, "POST /words/reload"),
+            (#"{"command":"friend remove","appid":7,"uid":1,"friend":2,"one_way":true}"#, "DELETE /friends"),
+            (#"{"command":"blacklist add","appid":7,"uid":1,"other":2}"#, "POST /blacklist"),
+            (#"{"command":"blacklist list","appid":7,"uid":1}"#, "GET /blacklist?appid=7&uid=1"),
             (#"{"command":"summary","appid":7}"#, "GET /summary?appid=7"),
             (#"{"command":"log-level","level":"info"}"#, "PUT /log-level"),
         ]

@@ -11,6 +11,7 @@ import IMAdminClient
 public enum IMCtlBatch {
     /// How the run went.
     public struct Outcome: Sendable, Equatable {
+        /// Lines that succeeded and lines that failed (bad lines included).
         public var succeeded = 0
         public var failed = 0
         /// The exit code of the first failed line (by line number), `.ok` if none failed.

@@ -10,6 +10,7 @@ public enum IMCtlHealth {
         case critical = 2
         case unknown = 3
 
+        /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
         public var name: String {
             switch self {
             case .ok: "OK"
@@ -34,8 +35,10 @@ public enum IMCtlHealth {
 
     /// Limits that turn a figure into WARNING or CRITICAL; nil: not checked.
     public struct Thresholds: Sendable, Equatable {
+        /// Connections (`connection_count`) that make it WARNING / CRITICAL.
         public var warningConnections: Int64?
         public var criticalConnections: Int64?
+        /// Resident bytes that make it WARNING / CRITICAL.
         public var warningRSS: Int64?
         public var criticalRSS: Int64?
         /// Open files as a share of the limit. Defaults 0.8 and 0.95.
@@ -47,6 +50,7 @@ public enum IMCtlHealth {
 
     /// One finding.
     public struct Check: Sendable, Equatable {
+        /// `health`, `store`, `connections`, `rss`, `open_files`, `summary`; its verdict and why.
         public var name: String
         public var status: Status
         public var message: String
@@ -54,6 +58,7 @@ public enum IMCtlHealth {
 
     /// The verdict.
     public struct Report: Sendable, Equatable {
+        /// The worst check's status, and every check.
         public var status: Status
         public var checks: [Check]
         /// What the line says after the status.

@@ -3,12 +3,15 @@ import Foundation
 /// A message body: given as an argument, `@file`, or `-` for stdin on the command line; as a JSON string
 /// in a batch line.
 public struct IMCtlContent: Sendable, Hashable, Decodable {
+    /// The body as sent.
     public var bytes: [UInt8]
 
+    /// A body of these bytes.
     public init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
+    /// A body of the text's UTF-8 bytes.
     public init(_ text: String) {
         self.bytes = Array(text.utf8)
     }

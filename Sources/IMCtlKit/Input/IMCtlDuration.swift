@@ -39,8 +39,10 @@ public enum IMCtlDuration {
 
 /// A batch line's duration: a number of seconds or a duration string (`"1h"`).
 public struct IMCtlSeconds: Sendable, Hashable, Decodable {
+    /// Whole seconds.
     public var seconds: Int64
 
+    /// A duration of `seconds`.
     public init(_ seconds: Int64) {
         self.seconds = seconds
     }

@@ -344,6 +344,51 @@ extension IMCtlOp {
         }
     }
 
+    /// `group transfer`: makes a member the group's owner (`PATCH /groups/{gid} {"master"}`).
+    public struct GroupTransfer: IMCtlOperation {
+        public static let command = "group transfer"
+        public static let fields = ["group", "uid"]
+        public var group: Int64
+        /// The new owner.
+        public var uid: Int64
+
+        public init(group: Int64, uid: Int64) {
+            self.group = group
+            self.uid = uid
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.patch, "/groups/\(group)", body: .json(["master": .int(uid)]))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("\(uid) owns group \(group) now")
+        }
+    }
+
+    /// `group nickname`: sets a member's nickname in the group (`PATCH /groups/{gid}/members/{uid}`).
+    public struct GroupNickname: IMCtlOperation {
+        public static let command = "group nickname"
+        public static let fields = ["group", "uid", "nickname"]
+        public var group: Int64
+        public var uid: Int64
+        public var nickname: String
+
+        public init(group: Int64, uid: Int64, nickname: String) {
+            self.group = group
+            self.uid = uid
+            self.nickname = nickname
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.patch, "/groups/\(group)/members/\(uid)", body: .json(["nickname": .string(nickname)]))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("\(uid) is \"\(nickname)\" in group \(group)")
+        }
+    }
+
     /// `{"notify":true}`, or no body.
     static func notifyBody(_ notify: Bool?) -> IMAdminRequest.Body? {
         notify == true ? .json(["notify": true]) : nil

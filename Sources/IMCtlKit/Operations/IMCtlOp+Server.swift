@@ -17,6 +17,18 @@ extension IMCtlOp {
         }
     }
 
+    /// `words show`: the word file and how many words are in use (`GET /words`).
+    public struct WordsShow: IMCtlOperation {
+        public static let command = "words show"
+        public static let fields: [String] = []
+
+        public init() {}
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.get, "/words")
+        }
+    }
+
     /// `store stats`: the message store's figures (`GET /store/stats`).
     public struct StoreStats: IMCtlOperation {
         public static let command = "store stats"

@@ -18,6 +18,7 @@ public protocol IMCtlOperation: Sendable, Decodable {
 }
 
 extension IMCtlOperation {
+    /// Default: a table for a list, a record for an object, text for text, `ok` for nothing.
     public func present(_ data: IMJSON) -> IMCtlPresentation {
         switch data {
         case .null: .message("ok")
@@ -32,6 +33,7 @@ extension IMCtlOperation {
 public enum IMCtlCatalog {
     /// One operation type: its command, its fields, and how a batch line becomes one.
     public struct Entry: Sendable {
+        /// As `IMCtlOperation.command` and `.fields`.
         public let command: String
         public let fields: [String]
         let decode: @Sendable (Data) -> Result<any IMCtlOperation, any Error>
@@ -43,6 +45,7 @@ public enum IMCtlCatalog {
         }
     }
 
+    /// Every operation, in `imctl --help` order.
     public static let operations: [Entry] = [
         Entry(IMCtlOp.PostPeer.self), Entry(IMCtlOp.PostGroup.self), Entry(IMCtlOp.PostSystem.self),
         Entry(IMCtlOp.PostRoom.self), Entry(IMCtlOp.PostCustomer.self), Entry(IMCtlOp.PostRealtime.self),
@@ -53,7 +56,10 @@ public enum IMCtlCatalog {
         Entry(IMCtlOp.GroupInfo.self), Entry(IMCtlOp.GroupList.self), Entry(IMCtlOp.GroupAdd.self),
         Entry(IMCtlOp.GroupRemove.self), Entry(IMCtlOp.GroupMute.self), Entry(IMCtlOp.GroupUnmute.self),
         Entry(IMCtlOp.GroupUpgrade.self), Entry(IMCtlOp.GroupRename.self), Entry(IMCtlOp.GroupNotice.self),
-        Entry(IMCtlOp.WordsReload.self), Entry(IMCtlOp.StoreStats.self), Entry(IMCtlOp.StoreSnapshot.self),
+        Entry(IMCtlOp.GroupTransfer.self), Entry(IMCtlOp.GroupNickname.self), Entry(IMCtlOp.FriendAdd.self),
+        Entry(IMCtlOp.FriendRemove.self), Entry(IMCtlOp.FriendList.self), Entry(IMCtlOp.BlacklistAdd.self),
+        Entry(IMCtlOp.BlacklistRemove.self), Entry(IMCtlOp.BlacklistList.self), Entry(IMCtlOp.WordsReload.self),
+        Entry(IMCtlOp.WordsShow.self), Entry(IMCtlOp.StoreStats.self), Entry(IMCtlOp.StoreSnapshot.self),
         Entry(IMCtlOp.Summary.self), Entry(IMCtlOp.ConfigShow.self), Entry(IMCtlOp.LogLevel.self),
         Entry(IMCtlOp.Metrics.self), Entry(IMCtlOp.Stack.self),
     ]
