@@ -1,13 +1,16 @@
+import Crypto
 import Foundation
 import IMAdminClient
 import IMCtlKit
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SwiftASN1
 import Testing
+import X509
 
 /// imctl against the admin API behind TLS (as behind an https reverse proxy): a TLS-terminating TCP
-/// proxy in front of the in-process server, with a self-signed certificate made by openssl.
+/// proxy in front of the in-process server, with a self-signed certificate made with swift-certificates.
 @Suite("imctl over https")
 struct TLSTests {
     @Test func httpsWithTheCAOrInsecureWorksAndWithoutFailsWithAHint() async throws {
@@ -59,18 +62,29 @@ struct TLSTests {
         }
     }
 
+    /// A self-signed P-256 certificate for IP 127.0.0.1 (its own CA), as PEM files.
     private func makeSelfSignedCertificate(certificate: String, key: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "openssl could not make a certificate")
+        let privateKey = P256.Signing.PrivateKey()
+        let name = try DistinguishedName { CommonName("127.0.0.1") }
+        let now = Date()
+        let extensions = try Certificate.Extensions {
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+            SubjectAlternativeNames([.ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
+        }
+        let made = try Certificate(
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: Certificate.PublicKey(privateKey.publicKey),
+            notValidBefore: now - 60,
+            notValidAfter: now + 3600,
+            issuer: name,
+            subject: name,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: extensions,
+            issuerPrivateKey: Certificate.PrivateKey(privateKey)
+        )
+        try made.serializeAsPEM().pemString.write(toFile: certificate, atomically: true, encoding: .utf8)
+        try privateKey.pemRepresentation.write(toFile: key, atomically: true, encoding: .utf8)
     }
 }
 
