@@ -99,26 +99,8 @@ struct DaemonCrashTests {
         // Four senders send to uid 100 with up to 20 messages in flight each; the daemon is killed
         // while they are sending, right after some ACKs.
         let acked = LockedCollection()
-        let sending = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (uid, client) in senders {
-                    group.addTask {
-                        for batch in 0..<1000 {
-                            try await withThrowingTaskGroup(of: Void.self) { inFlight in
-                                for index in 0..<20 {
-                                    let text = "\(uid)-\(batch * 20 + index)"
-                                    inFlight.addTask {
-                                        let ack = try await client.send(peerMessage(uid, 100, text))
-                                        if ack.status == .success { acked.append(text) }
-                                    }
-                                }
-                                try await inFlight.waitForAll()
-                            }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
+        let sending = sendUntilFailure(senders, inFlight: 20, into: acked) { uid, client, text in
+            try await client.send(peerMessage(uid, 100, text)).status == .success
         }
         while acked.count < 2_000 { try await Task.sleep(for: .milliseconds(5)) }
         daemon.kill9()
@@ -133,6 +115,34 @@ struct DaemonCrashTests {
         #expect(lost.isEmpty, "\(lost.count) of \(ackedBeforeKill.count) ACKed messages were lost")
         #expect(stored.count >= ackedBeforeKill.count)
         #expect(restarted.terminate() == 0, "SIGTERM shuts down gracefully")
+    }
+}
+
+/// Each of `senders` sends numbered texts `uid-n`, `inFlight` at a time, until a send throws (the server
+/// went away); the texts ACKed with status 0 go into `acked`.
+func sendUntilFailure(
+    _ senders: [(Int64, IMClient)],
+    inFlight: Int,
+    into acked: LockedCollection,
+    send: @escaping @Sendable (Int64, IMClient, String) async throws -> Bool
+) -> Task<Void, any Error> {
+    Task {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (uid, client) in senders {
+                group.addTask {
+                    for batch in 0..<1000 {
+                        try await withThrowingTaskGroup(of: Void.self) { window in
+                            for index in 0..<inFlight {
+                                let text = "\(uid)-\(batch * inFlight + index)"
+                                window.addTask { if try await send(uid, client, text) { acked.append(text) } }
+                            }
+                            try await window.waitForAll()
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 }
 

@@ -32,26 +32,8 @@ struct GroupCrashTests {
         var senders: [(Int64, IMClient)] = []
         for uid in Int64(1)...3 { senders.append((uid, try await daemon.client(uid: uid))) }
         let acked = LockedCollection()
-        let sending = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (uid, client) in senders {
-                    group.addTask {
-                        for batch in 0..<1000 {
-                            try await withThrowingTaskGroup(of: Void.self) { inFlight in
-                                for index in 0..<10 {
-                                    let text = "\(uid)-\(batch * 10 + index)"
-                                    inFlight.addTask {
-                                        let ack = try await client.sendGroup(groupMessage(uid, gid, text))
-                                        if ack.status == .success { acked.append(text) }
-                                    }
-                                }
-                                try await inFlight.waitForAll()
-                            }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
+        let sending = sendUntilFailure(senders, inFlight: 10, into: acked) { uid, client, text in
+            try await client.sendGroup(groupMessage(uid, gid, text)).status == .success
         }
         while acked.count < 300 { try await Task.sleep(for: .milliseconds(2)) }
         daemon.kill9()

@@ -51,37 +51,23 @@ extension SessionHandler {
     }
 
     private func sendPeerMessage(_ message: IMMessage, seq: Int32, flags: IMMessageFlags, _ identity: SessionIdentity) {
-        guard let context, let loopBound else { return }
-        core.sendPeerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete {
-            result in
-            let handler = loopBound.value
-            switch result {
-            case .success(let receipt):
-                let (id, previousID) = receipt[1]
-                handler.send(.metadata(id: id, previousID: previousID))
-                handler.send(.ack(seq: seq))
-            case .failure(let error):
-                handler.refuse(seq: seq, error: error, identity)
-            }
-            handler.scheduleFlush()
-        }
+        guard let context else { return }
+        // The ACK's METADATA is the sender's own queue's entry (index 1).
+        acknowledge(
+            core.sendPeerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop),
+            seq: seq,
+            identity
+        ) { ($0[1].id, $0[1].previousID, []) }
     }
 
     private func sendGroupMessage(_ message: IMMessage, seq: Int32, flags: IMMessageFlags, _ identity: SessionIdentity)
     {
-        guard let context, let loopBound else { return }
-        core.sendGroupMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete {
-            result in
-            let handler = loopBound.value
-            switch result {
-            case .success(let receipt):
-                handler.send(.metadata(id: receipt.id, previousID: receipt.previousID))
-                handler.send(.ack(seq: seq, flags: receipt.isSuper ? .superGroup : []))
-            case .failure(let error):
-                handler.refuse(seq: seq, error: error, identity)
-            }
-            handler.scheduleFlush()
-        }
+        guard let context else { return }
+        acknowledge(
+            core.sendGroupMessage(message, flags: flags, from: origin(identity), on: context.eventLoop),
+            seq: seq,
+            identity
+        ) { ($0.id, $0.previousID, $0.isSuper ? .superGroup : []) }
     }
 
     private func sendCustomerMessage(
@@ -90,15 +76,30 @@ extension SessionHandler {
         flags: IMMessageFlags,
         _ identity: SessionIdentity
     ) {
-        guard let context, let loopBound else { return }
-        core.sendCustomerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete {
-            result in
+        guard let context else { return }
+        acknowledge(
+            core.sendCustomerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop),
+            seq: seq,
+            identity
+        ) { ($0[1].id, $0[1].previousID, []) }
+    }
+
+    /// Once a message is stored: METADATA{id, previous} + ACK (with `flags`) as `receipt` picks them from
+    /// the result; a refusal or failure gets its status instead.
+    private func acknowledge<Result: Sendable>(
+        _ stored: EventLoopFuture<Result>,
+        seq: Int32,
+        _ identity: SessionIdentity,
+        receipt: @escaping @Sendable (Result) -> (id: UInt64, previousID: UInt64, flags: IMMessageFlags)
+    ) {
+        guard let loopBound else { return }
+        stored.whenComplete { result in
             let handler = loopBound.value
             switch result {
-            case .success(let receipt):
-                let (id, previousID) = receipt[1]
+            case .success(let value):
+                let (id, previousID, flags) = receipt(value)
                 handler.send(.metadata(id: id, previousID: previousID))
-                handler.send(.ack(seq: seq))
+                handler.send(.ack(seq: seq, flags: flags))
             case .failure(let error):
                 handler.refuse(seq: seq, error: error, identity)
             }
