@@ -19,6 +19,7 @@ public final class IMServer: Service, Sendable {
     public let configuration: IMServerConfiguration
     private let readiness = ReadinessSignal()
     private let tls: TLSCredentials?
+    private let levelSwitch: LogLevelSwitch
 
     /// Checks the configuration and reads the TLS certificate and key (`configuration.tls`); nothing is
     /// opened or bound until `run()`. Throws `IMConfigurationError` naming the field (`cert_file` and
@@ -27,6 +28,7 @@ public final class IMServer: Service, Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.tls = try configuration.tls.map { files throws(IMConfigurationError) in try TLSCredentials(files: files) }
+        self.levelSwitch = LogLevelSwitch(configuration.logger.logLevel)
     }
 
     /// Reads `cert_file` and `key_file` again (after a certificate renewal): TLS and WSS connections
@@ -42,6 +44,17 @@ public final class IMServer: Service, Sendable {
             "reloaded the TLS certificate",
             metadata: ["cert_file": "\(tls.files.certificateFile)", "key_file": "\(tls.files.keyFile)"]
         )
+    }
+
+    /// The level the server logs at now: `configuration.logger.logLevel` until changed by `setLogLevel(_:)`
+    /// or the admin API's `PUT /log-level`.
+    public var logLevel: Logger.Level { levelSwitch.level }
+
+    /// Changes the level of every logger the server uses (store, directory, sessions, admin API), at once
+    /// and while it runs. The lines still go to `configuration.logger`'s handler. Returns the previous level.
+    @discardableResult
+    public func setLogLevel(_ level: Logger.Level) -> Logger.Level {
+        levelSwitch.set(level)
     }
 
     /// Waits until the listeners are bound and returns their addresses (useful with port 0).
@@ -62,8 +75,12 @@ public final class IMServer: Service, Sendable {
     }
 
     private func serve() async throws {
+        // Every logger of the server derives from this one, whose level follows `levelSwitch`.
+        var wrapped = self.configuration
+        wrapped.logger = levelSwitch.wrap(wrapped.logger)
+        let configuration = wrapped
         let logger = configuration.logger
-        let opened = try openData()
+        let opened = try openData(configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         let core = ServerCore(
             configuration: configuration,
@@ -72,7 +89,8 @@ public final class IMServer: Service, Sendable {
             version: configuration.version,
             eventLoopGroup: group,
             words: opened.words,
-            push: opened.push
+            push: opened.push,
+            logLevel: levelSwitch
         )
         defer {
             try? opened.directory.close()
@@ -178,9 +196,9 @@ public final class IMServer: Service, Sendable {
         await push?.run()
     }
 
-    private func openData() throws -> (
-        store: LogStore, directory: any Directory, words: WordList, push: PushDispatcher?
-    ) {
+    private func openData(
+        _ configuration: IMServerConfiguration
+    ) throws -> (store: LogStore, directory: any Directory, words: WordList, push: PushDispatcher?) {
         let root = URL(fileURLWithPath: configuration.dataDirectory)
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)

@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 
 /// The admin HTTP API (DESIGN §6): GoBelieve's endpoints with their paths, parameters and JSON shapes,
-/// plus ours (tokens, `/metrics`, `/stack`). JSON in and out; errors as `{"meta":{"code","message"}}`.
+/// plus ours (tokens, users, store, config, log level, `/metrics`, `/stack`). JSON in and out; errors as `{"meta":{"code","message"}}`.
 enum AdminAPI {
     /// Endpoints that answer without the admin token (monitoring scrapes them).
     static let openPaths: Set<String> = ["/summary", "/metrics", "/health"]
@@ -22,6 +22,10 @@ enum AdminAPI {
         addGroupRoutes(to: router, core: core)
         addRelationRoutes(to: router, core: core)
         addWordRoutes(to: router, core: core)
+        addUserRoutes(to: router, core: core)
+        addStoreRoutes(to: router, core: core)
+        addConfigRoutes(to: router, core: core)
+        addLoggingRoutes(to: router, core: core)
         router.get("/summary") { request, _ in
             AdminJSON.response(Summary.make(core: core, appID: try request.optionalInt("appid")))
         }

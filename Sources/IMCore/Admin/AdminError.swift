@@ -98,6 +98,16 @@ extension Request {
         return value
     }
 
+    /// A list of integers from a query parameter given as `name=1,2,3`, repeated, or both; empty if absent.
+    func intList(_ name: String) throws -> [Int64] {
+        try uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",") }.map { text in
+            guard let value = Int64(text) else {
+                throw AdminError.badField(name, "must be integers, got \"\(text)\"")
+            }
+            return value
+        }
+    }
+
     /// An optional integer query parameter.
     func optionalInt(_ name: String) throws -> Int64? {
         uri.queryParameters.get(name) == nil ? nil : try int(name)

@@ -23,6 +23,8 @@ package final class ServerCore: Sendable {
     package let eventLoopGroup: any EventLoopGroup
     /// The offline push hook's sender; nil when no webhook is configured (then no jobs are made).
     package let push: PushDispatcher?
+    /// The server's log level (`GET`/`PUT /log-level`); `logger` follows it.
+    let logLevel: LogLevelSwitch
 
     package init(
         configuration: IMServerConfiguration,
@@ -32,11 +34,13 @@ package final class ServerCore: Sendable {
         eventLoopGroup: any EventLoopGroup,
         words: WordList = WordList(),
         push: PushDispatcher? = nil,
+        logLevel: LogLevelSwitch? = nil,
         startedAt: Date = Date()
     ) {
         self.words = words
         self.eventLoopGroup = eventLoopGroup
         self.push = push
+        self.logLevel = logLevel ?? LogLevelSwitch(configuration.logger.logLevel)
         self.configuration = configuration
         self.logger = configuration.logger
         self.store = store

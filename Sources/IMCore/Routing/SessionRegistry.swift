@@ -114,6 +114,11 @@ package final class SessionRegistry: Sendable {
         }
     }
 
+    /// The uids of `appID` with a session now, ascending.
+    package func onlineUsers(appID: Int64) -> [Int64] {
+        state.withLock { s in s.users.keys.filter { $0.appID == appID }.map(\.uid) }.sorted()
+    }
+
     /// Every session, for shutdown and kicks.
     package func allSessions() -> [(UserKey, Entry)] {
         state.withLock { s in s.users.flatMap { user, entries in entries.map { (user, $0) } } }
@@ -192,9 +197,9 @@ package final class SessionRegistry: Sendable {
         }
     }
 
-    /// Closes every session of `user` (an admin kick); returns how many.
-    package func close(_ user: UserKey, reason: String) -> Int {
-        let entries = sessions(of: user)
+    /// Closes every session of `user`, or only those of one device (an admin kick); returns how many.
+    package func close(_ user: UserKey, deviceID: Int64? = nil, reason: String) -> Int {
+        let entries = sessions(of: user).filter { deviceID == nil || $0.deviceID == deviceID }
         for entry in entries {
             let handler = entry.handler
             handler.eventLoop.execute { handler.value.close(reason: reason) }

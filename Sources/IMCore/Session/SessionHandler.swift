@@ -37,6 +37,8 @@ final class SessionHandler: ChannelInboundHandler {
     var lastFrameAt = NIODeadline.now()
     var idleCheck: Scheduled<Void>?
     var registeredAs: UserKey?
+    /// Unix seconds of the successful login (for `GET /users/online`).
+    var loggedInAt: Int64 = 0
     /// The chat room this connection is in (at most one).
     var room: RoomRegistry.RoomKey?
     var closed = false
@@ -170,6 +172,7 @@ final class SessionHandler: ChannelInboundHandler {
             handler: loopBound
         )
         registeredAs = identity.user
+        loggedInAt = core.now()
         let evicted = core.registry.register(
             identity.user,
             entry,

@@ -3,14 +3,42 @@ extension LogStore {
     func runSnapshotter() {
         while true {
             snapshotWake.wait()
-            if state.withLock({ $0.closing }) { return }
+            let (closing, requests) = state.withLock { s in
+                defer { s.snapshotRequests = [] }
+                return (s.closing, s.snapshotRequests)
+            }
+            if closing {
+                let refusal = StoreError(.closed, "the store is closing (it writes a snapshot as it closes)")
+                for request in requests { request(.failure(refusal)) }
+                return
+            }
             do {
-                try writeSnapshot()
+                let report = try writeSnapshot()
+                for request in requests { request(.success(report)) }
             } catch {
                 logger.error(
                     "index snapshot failed; the next open replays more of the log",
                     metadata: ["error": "\(error)"]
                 )
+                let failure = error as? StoreError ?? StoreError(.io, "\(error)")
+                for request in requests { request(.failure(failure)) }
+            }
+        }
+    }
+
+    /// Asks the snapshot thread for an index snapshot now and waits for it (the admin API's
+    /// `POST /store/snapshot`): the caller's thread never blocks on the file I/O.
+    package func requestSnapshot() async throws -> SnapshotReport {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = state.withLock { s in
+                guard !s.closing else { return false }
+                s.snapshotRequests.append { continuation.resume(with: $0) }
+                return true
+            }
+            if accepted {
+                snapshotWake.signal()
+            } else {
+                continuation.resume(throwing: StoreError(.closed, "the store is closed"))
             }
         }
     }
@@ -18,8 +46,13 @@ extension LogStore {
     /// Writes every queue's durable entries and the log position they cover.
     ///
     /// The dictionary is copied under the lock (copy-on-write: O(1) now, one copy of what the writer
-    /// touches next), then written without holding it.
-    func writeSnapshot() throws {
+    /// touches next), then written without holding it. One snapshot is written at a time.
+    @discardableResult
+    func writeSnapshot() throws -> SnapshotReport {
+        try snapshotWriting.withLock { _ in try writeSnapshotUnserialized() }
+    }
+
+    private func writeSnapshotUnserialized() throws -> SnapshotReport {
         let started = ContinuousClock.now
         let (queues, lastID, covered, messages, segments) = state.withLock { s in
             (s.queues, s.durableID, s.durablePosition, s.stats.messages, s.segments)
@@ -44,5 +77,24 @@ extension LogStore {
             s.stats.lastSnapshotMilliseconds = elapsed.milliseconds
         }
         logger.debug("index snapshot written", metadata: ["bytes": "\(size)", "ms": "\(elapsed.milliseconds)"])
+        return SnapshotReport(
+            bytes: size,
+            milliseconds: elapsed.milliseconds,
+            lastID: lastID,
+            queues: queues.count,
+            messages: messages
+        )
     }
+}
+
+/// What one index snapshot wrote.
+package struct SnapshotReport: Sendable, Equatable {
+    /// The size of `index.snapshot`.
+    package var bytes: Int
+    /// How long writing it took (fsync included).
+    package var milliseconds: Double
+    /// Every entry up to this id is in the snapshot; a reopen replays only the log after it.
+    package var lastID: UInt64
+    package var queues: Int
+    package var messages: UInt64
 }

@@ -29,6 +29,8 @@ package final class LogStore: MessageStore {
     private let writerExited = DispatchSemaphore(value: 0)
     let snapshotWake = DispatchSemaphore(value: 0)
     private let snapshotExited = DispatchSemaphore(value: 0)
+    /// Held while a snapshot is written: the snapshot thread, `snapshot()` and `close()` share one file.
+    let snapshotWriting = Mutex(())
 
     struct State {
         var queues: [QueueID: QueueIndex]
@@ -44,6 +46,8 @@ package final class LogStore: MessageStore {
         var failure: StoreError?
         var stats: LogStoreStats
         var fsyncMicrosecondsTotal: Double = 0
+        /// `requestSnapshot()` callers waiting for the snapshot thread.
+        var snapshotRequests: [@Sendable (Result<SnapshotReport, StoreError>) -> Void] = []
     }
 
     struct PendingBatch {
@@ -274,8 +278,9 @@ package final class LogStore: MessageStore {
         }
     }
 
-    /// Writes an index snapshot now (also done periodically and on close).
-    package func snapshot() throws {
+    /// Writes an index snapshot now, on the calling thread (also done periodically and on close).
+    @discardableResult
+    package func snapshot() throws -> SnapshotReport {
         try writeSnapshot()
     }
 

@@ -1,0 +1,60 @@
+/// Why an admin API call failed, grouped by what the caller does next.
+///
+/// `description` says which server, which request, what failed and, for a refusal, the server's own
+/// message (`uid: must be positive`): `http://127.0.0.1:6666: POST /users/kick: refused (400): uid: ...`.
+public struct IMAdminError: Error, Sendable, CustomStringConvertible {
+    /// What failed, which decides what to do next (and imctl's exit code). Raw values are stable.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// No connection: refused, no route, DNS, TLS handshake, connection reset. Check the URL and that
+        /// the server runs.
+        case unreachable
+        /// Connected (or trying) but no complete answer in time.
+        case timeout
+        /// The server rejected the admin token (HTTP 401 or 403).
+        case authFailed = "auth_failed"
+        /// The server answered with another 4xx or 5xx: a bad argument, a missing object, a server error.
+        case refused
+        /// A 2xx whose body is not what the API sends (not JSON where JSON was due): a wrong URL, a proxy.
+        case badResponse = "bad_response"
+        /// The client's own settings are wrong (a malformed server URL, an unreadable token or CA file).
+        case invalidConfiguration = "invalid_configuration"
+    }
+
+    /// What failed.
+    public var kind: Kind
+    /// What went wrong: the server's `meta.message` for refusals and auth failures, else the cause.
+    public var message: String
+    /// The HTTP status, when the server answered.
+    public var status: Int?
+    /// The server's base URL (set by `IMAdminClient`).
+    public var server: String?
+    /// `METHOD /path` of the call (set by `IMAdminClient`).
+    public var request: String?
+
+    /// An error of `kind`; `IMAdminClient` fills in `server` and `request`.
+    public init(_ kind: Kind, _ message: String, status: Int? = nil, server: String? = nil, request: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.status = status
+        self.server = server
+        self.request = request
+    }
+
+    /// `server: METHOD /path: what failed: message`.
+    public var description: String {
+        var parts: [String] = []
+        if let server { parts.append(server) }
+        if let request { parts.append(request) }
+        let what: String
+        switch kind {
+        case .unreachable: what = "cannot connect: \(message)"
+        case .timeout: what = "timed out: \(message)"
+        case .authFailed: what = "authentication failed (\(status.map(String.init) ?? "?")): \(message)"
+        case .refused: what = "refused (\(status.map(String.init) ?? "?")): \(message)"
+        case .badResponse: what = "unexpected reply\(status.map { " (\($0))" } ?? ""): \(message)"
+        case .invalidConfiguration: what = message
+        }
+        parts.append(what)
+        return parts.joined(separator: ": ")
+    }
+}

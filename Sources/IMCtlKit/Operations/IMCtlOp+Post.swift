@@ -1,0 +1,240 @@
+import IMAdminClient
+
+extension IMCtlOp {
+    /// `post peer`: a peer message from `sender` to `receiver`, stored for both (GoBelieve's
+    /// `/post_peer_message`).
+    public struct PostPeer: IMCtlOperation {
+        public static let command = "post peer"
+        public static let fields = ["appid", "sender", "receiver", "content"]
+        public var appid: Int64
+        public var sender: Int64
+        public var receiver: Int64
+        public var content: IMCtlContent
+
+        public init(appid: Int64, sender: Int64, receiver: Int64, content: IMCtlContent) {
+            self.appid = appid
+            self.sender = sender
+            self.receiver = receiver
+            self.content = content
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(
+                .post,
+                "/post_peer_message",
+                query: query(("appid", appid), ("sender", sender), ("receiver", receiver)),
+                body: .bytes(content.bytes)
+            )
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("posted a peer message from \(sender) to \(receiver) (app \(appid), \(content.bytes.count) bytes)")
+        }
+    }
+
+    /// `post group`: a group message from `sender` to group `group` (`/post_group_message`).
+    public struct PostGroup: IMCtlOperation {
+        public static let command = "post group"
+        public static let fields = ["appid", "sender", "group", "content"]
+        public var appid: Int64
+        public var sender: Int64
+        public var group: Int64
+        public var content: IMCtlContent
+
+        public init(appid: Int64, sender: Int64, group: Int64, content: IMCtlContent) {
+            self.appid = appid
+            self.sender = sender
+            self.group = group
+            self.content = content
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(
+                .post,
+                "/post_group_message",
+                query: query(("appid", appid), ("sender", sender), ("receiver", group)),
+                body: .bytes(content.bytes)
+            )
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("posted a group message from \(sender) to group \(group) (app \(appid))")
+        }
+    }
+
+    /// `post system`: one system message stored for every receiver (`/post_system_message`).
+    public struct PostSystem: IMCtlOperation {
+        public static let command = "post system"
+        public static let fields = ["appid", "receivers", "content"]
+        public var appid: Int64
+        public var receivers: [Int64]
+        public var content: IMCtlContent
+
+        public init(appid: Int64, receivers: [Int64], content: IMCtlContent) {
+            self.appid = appid
+            self.receivers = receivers
+            self.content = content
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            guard !receivers.isEmpty else { throw .usage("receivers: give at least one uid") }
+            let body: IMJSON = [
+                "appid": .int(appid), "receivers": .array(receivers.map { .int($0) }),
+                "content": .string(try content.text(field: "content")),
+            ]
+            return IMAdminRequest(.post, "/post_system_message", body: .json(body))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message(
+                "posted a system message to \(receivers.count) user\(receivers.count == 1 ? "" : "s") (app \(appid))"
+            )
+        }
+    }
+
+    /// `post room`: a room message from `uid` to the room's present members, not stored
+    /// (`/post_room_message`).
+    public struct PostRoom: IMCtlOperation {
+        public static let command = "post room"
+        public static let fields = ["appid", "uid", "room", "content"]
+        public var appid: Int64
+        public var uid: Int64
+        public var room: Int64
+        public var content: IMCtlContent
+
+        public init(appid: Int64, uid: Int64, room: Int64, content: IMCtlContent) {
+            self.appid = appid
+            self.uid = uid
+            self.room = room
+            self.content = content
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(
+                .post,
+                "/post_room_message",
+                query: query(("appid", appid), ("uid", uid), ("room", room)),
+                body: .bytes(content.bytes)
+            )
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("posted a room message from \(uid) to room \(room) (app \(appid))")
+        }
+    }
+
+    /// `post customer`: a customer-service message between two apps (`/post_customer_message`).
+    public struct PostCustomer: IMCtlOperation {
+        public static let command = "post customer"
+        public static let fields = ["sender_appid", "sender", "receiver_appid", "receiver", "content"]
+        public var senderAppid: Int64
+        public var sender: Int64
+        public var receiverAppid: Int64
+        public var receiver: Int64
+        public var content: IMCtlContent
+
+        enum CodingKeys: String, CodingKey {
+            case senderAppid = "sender_appid"
+            case sender
+            case receiverAppid = "receiver_appid"
+            case receiver
+            case content
+        }
+
+        public init(senderAppid: Int64, sender: Int64, receiverAppid: Int64, receiver: Int64, content: IMCtlContent) {
+            self.senderAppid = senderAppid
+            self.sender = sender
+            self.receiverAppid = receiverAppid
+            self.receiver = receiver
+            self.content = content
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            let body: IMJSON = [
+                "sender_appid": .int(senderAppid), "sender": .int(sender), "receiver_appid": .int(receiverAppid),
+                "receiver": .int(receiver), "content": .string(try content.text(field: "content")),
+            ]
+            return IMAdminRequest(.post, "/post_customer_message", body: .json(body))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message(
+                "posted a customer message from \(sender) (app \(senderAppid)) to \(receiver) (app \(receiverAppid))"
+            )
+        }
+    }
+
+    /// `post realtime`: a real-time message (`MSG_RT`), relayed to the receiver's sessions, not stored
+    /// (`/post_realtime_message`).
+    public struct PostRealtime: IMCtlOperation {
+        public static let command = "post realtime"
+        public static let fields = ["appid", "sender", "receiver", "content"]
+        public var appid: Int64
+        public var sender: Int64
+        public var receiver: Int64
+        public var content: IMCtlContent
+
+        public init(appid: Int64, sender: Int64, receiver: Int64, content: IMCtlContent) {
+            self.appid = appid
+            self.sender = sender
+            self.receiver = receiver
+            self.content = content
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(
+                .post,
+                "/post_realtime_message",
+                query: query(("appid", appid), ("sender", sender), ("receiver", receiver)),
+                body: .bytes(content.bytes)
+            )
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .message("sent a real-time message from \(sender) to \(receiver) (app \(appid))")
+        }
+    }
+
+    /// `post notification`: a notification to a user's sessions (`/post_notification`, not stored), or to
+    /// a group's members (`/post_group_notification`, stored).
+    public struct PostNotification: IMCtlOperation {
+        public static let command = "post notification"
+        public static let fields = ["appid", "uid", "group", "content"]
+        public var appid: Int64
+        public var uid: Int64?
+        public var group: Int64?
+        public var content: IMCtlContent
+
+        public init(appid: Int64, uid: Int64? = nil, group: Int64? = nil, content: IMCtlContent) {
+            self.appid = appid
+            self.uid = uid
+            self.group = group
+            self.content = content
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            switch (uid, group) {
+            case (let uid?, nil):
+                return IMAdminRequest(
+                    .post,
+                    "/post_notification",
+                    query: query(("appid", appid), ("uid", uid)),
+                    body: .bytes(content.bytes)
+                )
+            case (nil, let group?):
+                let body: IMJSON = [
+                    "appid": .int(appid), "group_id": .int(group),
+                    "notification": .string(try content.text(field: "content")),
+                ]
+                return IMAdminRequest(.post, "/post_group_notification", body: .json(body))
+            default:
+                throw .usage("give either uid (a user's sessions) or group (a group's members), not both")
+            }
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            if let group { return .message("posted a notification to group \(group) (app \(appid))") }
+            return .message("sent a notification to \(IMCtlOp.user(uid ?? 0, app: appid))")
+        }
+    }
+}

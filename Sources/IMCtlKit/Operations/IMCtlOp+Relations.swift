@@ -1,0 +1,204 @@
+import IMAdminClient
+
+extension IMCtlOp {
+    /// `friend add`: `friend` in `uid`'s friend list, and by default the reverse too
+    /// (`POST /friends`); `enable_friendship` checks peer messages against the lists.
+    public struct FriendAdd: IMCtlOperation {
+        public static let command = "friend add"
+        public static let fields = ["appid", "uid", "friend", "one_way"]
+        public var appid: Int64
+        public var uid: Int64
+        public var friend: Int64
+        /// Only `uid`'s list changes, not `friend`'s (default: both).
+        public var oneWay: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case appid, uid, friend
+            case oneWay = "one_way"
+        }
+
+        public init(appid: Int64, uid: Int64, friend: Int64, oneWay: Bool = false) {
+            self.appid = appid
+            self.uid = uid
+            self.friend = friend
+            self.oneWay = oneWay ? true : nil
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.post, "/friends", body: .json(IMCtlOp.friendBody(appid, uid, friend, oneWay)))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            IMCtlOp.friendMessage(data, add: true, appid: appid, uid: uid, friend: friend, oneWay: oneWay)
+        }
+    }
+
+    /// `friend remove`: `friend` out of `uid`'s friend list, and by default the reverse too
+    /// (`DELETE /friends`); `enable_friendship` checks peer messages against the lists.
+    public struct FriendRemove: IMCtlOperation {
+        public static let command = "friend remove"
+        public static let fields = ["appid", "uid", "friend", "one_way"]
+        public var appid: Int64
+        public var uid: Int64
+        public var friend: Int64
+        /// Only `uid`'s list changes, not `friend`'s (default: both).
+        public var oneWay: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case appid, uid, friend
+            case oneWay = "one_way"
+        }
+
+        public init(appid: Int64, uid: Int64, friend: Int64, oneWay: Bool = false) {
+            self.appid = appid
+            self.uid = uid
+            self.friend = friend
+            self.oneWay = oneWay ? true : nil
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.delete, "/friends", body: .json(IMCtlOp.friendBody(appid, uid, friend, oneWay)))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            IMCtlOp.friendMessage(data, add: false, appid: appid, uid: uid, friend: friend, oneWay: oneWay)
+        }
+    }
+
+    /// `friend list`: a user's friends (`GET /friends`).
+    public struct FriendList: IMCtlOperation {
+        public static let command = "friend list"
+        public static let fields = ["appid", "uid"]
+        public var appid: Int64
+        public var uid: Int64
+
+        public init(appid: Int64, uid: Int64) {
+            self.appid = appid
+            self.uid = uid
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.get, "/friends", query: query(("appid", appid), ("uid", uid)))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            IMCtlOp.listMessage(data["friends"], what: "friends of", uid: uid, appid: appid)
+        }
+    }
+
+    /// `blacklist add`: `uid` blocks `other` (`POST /blacklist`); `enable_blacklist` checks
+    /// peer messages against the lists.
+    public struct BlacklistAdd: IMCtlOperation {
+        public static let command = "blacklist add"
+        public static let fields = ["appid", "uid", "other"]
+        public var appid: Int64
+        public var uid: Int64
+        public var other: Int64
+
+        public init(appid: Int64, uid: Int64, other: Int64) {
+            self.appid = appid
+            self.uid = uid
+            self.other = other
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(
+                .post,
+                "/blacklist",
+                body: .json(["appid": .int(appid), "uid": .int(uid), "other": .int(other)])
+            )
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            IMCtlOp.blacklistMessage(data, add: true, appid: appid, uid: uid, other: other)
+        }
+    }
+
+    /// `blacklist remove`: `uid` unblocks `other` (`DELETE /blacklist`); `enable_blacklist` checks
+    /// peer messages against the lists.
+    public struct BlacklistRemove: IMCtlOperation {
+        public static let command = "blacklist remove"
+        public static let fields = ["appid", "uid", "other"]
+        public var appid: Int64
+        public var uid: Int64
+        public var other: Int64
+
+        public init(appid: Int64, uid: Int64, other: Int64) {
+            self.appid = appid
+            self.uid = uid
+            self.other = other
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(
+                .delete,
+                "/blacklist",
+                body: .json(["appid": .int(appid), "uid": .int(uid), "other": .int(other)])
+            )
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            IMCtlOp.blacklistMessage(data, add: false, appid: appid, uid: uid, other: other)
+        }
+    }
+
+    /// `blacklist list`: a user's blacklist (`GET /blacklist`).
+    public struct BlacklistList: IMCtlOperation {
+        public static let command = "blacklist list"
+        public static let fields = ["appid", "uid"]
+        public var appid: Int64
+        public var uid: Int64
+
+        public init(appid: Int64, uid: Int64) {
+            self.appid = appid
+            self.uid = uid
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.get, "/blacklist", query: query(("appid", appid), ("uid", uid)))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            IMCtlOp.listMessage(data["blacklist"], what: "users blocked by", uid: uid, appid: appid)
+        }
+    }
+
+    static func friendBody(_ appid: Int64, _ uid: Int64, _ friend: Int64, _ oneWay: Bool?) -> IMJSON {
+        ["appid": .int(appid), "uid": .int(uid), "friend_uid": .int(friend), "mutual": .bool(oneWay != true)]
+    }
+
+    static func friendMessage(
+        _ data: IMJSON,
+        add: Bool,
+        appid: Int64,
+        uid: Int64,
+        friend: Int64,
+        oneWay: Bool?
+    ) -> IMCtlPresentation {
+        let who = IMCtlOp.user(uid, app: appid)
+        if data["changed"]?.boolValue == false {
+            return .message("\(friend) was \(add ? "already" : "not") a friend of \(who)")
+        }
+        let both = oneWay == true ? "" : " (both ways)"
+        return .message(
+            add ? "made \(friend) a friend of \(who)\(both)" : "\(friend) is no longer a friend of \(who)\(both)"
+        )
+    }
+
+    static func blacklistMessage(_ data: IMJSON, add: Bool, appid: Int64, uid: Int64, other: Int64) -> IMCtlPresentation
+    {
+        let who = IMCtlOp.user(uid, app: appid)
+        if data["changed"]?.boolValue == false {
+            return .message("\(who) had \(add ? "already blocked" : "not blocked") \(other)")
+        }
+        return .message("\(who) \(add ? "blocks" : "no longer blocks") \(other)")
+    }
+
+    static func listMessage(_ list: IMJSON?, what: String, uid: Int64, appid: Int64) -> IMCtlPresentation {
+        let uids = list?.arrayValue?.map(IMCtlRenderer.scalar) ?? []
+        return .message(
+            "\(uids.count) \(what) \(IMCtlOp.user(uid, app: appid))"
+                + (uids.isEmpty ? "" : ": " + uids.joined(separator: ", "))
+        )
+    }
+}

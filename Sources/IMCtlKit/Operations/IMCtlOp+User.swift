@@ -1,0 +1,247 @@
+import IMAdminClient
+
+extension IMCtlOp {
+    /// `user kick`: closes a user's sessions, or one device's (`POST /users/kick`).
+    public struct UserKick: IMCtlOperation {
+        public static let command = "user kick"
+        public static let fields = ["appid", "uid", "device_id"]
+        public var appid: Int64
+        public var uid: Int64
+        public var deviceID: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case appid, uid
+            case deviceID = "device_id"
+        }
+
+        public init(appid: Int64, uid: Int64, deviceID: Int64? = nil) {
+            self.appid = appid
+            self.uid = uid
+            self.deviceID = deviceID
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            var body: [String: IMJSON] = ["appid": .int(appid), "uid": .int(uid)]
+            if let deviceID { body["device_id"] = .int(deviceID) }
+            return IMAdminRequest(.post, "/users/kick", body: .json(.object(body)))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            let count = data["kicked"]?.intValue ?? 0
+            let device = deviceID.map { " on device \($0)" } ?? ""
+            return .message(
+                "kicked \(count) session\(count == 1 ? "" : "s") of \(IMCtlOp.user(uid, app: appid))\(device)"
+            )
+        }
+    }
+
+    /// `user online`: users' sessions (device, platform, address, idle time) and mute flag
+    /// (`GET /users/online`); with no uids, the app's online users.
+    public struct UserOnline: IMCtlOperation {
+        public static let command = "user online"
+        public static let fields = ["appid", "uids", "limit"]
+        public var appid: Int64
+        public var uids: [Int64]
+        public var limit: Int64?
+
+        public init(appid: Int64, uids: [Int64] = [], limit: Int64? = nil) {
+            self.appid = appid
+            self.uids = uids
+            self.limit = limit
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            appid = try container.decode(Int64.self, forKey: .appid)
+            uids = try container.decodeIfPresent([Int64].self, forKey: .uids) ?? []
+            limit = try container.decodeIfPresent(Int64.self, forKey: .limit)
+        }
+
+        private enum Keys: String, CodingKey { case appid, uids, limit }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            var items = query(("appid", appid))
+            if !uids.isEmpty { items.append((name: "uid", value: uids.map(String.init).joined(separator: ","))) }
+            if let limit { items.append((name: "limit", value: String(limit))) }
+            return IMAdminRequest(.get, "/users/online", query: items)
+        }
+
+        /// One row per session; a user without sessions gets one row saying so.
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            var rows: [IMJSON] = []
+            for user in data.arrayValue ?? [] {
+                let base: [String: IMJSON] = [
+                    "uid": user["uid"] ?? .null, "online": user["online"] ?? .null,
+                    "forbidden": user["forbidden"] ?? .null,
+                ]
+                let sessions = user["sessions"]?.arrayValue ?? []
+                if sessions.isEmpty { rows.append(.object(base)) }
+                for session in sessions {
+                    var row = session.objectValue ?? [:]
+                    row.merge(base) { $1 }
+                    rows.append(.object(row))
+                }
+            }
+            return .table(
+                [
+                    IMCtlColumn("UID", "uid"), IMCtlColumn("ONLINE", "online", .yesNo),
+                    IMCtlColumn("MUTED", "forbidden", .yesNo), IMCtlColumn("SESSION", "session_id"),
+                    IMCtlColumn("DEVICE", "device_id"), IMCtlColumn("PLATFORM", "platform"),
+                    IMCtlColumn("VERSION", "version"), IMCtlColumn("ADDRESS", "address"),
+                    IMCtlColumn("LOGGED IN", "logged_in_at", .time), IMCtlColumn("IDLE S", "idle_seconds"),
+                    IMCtlColumn("HELD", "held_pushes"),
+                ],
+                rows
+            )
+        }
+    }
+
+    /// `user mute`: sets the user's speak-forbidden flag (`POST /users/mute`).
+    public struct UserMute: IMCtlOperation {
+        public static let command = "user mute"
+        public static let fields = ["appid", "uid"]
+        public var appid: Int64
+        public var uid: Int64
+
+        public init(appid: Int64, uid: Int64) {
+            self.appid = appid
+            self.uid = uid
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.post, "/users/mute", body: .json(["appid": .int(appid), "uid": .int(uid)]))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            data["changed"]?.boolValue == false
+                ? .message("\(IMCtlOp.user(uid, app: appid)) was already muted")
+                : .message("muted \(IMCtlOp.user(uid, app: appid))")
+        }
+    }
+
+    /// `user unmute`: clears the user's speak-forbidden flag (`POST /users/unmute`).
+    public struct UserUnmute: IMCtlOperation {
+        public static let command = "user unmute"
+        public static let fields = ["appid", "uid"]
+        public var appid: Int64
+        public var uid: Int64
+
+        public init(appid: Int64, uid: Int64) {
+            self.appid = appid
+            self.uid = uid
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.post, "/users/unmute", body: .json(["appid": .int(appid), "uid": .int(uid)]))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            data["changed"]?.boolValue == false
+                ? .message("\(IMCtlOp.user(uid, app: appid)) was not muted")
+                : .message("unmuted \(IMCtlOp.user(uid, app: appid))")
+        }
+    }
+
+    /// `user offline-count`: messages after the user's sync key (`/get_offline_count`).
+    public struct UserOfflineCount: IMCtlOperation {
+        public static let command = "user offline-count"
+        public static let fields = ["appid", "uid", "sync_key"]
+        public var appid: Int64
+        public var uid: Int64
+        public var syncKey: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case appid, uid
+            case syncKey = "sync_key"
+        }
+
+        public init(appid: Int64, uid: Int64, syncKey: Int64? = nil) {
+            self.appid = appid
+            self.uid = uid
+            self.syncKey = syncKey
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            var items = query(("appid", appid), ("uid", uid))
+            if let syncKey { items.append((name: "sync_key", value: String(syncKey))) }
+            return IMAdminRequest(.get, "/get_offline_count", query: items)
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            let count = data["count"]?.intValue ?? 0
+            let after = syncKey.map { "after key \($0)" } ?? "after its stored sync key"
+            return .message("\(count) message\(count == 1 ? "" : "s") for \(IMCtlOp.user(uid, app: appid)) \(after)")
+        }
+    }
+
+    /// `user history`: one sync page of the user's messages after `last_id` (`/load_history_message`).
+    public struct UserHistory: IMCtlOperation {
+        public static let command = "user history"
+        public static let fields = ["appid", "uid", "last_id"]
+        public var appid: Int64
+        public var uid: Int64
+        public var lastID: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case appid, uid
+            case lastID = "last_id"
+        }
+
+        public init(appid: Int64, uid: Int64, lastID: Int64? = nil) {
+            self.appid = appid
+            self.uid = uid
+            self.lastID = lastID
+        }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(
+                .get,
+                "/load_history_message",
+                query: query(("appid", appid), ("uid", uid), ("last_id", lastID ?? 0))
+            )
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .table(IMCtlOp.messageColumns, data.arrayValue ?? [])
+        }
+    }
+
+    /// `user latest`: the user's newest messages, oldest first (`/load_latest_message`).
+    public struct UserLatest: IMCtlOperation {
+        public static let command = "user latest"
+        public static let fields = ["appid", "uid", "limit"]
+        public var appid: Int64
+        public var uid: Int64
+        public var limit: Int64
+
+        public init(appid: Int64, uid: Int64, limit: Int64 = 20) {
+            self.appid = appid
+            self.uid = uid
+            self.limit = limit
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            appid = try container.decode(Int64.self, forKey: .appid)
+            uid = try container.decode(Int64.self, forKey: .uid)
+            limit = try container.decodeIfPresent(Int64.self, forKey: .limit) ?? 20
+        }
+
+        private enum Keys: String, CodingKey { case appid, uid, limit }
+
+        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+            IMAdminRequest(.get, "/load_latest_message", query: query(("appid", appid), ("uid", uid), ("limit", limit)))
+        }
+
+        public func present(_ data: IMJSON) -> IMCtlPresentation {
+            .table(IMCtlOp.messageColumns, data.arrayValue ?? [])
+        }
+    }
+
+    /// GoBelieve's history objects as a table.
+    static let messageColumns = [
+        IMCtlColumn("ID", "id"), IMCtlColumn("CMD", "command"), IMCtlColumn("SENDER", "sender"),
+        IMCtlColumn("RECEIVER", "receiver"), IMCtlColumn("TIME", "timestamp", .time),
+        IMCtlColumn("CONTENT", "content", .truncated(60)),
+    ]
+}
