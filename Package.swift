@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "IMCore", targets: ["IMCore"]),
         .executable(name: "imd", targets: ["imd"]),
         .executable(name: "imbench", targets: ["imbench"]),
+        .executable(name: "imtop", targets: ["imtop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -107,6 +108,41 @@ let package = Package(
                 "IMCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        .target(
+            name: "IMTopKit",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            plugins: ["BuildInfoPlugin"]
+        ),
+        .executableTarget(
+            name: "imtop",
+            dependencies: [
+                "IMTopKit",
+                "CNCurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "IMTopKitTests",
+            dependencies: [
+                "IMTopKit",
+                "IMCore",
+                "imd",
+                "imbench",
+                "imtop",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
