@@ -94,7 +94,7 @@ final class Terminal {
 
     /// A crash (a Swift trap is SIGILL or SIGTRAP; also SIGSEGV, SIGBUS, SIGFPE, SIGABRT) must not leave the
     /// operator's terminal in curses mode: the handler restores it, puts back the handler it replaced (the
-    /// Swift runtime's backtracer, or the default) and returns, so the fault happens again and reaches it.
+    /// Swift runtime's backtracer, or the default) and hands the signal on to it.
     private static func installCrashHandlers() {
         for signal in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT] {
             var action = sigaction()
@@ -149,5 +149,7 @@ nonisolated(unsafe) private let replacedCrashActions = UnsafeMutablePointer<siga
 private func restoreTerminalAndCrash(_ signal: Int32) {
     endwin()
     sigaction(signal, replacedCrashActions + Int(signal), nil)
-    if signal == SIGABRT { raise(signal) }
+    // Pending until this handler returns, then delivered to the previous handler in the faulting context
+    // (and a signal sent with kill, which would not fault again, still ends the process).
+    raise(signal)
 }

@@ -103,6 +103,22 @@ struct ScreenLayoutTests {
         #expect(!frame.text.contains("too small"))
     }
 
+    @Test func theSortColumnAlwaysShowsAndTheHistoryFollowsIt() throws {
+        var view = ViewState(pacing: 2)
+        while view.nodeSort != .users { _ = view.handle(.character("s"), now: 0) }
+        let frame = render(width: 80, height: 24, view: view)
+        let heading = try #require(frame.lines.first { $0.text.hasPrefix(" NODE ") })
+        #expect(heading.text.contains("USERS HISTORY"))
+        #expect(
+            heading.spans.contains {
+                $0.text.trimmingCharacters(in: .whitespaces) == "USERS" && $0.style == .headingSorted
+            }
+        )
+        #expect(frame.lines[0].text.contains("sort users ▼"))
+        let rows = frame.lines.map(\.text).filter { $0.hasPrefix(" im-") }
+        #expect(rows.map { $0.prefix(5) } == [" im-1", " im-2", " im-3"], "most users first, the DOWN node last")
+    }
+
     @Test(arguments: [(59, 24), (80, 11), (10, 3), (0, 0)])
     func aTooSmallTerminalGetsAMessage(_ width: Int, _ height: Int) {
         let frame = render(width: width, height: height)

@@ -55,7 +55,10 @@ package final class RecordWriter: Sendable {
 
     private func write(_ object: [String: Any]) throws(IMTopError) {
         do {
-            var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            var data = try JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
             data.append(0x0A)
             try handle.write(contentsOf: data)
         } catch {

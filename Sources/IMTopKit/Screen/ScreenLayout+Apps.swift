@@ -57,7 +57,12 @@ extension ScreenLayout {
                 : " no per-app figures: the nodes' /summary has no \"apps\" (GoBelieve and older imd do not report it)"
             return [ScreenFrame.Line([.init(text, .dim)])]
         }
-        var widths = Self.fit(AppColumn.allCases, width: width, minimum: \.width, priority: \.priority)
+        var widths = Self.fit(
+            AppColumn.allCases,
+            width: width,
+            minimum: \.width,
+            priority: { $0.sortColumn == view.appSort ? 0 : $0.priority }
+        )
         let spare = width - 1 - widths.values.reduce(0, +) - (widths.count - 1)
         if let history = widths[.history] { widths[.history] = min(history + spare, FigureSeries.historyLength + 7) }
         let columns = AppColumn.allCases.filter { widths[$0] != nil }

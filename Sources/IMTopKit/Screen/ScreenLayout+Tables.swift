@@ -113,7 +113,7 @@ extension ScreenLayout {
             NodeColumn.allCases,
             width: width,
             minimum: { $0 == .status ? statusWidth : $0 == .name ? nameWidth : $0.width },
-            priority: \.priority
+            priority: { $0.sortColumn == view.nodeSort ? 1 : $0.priority }  // the sort column always shows
         )
         let spare = width - 1 - widths.values.reduce(0, +) - (widths.count - 1)
         if let history = widths[.history] {
