@@ -15,21 +15,23 @@ struct IMTop: AsyncParsableCommand {
             a line per interval (--json: NDJSON); --check prints one status line.
 
             KEYS
-              q quit   p/space pause   s sort column   r reverse   a per-app view   h/? help
-              +/- interval (replay: speed)   arrows, PgUp/PgDn scroll
+              q quit, p/space pause, s sort column, r reverse, a per-app view,
+              h/? help, +/- interval (replay: speed), arrows/PgUp/PgDn scroll
 
-            FIGURES (for --warn/--crit/--thresholds; each node's value is checked)
-              \(Figure.allCases.map(\.rawValue).joined(separator: ", "))
-            Ranges as Nagios plugins take them: 20 (alert above), 10: (below), 10:20 (outside); - for none. \
-            Defaults: fsync_ms 20/100, cpu_pct 80/95, open_files_pct 80/95, store_failure_rate -/0.
-            A thresholds file has lines "FIGURE WARNING CRITICAL" and # comments.
+            THRESHOLDS (--warn/--crit FIGURE=RANGE, --thresholds FILE)
+            Each node's figures are checked. Ranges as Nagios plugins take them: 20 \
+            (alert above), 10: (below), 10:20 (outside), - (none). A thresholds file \
+            has lines "FIGURE WARNING CRITICAL" and # comments. Defaults: fsync_ms \
+            20/100, cpu_pct 80/95, open_files_pct 80/95, store_failure_rate -/0. \
+            Figures: \(Figure.allCases.map(\.rawValue).joined(separator: ", ")).
 
             EXIT CODES
-              0  ok (screen: quit with q)          1  warning (--check, --batch: the worst line)
-              2  critical: a node is down or past a critical threshold
-              3  unknown: a node answered with something that is not /summary, or imtop could not run \
-            (a file it cannot read or write, no terminal)
-              64 usage error (3 with --check)      128+N  stopped by signal N (screen)
+              0    ok (the screen: quit with q)
+              1    warning (--check; --batch: the worst line printed)
+              2    critical: a node does not answer, or past a critical threshold
+              3    unknown: a reply that is not /summary, or imtop could not run
+              64   usage error (3 with --check)
+              128+N  the screen was stopped by signal N
             """,
         version: BuildInfo.versionDescription
     )

@@ -122,16 +122,16 @@ struct ScreenLoop: Sendable {
                 replay.finished = feed.finished
                 context.replay = replay
             }
-            terminal.draw(
-                ScreenLayout.render(
-                    model: shown,
-                    view: view,
-                    thresholds: configuration.thresholds,
-                    context: context,
-                    width: terminal.width,
-                    height: terminal.height
-                )
+            let frame = ScreenLayout.render(
+                model: shown,
+                view: view,
+                thresholds: configuration.thresholds,
+                context: context,
+                width: terminal.width,
+                height: terminal.height
             )
+            terminal.draw(frame)
+            view.scroll = frame.scroll
             lastDraw = now
             dirty = false
         }

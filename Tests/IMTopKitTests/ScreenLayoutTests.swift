@@ -144,6 +144,18 @@ struct ScreenLayoutTests {
         #expect(frame.text.contains("1 above,"))
         #expect(frame.text.contains("up/down to scroll"))
         #expect(!frame.text.contains(" n1:6666 "), "scrolled past the first node")
+        #expect(frame.scroll == 1)
+        _ = view.handle(.end, now: 0)
+        let end = ScreenLayout.render(
+            model: model,
+            view: view,
+            thresholds: Thresholds(),
+            context: ScreenContext(imtopVersion: "x", now: 0, unicode: false),
+            width: 80,
+            height: 24
+        )
+        #expect(end.text.contains(" n40:6666 "))
+        #expect(end.scroll < 40, "End scrolls to the last rows, not past them")
     }
 
     @Test func theAppPageListsAppsByClients() throws {

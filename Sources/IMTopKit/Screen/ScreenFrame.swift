@@ -47,6 +47,11 @@ package struct ScreenFrame: Sendable, Equatable {
             spans.append(Span(text, style))
         }
 
+        /// Appends spans (a sparkline with its peak).
+        package mutating func add(_ spans: [Span]) {
+            for span in spans { add(span.text, span.style) }
+        }
+
         /// `text` right-aligned in `width` columns (cut on the left if longer).
         package mutating func right(_ text: String, _ width: Int, _ style: Style = .normal) {
             add(String(repeating: " ", count: max(0, width - text.count)) + String(text.suffix(width)), style)
@@ -74,11 +79,15 @@ package struct ScreenFrame: Sendable, Equatable {
     package var width: Int
     package var height: Int
     package var lines: [Line]
+    /// The first table row shown: the view's scroll position kept within the rows there are (the shell
+    /// stores it back, so scrolling up after End moves at once).
+    package var scroll: Int
 
-    package init(width: Int, height: Int, lines: [Line]) {
+    package init(width: Int, height: Int, lines: [Line], scroll: Int = 0) {
         self.width = width
         self.height = height
         self.lines = lines
+        self.scroll = scroll
     }
 
     /// The frame as plain text, one line per row (for tests and `--batch`'s siblings).

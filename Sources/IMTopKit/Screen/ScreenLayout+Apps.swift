@@ -48,14 +48,15 @@ extension ScreenLayout {
         }
     }
 
-    func appTable(height: Int) -> [ScreenFrame.Line] {
-        guard height > 1 else { return [] }
+    /// The per-app table in `height` rows, and the scroll position it used.
+    func appTable(height: Int) -> (lines: [ScreenFrame.Line], scroll: Int) {
+        guard height > 1 else { return ([], 0) }
         guard model.hasAppFigures else {
             let text =
                 model.pollCount == 0
                 ? " waiting for the first answer"
                 : " no per-app figures: the nodes' /summary has no \"apps\" (GoBelieve and older imd do not report it)"
-            return [ScreenFrame.Line([.init(text, .dim)])]
+            return ([ScreenFrame.Line([.init(text, .dim)])], 0)
         }
         var widths = Self.fit(
             AppColumn.allCases,
@@ -79,7 +80,7 @@ extension ScreenLayout {
         }
         var lines = [heading.fitted(to: width, padStyle: .heading)]
         let apps = model.sortedApps(by: view.appSort, reversed: view.reversed)
-        guard !apps.isEmpty else { return lines + [ScreenFrame.Line([.init(" nobody is online", .dim)])] }
+        guard !apps.isEmpty else { return (lines + [ScreenFrame.Line([.init(" nobody is online", .dim)])], 0) }
         let totalClients = max(1, apps.reduce(0) { $0 + $1.clients })
         var rowsRoom = height - 1
         let scroll = min(view.scroll, max(0, apps.count - rowsRoom))
@@ -114,7 +115,7 @@ extension ScreenLayout {
             let arrow = context.unicode ? "↑↓" : "up/down"
             lines.append(ScreenFrame.Line([.init(" \(scroll) above, \(below) below (\(arrow) to scroll)", .dim)]))
         }
-        return lines
+        return (lines, scroll)
     }
 
     /// "1.50".

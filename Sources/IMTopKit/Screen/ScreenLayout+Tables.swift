@@ -101,8 +101,9 @@ extension ScreenLayout {
         return chosen
     }
 
-    func nodeTable(height: Int) -> [ScreenFrame.Line] {
-        guard height > 1 else { return [] }
+    /// The node table in `height` rows, and the scroll position it used (`view.scroll` kept in range).
+    func nodeTable(height: Int) -> (lines: [ScreenFrame.Line], scroll: Int) {
+        guard height > 1 else { return ([], 0) }
         let historyFigure = view.nodeSort.figure ?? .inRate
         // Names get up to 24 columns (or a third of the screen) before figures of lower priority; the
         // status column holds "DOWN", or the TOTAL row's "12/12".
@@ -161,7 +162,7 @@ extension ScreenLayout {
             }
             lines.append(totalRow(columns: columns, widths: widths, historyFigure: historyFigure))
         }
-        return lines
+        return (lines, scroll)
     }
 
     func nodeRow(
@@ -261,11 +262,5 @@ extension ScreenLayout {
     /// The column title of the figure the history column shows.
     func historyTitle(_ figure: Figure) -> String {
         NodeColumn.allCases.first { $0.figure == figure && $0.sortColumn != nil }?.title ?? figure.rawValue.uppercased()
-    }
-}
-
-extension ScreenFrame.Line {
-    mutating func add(_ spans: [ScreenFrame.Span]) {
-        for span in spans { add(span.text, span.style) }
     }
 }

@@ -67,6 +67,7 @@ package struct ScreenLayout {
     func frame() -> ScreenFrame {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return tooSmall() }
         var lines = [titleBar()]
+        var scroll = view.scroll
         if view.showingHelp {
             lines += help()
         } else {
@@ -78,7 +79,9 @@ package struct ScreenLayout {
             let blockRows = min(Self.blockFigures.count, available - min(wanted, 3) - 2)
             if blockRows > 0 { lines += block(rows: blockRows) + [ScreenFrame.Line()] }
             let tableHeight = height - lines.count - 1
-            lines += view.page == .nodes ? nodeTable(height: tableHeight) : appTable(height: tableHeight)
+            let table = view.page == .nodes ? nodeTable(height: tableHeight) : appTable(height: tableHeight)
+            lines += table.lines
+            scroll = table.scroll
         }
         while lines.count < height - 1 { lines.append(ScreenFrame.Line()) }
         lines = Array(lines.prefix(height - 1))
@@ -88,7 +91,8 @@ package struct ScreenLayout {
             height: height,
             lines: lines.enumerated().map { index, line in
                 line.fitted(to: width, padStyle: index == 0 ? .title : index == height - 1 ? .footer : nil)
-            }
+            },
+            scroll: scroll
         )
     }
 
