@@ -44,7 +44,7 @@ struct ScreenTmuxTests {
             URL(fileURLWithPath: builtExecutable("imbench")),
             arguments: [
                 "--host", "127.0.0.1", "--port", "\(daemon.clientPort)", "--admin", adminURL, "--admin-token",
-                DaemonUnderTest.adminToken, "--clients", "4", "--rate", "1000", "--duration", "60s", "--progress",
+                DaemonUnderTest.adminToken, "--clients", "4", "--rate", "200", "--duration", "60s", "--progress",
                 "quiet", "--max-lost", "1000000",
             ]
         )
