@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "imbench", targets: ["imbench"]),
         .executable(name: "imctl", targets: ["imctl"]),
         .library(name: "IMAdminClient", targets: ["IMAdminClient"]),
+        .executable(name: "imtop", targets: ["imtop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -165,6 +166,41 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Golden"]
+        ),
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        .target(
+            name: "IMTopKit",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            plugins: ["BuildInfoPlugin"]
+        ),
+        .executableTarget(
+            name: "imtop",
+            dependencies: [
+                "IMTopKit",
+                "CNCurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "IMTopKitTests",
+            dependencies: [
+                "IMTopKit",
+                "IMCore",
+                "imd",
+                "imbench",
+                "imtop",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "LogStoreCrashChild",

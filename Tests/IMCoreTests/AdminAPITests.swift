@@ -159,4 +159,51 @@ struct AdminAPITests {
             #expect(stack.contains("logged in 3"))
         }
     }
+    @Test func summaryCountsOnlineClientsPerApp() async throws {
+        try await withTestServer(configure: { $0.session.maxConnectionsPerUser = 2 }) { server in
+            let alice = try await server.client(uid: 1)
+            _ = try await server.client(uid: 1, device: "tablet")
+            _ = try await server.client(uid: 2)
+            let otherApp = try await server.connect()
+            #expect(try await otherApp.authenticate(token: try await server.token(uid: 1, appID: 8), deviceID: "d"))
+
+            func apps() async throws -> [String: [String: Int]] {
+                let (_, summary) = try await server.admin("GET", "/summary", token: nil)
+                return try #require(
+                    summary["apps"] as? [String: [String: Int]],
+                    "apps: \(summary["apps"] ?? "missing")"
+                )
+            }
+            #expect(
+                try await apps() == [
+                    "7": ["client_count": 3, "clientset_count": 2, "room_count": 0, "room_client_count": 0],
+                    "8": ["client_count": 1, "clientset_count": 1, "room_count": 0, "room_client_count": 0],
+                ]
+            )
+            let (_, withApp) = try await server.admin("GET", "/summary?appid=7", token: nil)
+            let app7 = try #require(withApp["app_7"] as? [String: Any])
+            #expect(app7["client_count"] as? Int == 3, "GoBelieve's app_<A> agrees with apps")
+
+            // A third device of uid 1 evicts its oldest: still 3 clients, 2 users in app 7.
+            _ = try await server.client(uid: 1, device: "laptop")
+            try await alice.waitUntilClosed()
+            #expect(
+                try await apps()["7"] == [
+                    "client_count": 3, "clientset_count": 2, "room_count": 0, "room_client_count": 0,
+                ]
+            )
+
+            // The last client of app 8 leaves: its entry goes once the server has seen the close.
+            try await otherApp.close()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await apps()["8"] != nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(
+                try await apps() == [
+                    "7": ["client_count": 3, "clientset_count": 2, "room_count": 0, "room_client_count": 0]
+                ]
+            )
+        }
+    }
 }

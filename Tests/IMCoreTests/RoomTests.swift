@@ -59,6 +59,8 @@ struct RoomTests {
             let app = try #require(summary["app_7"] as? [String: Any])
             #expect(app["room_count"] as? Int == 1)
             #expect(app["room_client_count"] as? Int == 3, "the older connection of (uid 2, device) was replaced")
+            let apps = try #require(summary["apps"] as? [String: Any])
+            #expect((apps["7"] as? [String: Any])?["room_client_count"] as? Int == 3)
 
             let (status, _) = try await server.adminText(
                 "POST",

@@ -55,8 +55,10 @@ enum Summary {
                 "cpu_seconds": process.cpuSeconds,
                 "open_files": process.openFiles,
                 "max_open_files": process.maxOpenFiles,
+                "cpu_count": System.coreCount,
             ] as [String: Any],
             "store": storeStats(core),
+            "apps": apps(core),
         ]
         if let appID {
             let (appClients, appUsers) = core.registry.counts(appID: appID)
@@ -80,6 +82,21 @@ enum Summary {
         var figures = push.stats.json
         figures["enabled"] = true
         return figures
+    }
+
+    /// Who is online per app, keyed by the app id as a string: `{"7": {"client_count": 3,
+    /// "clientset_count": 2, "room_count": 1, "room_client_count": 2}}` (imtop's per-app view). One object per app so figures can be added to it.
+    static func apps(_ core: ServerCore) -> [String: Any] {
+        let rooms = core.rooms.countsByApp()
+        var apps: [String: Any] = [:]
+        for (appID, counts) in core.registry.countsByApp() {
+            apps[String(appID)] =
+                [
+                    "client_count": counts.clients, "clientset_count": counts.users,
+                    "room_count": rooms[appID]?.rooms ?? 0, "room_client_count": rooms[appID]?.clients ?? 0,
+                ] as [String: Any]
+        }
+        return apps
     }
 
     /// The store's `LogStoreStats` as a JSON object.

@@ -87,6 +87,18 @@ package final class RoomRegistry: Sendable {
         }
     }
 
+    /// Rooms and connections in rooms per app, for every app with a room.
+    package func countsByApp() -> [Int64: (rooms: Int, clients: Int)] {
+        rooms.withLock { rooms in
+            var apps: [Int64: (rooms: Int, clients: Int)] = [:]
+            for (key, room) in rooms {
+                apps[key.appID, default: (0, 0)].rooms += 1
+                apps[key.appID, default: (0, 0)].clients += room.members.count
+            }
+            return apps
+        }
+    }
+
     /// Rooms and connections in rooms, over all apps.
     package func totals() -> (rooms: Int, clients: Int) {
         rooms.withLock { rooms in (rooms.count, rooms.values.reduce(0) { $0 + $1.members.count }) }

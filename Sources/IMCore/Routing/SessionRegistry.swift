@@ -33,9 +33,24 @@ package final class SessionRegistry: Sendable {
         }
     }
 
+    /// Logged-in connections and distinct users of one app (kept as sessions come and go, so `/summary`
+    /// reads them without walking every user under the lock).
+    package struct AppCounts: Sendable, Equatable {
+        package var clients = 0
+        package var users = 0
+    }
+
     private struct State {
         var users: [UserKey: [Entry]] = [:]
         var clients = 0
+        var apps: [Int64: AppCounts] = [:]
+
+        mutating func adjust(_ appID: Int64, clients: Int, users: Int) {
+            var counts = apps[appID, default: AppCounts()]
+            counts.clients += clients
+            counts.users += users
+            apps[appID] = counts.clients == 0 && counts.users == 0 ? nil : counts
+        }
     }
 
     private let state = Mutex(State())
@@ -52,11 +67,13 @@ package final class SessionRegistry: Sendable {
     func register(_ user: UserKey, _ entry: Entry, limit: Int) -> [Entry] {
         state.withLock { s in
             s.clients += 1
+            s.adjust(user.appID, clients: 1, users: s.users[user] == nil ? 1 : 0)
             s.users[user, default: []].append(entry)
             guard limit > 0, let count = s.users[user]?.count, count > limit else { return [] }
             let evicted = Array(s.users[user]!.prefix(count - limit))
             s.users[user]!.removeFirst(count - limit)
             s.clients -= evicted.count
+            s.adjust(user.appID, clients: -evicted.count, users: 0)
             return evicted
         }
     }
@@ -67,6 +84,7 @@ package final class SessionRegistry: Sendable {
             guard var entries = s.users[user], let index = entries.firstIndex(where: { $0.id == id }) else { return }
             entries.remove(at: index)
             s.clients -= 1
+            s.adjust(user.appID, clients: -1, users: entries.isEmpty ? -1 : 0)
             s.users[user] = entries.isEmpty ? nil : entries
         }
     }
@@ -104,19 +122,19 @@ package final class SessionRegistry: Sendable {
     package func counts(appID: Int64? = nil) -> (clients: Int, users: Int) {
         state.withLock { s in
             guard let appID else { return (s.clients, s.users.count) }
-            var clients = 0
-            var users = 0
-            for (user, entries) in s.users where user.appID == appID {
-                users += 1
-                clients += entries.count
-            }
-            return (clients, users)
+            let counts = s.apps[appID] ?? AppCounts()
+            return (counts.clients, counts.users)
         }
     }
 
     /// The uids of `appID` with a session now, ascending.
     package func onlineUsers(appID: Int64) -> [Int64] {
         state.withLock { s in s.users.keys.filter { $0.appID == appID }.map(\.uid) }.sorted()
+    }
+
+    /// Logged-in connections and distinct users per app, for every app with someone online.
+    package func countsByApp() -> [Int64: AppCounts] {
+        state.withLock { $0.apps }
     }
 
     /// Every session, for shutdown and kicks.
