@@ -11,6 +11,8 @@ package final class ServerCore: Sendable {
     package let store: LogStore
     package let directory: any Directory
     package let registry = SessionRegistry()
+    /// Each event loop's idle-connection sweeper.
+    let idleSweepers: IdleSweepers
     package let counters = ServerCounters()
     package let authenticator: Authenticator
     /// Wall-clock start, for `/summary`'s uptime.
@@ -33,6 +35,7 @@ package final class ServerCore: Sendable {
         self.store = store
         self.directory = directory
         self.authenticator = Authenticator(directory: directory, jwtSecret: configuration.jwtSecret)
+        self.idleSweepers = IdleSweepers(timeout: configuration.session.idleTimeout)
         self.version = version
         self.startedAt = startedAt
     }

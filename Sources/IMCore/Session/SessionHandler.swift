@@ -26,8 +26,9 @@ final class SessionHandler: ChannelInboundHandler {
     var heldPushes: [Push] = []
     /// Reply bytes written while the channel was not writable.
     var unreadReplyBytes = 0
-    var lastFrameAt = NIODeadline.now()
-    var idleCheck: Scheduled<Void>?
+    /// This loop's idle sweeper and this session's slot in it (touched on every frame).
+    var idleSweeper: IdleSweeper?
+    var idleSlot = -1
     var registeredAs: UserKey?
     var closed = false
 
@@ -55,12 +56,15 @@ final class SessionHandler: ChannelInboundHandler {
         self.loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         core.counters.connections.add()
         core.counters.accepted.add()
-        scheduleIdleCheck(after: TimeAmount(core.configuration.session.idleTimeout))
+        let sweeper = core.idleSweepers.sweeper(on: context.eventLoop)
+        idleSweeper = sweeper
+        idleSlot = sweeper.add(self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         closed = true
-        idleCheck?.cancel()
+        idleSweeper?.remove(idleSlot)
+        idleSweeper = nil
         core.counters.connections.add(-1)
         if let user = registeredAs {
             core.registry.unregister(user, id: sessionID)
@@ -72,7 +76,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        lastFrameAt = .now()
+        idleSweeper?.touch(idleSlot)
         let request: IMClientRequest
         do {
             request = try IMClientRequest(frame: frame)
@@ -239,23 +243,11 @@ final class SessionHandler: ChannelInboundHandler {
         close(reason: "protocol error")
     }
 
-    private func scheduleIdleCheck(after delay: TimeAmount) {
-        guard let context, let loopBound else { return }
-        idleCheck = context.eventLoop.scheduleTask(in: delay) {
-            loopBound.value.checkIdle()
-        }
-    }
-
-    private func checkIdle() {
+    /// Called by the idle sweeper: no complete frame for the idle timeout.
+    func closeIdle() {
         guard !closed else { return }
-        let timeout = TimeAmount(core.configuration.session.idleTimeout)
-        let idleFor = NIODeadline.now() - lastFrameAt
-        if idleFor >= timeout {
-            core.counters.idleClosed.add()
-            close(reason: "no frame for \(timeout.nanoseconds / 1_000_000_000) s")
-        } else {
-            scheduleIdleCheck(after: timeout - idleFor)
-        }
+        core.counters.idleClosed.add()
+        close(reason: "no frame for \(core.configuration.session.idleTimeout)")
     }
 }
 

@@ -4,6 +4,14 @@ import NIOPosix
 
 /// The client TCP listener: one `SessionHandler` per accepted connection behind the frame decoder.
 enum ClientListener {
+    /// How connections size their receive buffer: adaptive, starting at 256 bytes.
+    ///
+    /// NIO keeps a connection's receive buffer for its next read, for as long as the connection lives,
+    /// at the size the allocator last asked for: with NIO's default (2048 bytes to start) that was 2 KiB
+    /// of every idle connection, the largest part of its memory. A login frame fits in 256 bytes; a busy
+    /// connection's buffer doubles with each read that fills it, up to 64 KiB, as before.
+    static let receiveAllocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536)
+
     /// Binds `configuration.clientAddress` and starts accepting.
     static func bind(core: ServerCore, group: any EventLoopGroup) async throws -> any Channel {
         let session = core.configuration.session
@@ -20,6 +28,7 @@ enum ClientListener {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.recvAllocator, value: receiveAllocator)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IMFrameDecoder.forClients))
