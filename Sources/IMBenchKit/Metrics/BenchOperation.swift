@@ -12,6 +12,9 @@ public enum BenchOperation: String, Sendable, CaseIterable, Codable, Comparable 
     case sync
     /// PING to PONG on an idle connection.
     case ping
+    /// Open loop: from a message's intended send time to when the generator sent it (the generator's own
+    /// lag; up to one tick is expected, see `SendLateness`).
+    case sendLag = "send_lag"
 
     public static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
