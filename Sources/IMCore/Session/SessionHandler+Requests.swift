@@ -41,8 +41,7 @@ extension SessionHandler {
 
     private func sendPeerMessage(_ message: IMMessage, seq: Int32, flags: IMMessageFlags, _ identity: SessionIdentity) {
         guard let context, let loopBound else { return }
-        core.sendPeerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete {
-            result in
+        core.sendPeerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop) { result in
             let handler = loopBound.value
             switch result {
             case .success(let receipt):

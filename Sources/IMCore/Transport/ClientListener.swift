@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// The client TCP listener: one `SessionHandler` per accepted connection behind the frame decoder.
+/// The client TCP listener: one `SessionHandler` per accepted connection (it splits its own frames).
 enum ClientListener {
     /// How connections size their receive buffer: adaptive, starting at 256 bytes.
     ///
@@ -31,7 +31,6 @@ enum ClientListener {
             .childChannelOption(.recvAllocator, value: receiveAllocator)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(IMFrameDecoder.forClients))
                     try channel.pipeline.syncOperations.addHandler(SessionHandler(core: core))
                 }
             }
