@@ -41,6 +41,21 @@ struct ServerLoadTests {
         #expect(load.cpuPercent == 75)
     }
 
+    @Test("the interval's fsyncs and their mean, from the store's running mean")
+    func fsyncs() {
+        var earlier = Self.sample(at: 1, cpu: 1)
+        earlier.fsyncs = 10
+        earlier.averageFsyncMicroseconds = 100
+        var later = Self.sample(at: 2, cpu: 1)
+        later.fsyncs = 30
+        later.averageFsyncMicroseconds = 300
+        // 10 × 100 µs, then 20 more totalling 9000 − 1000 = 8000 µs.
+        let load = ServerLoad.between(earlier, later)
+        #expect(load.fsyncs == 20)
+        #expect(load.fsyncMicroseconds == 400)
+        #expect(ServerLoad.between(later, later).fsyncMicroseconds == nil)
+    }
+
     @Test("one sample gives the RSS only")
     func firstSample() {
         let load = ServerLoad.between(nil, Self.sample(at: 1, cpu: 2))

@@ -31,6 +31,7 @@ struct ProgressDisplay: Sendable {
                 line += "  server"
                 if let cpu = server.cpuPercent { line += String(format: " CPU %.0f%%", cpu) }
                 line += " RSS \(Format.bytes(Double(server.rssBytes)))"
+                if let fsync = server.fsyncMicroseconds { line += "  fsync \(Format.micros(UInt64(fsync)))" }
             }
             FileHandle.standardError.write(Data((line + "\n").utf8))
         case .ndjson:
@@ -45,6 +46,7 @@ struct ProgressDisplay: Sendable {
             if let server {
                 object["server_rss_bytes"] = server.rssBytes
                 if let cpu = server.cpuPercent { object["server_cpu_percent"] = cpu }
+                if let fsync = server.fsyncMicroseconds { object["server_fsync_us"] = fsync }
             }
             if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
                 FileHandle.standardOutput.write(data + Data("\n".utf8))

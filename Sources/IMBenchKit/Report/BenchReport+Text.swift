@@ -77,6 +77,9 @@ extension BenchReport {
                 serverLine += String(format: ", CPU %.1f s (%.0f%% of a core)", seconds, percent)
                 if server.embedded { serverLine += " without the generator's threads" }
             }
+            if let fsyncs = server.fsyncs, fsyncs > 0, let mean = server.fsyncMicroseconds {
+                serverLine += ", \(fsyncs) fsyncs of \(Format.micros(UInt64(mean))) on average"
+            }
             if let dropped = server.droppedPushes, dropped > 0 { serverLine += ", \(dropped) pushes dropped" }
             lines.append(serverLine)
         }

@@ -122,6 +122,10 @@ public struct BenchReport: Sendable, Codable {
         public var cpuSeconds: Double?
         /// The same per second of the run, as a percentage of one core.
         public var cpuPercent: Double?
+        /// The store's fsyncs during the run and their mean duration (what an ACK waits for with fsync
+        /// `batch`).
+        public var fsyncs: Int?
+        public var fsyncMicroseconds: Double?
         public var droppedPushes: Int?
         public var samples: [[String: Double]]?
     }

@@ -154,6 +154,8 @@ public enum IMBench {
             let load = ServerLoad.between(first, last)
             report.server.cpuSeconds = load.cpuSeconds
             report.server.cpuPercent = load.cpuPercent
+            report.server.fsyncs = load.fsyncs
+            report.server.fsyncMicroseconds = load.fsyncMicroseconds
             report.server.droppedPushes = last.droppedPushes - first.droppedPushes
             report.server.samples = context.samples.map {
                 var sample = [
