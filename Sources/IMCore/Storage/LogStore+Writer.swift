@@ -2,7 +2,7 @@ import Dispatch
 import NIOCore
 
 extension LogStore {
-    /// What the thread writing a batch uses; guarded by `writer`.
+    /// What only the writer thread touches.
     struct WriterState {
         var idCeiling: UInt64
         var current: LogSegment?
@@ -13,100 +13,33 @@ extension LogStore {
         var lastSnapshot = ContinuousClock.now
     }
 
-    /// Appends whose batch was written (or failed), in write order, until a thread runs their completions.
-    struct FinishedAppends {
-        struct Ready {
-            var callback: @Sendable (Result<AppendReceipt, StoreError>) -> Void
-            var result: Result<AppendReceipt, StoreError>
-        }
-        var ready: [Ready] = []
-        /// A thread is running completions; others leave theirs to it, so they run one at a time, in order.
-        var running = false
-    }
-
-    /// The writer thread: takes each pending batch it is woken for, writes it, fsyncs it once (`batch`) or
-    /// every interval (`interval`), publishes it and completes it.
-    func runWriter() {
+    /// The writer thread: takes each pending batch, writes it, fsyncs it once, publishes it, completes it.
+    func runWriter(_ initial: WriterState) {
+        var writer = initial
         let policy = configuration.fsync
         while true {
-            let lastSync = writer.withLock { $0.dirty.isEmpty ? nil : $0.lastSync }
-            if policy == .interval, let lastSync {
-                let remaining = configuration.fsyncInterval - (ContinuousClock.now - lastSync)
+            if policy == .interval && !writer.dirty.isEmpty {
+                let remaining = configuration.fsyncInterval - (ContinuousClock.now - writer.lastSync)
                 let nanoseconds = max(0, Int(remaining.milliseconds * 1_000_000))
                 _ = writerWake.wait(timeout: .now() + .nanoseconds(nanoseconds))
             } else {
                 writerWake.wait()
             }
-            let (wrote, closing) = writer.withLock { writer in
-                let (batch, closing) = state.withLock { s in
-                    defer { s.pending = PendingBatch() }
-                    return (s.pending, s.closing)
-                }
-                if !batch.isEmpty { write(batch, writer: &writer) }
-                return (!batch.isEmpty, closing)
-            }
-            runFinished()
-            if policy == .interval { syncDirty(force: false) }
-            if closing && !wrote {
-                syncDirty(force: true)
-                return
-            }
-        }
-    }
-
-    /// Fsync `interval` and `none`: writes the pending batch on the calling thread, if the writer lock is
-    /// free and the batch stays in the current segment within the reserved ids; then runs completions.
-    /// Returns false when the writer thread must take the batch (it is then woken).
-    func writeInline() -> Bool {
-        var dirtied = false
-        let wrote = writer.withLockIfAvailable { writer -> Bool in
-            let batch = state.withLock { s -> PendingBatch? in
-                // Empty: another thread took it (and wrote this append with it).
-                if s.pending.isEmpty { return PendingBatch() }
-                guard !s.closing, s.failure == nil, s.pending.lastID <= writer.idCeiling,
-                    let current = writer.current?.number,
-                    s.pending.chunks.allSatisfy({ $0.segment == current })
-                else { return nil }
+            let (batch, closing) = state.withLock { s in
                 defer { s.pending = PendingBatch() }
-                return s.pending
+                return (s.pending, s.closing)
             }
-            guard let batch else { return false }
-            let wasClean = writer.dirty.isEmpty
-            if !batch.isEmpty { write(batch, writer: &writer) }
-            dirtied = wasClean && !writer.dirty.isEmpty
-            return true
-        }
-        guard wrote == true else { return false }
-        // The writer thread sleeps without a deadline while nothing is dirty: wake it to fsync in time.
-        if dirtied && configuration.fsync == .interval { writerWake.signal() }
-        runFinished()
-        return true
-    }
-
-    /// Runs the completions of written batches, in order, unless another thread is running them (it
-    /// then runs these too).
-    func runFinished() {
-        while true {
-            let ready = finished.withLock { f -> [FinishedAppends.Ready]? in
-                guard !f.running, !f.ready.isEmpty else { return nil }
-                f.running = true
-                defer { f.ready = [] }
-                return f.ready
+            if !batch.isEmpty {
+                write(batch, writer: &writer)
             }
-            guard let ready else { return }
-            for item in ready { item.callback(item.result) }
-            finished.withLock { $0.running = false }
-        }
-    }
-
-    /// Queues completions of a written (or failed) batch; called under the writer lock, so in write order.
-    private func finish(
-        _ completions: [PendingBatch.Completion],
-        _ result: (PendingBatch.Completion) -> Result<AppendReceipt, StoreError>
-    ) {
-        finished.withLock { f in
-            for completion in completions {
-                f.ready.append(.init(callback: completion.callback, result: result(completion)))
+            if policy == .interval, !writer.dirty.isEmpty,
+                ContinuousClock.now - writer.lastSync >= configuration.fsyncInterval
+            {
+                syncDirty(&writer)
+            }
+            if closing && batch.isEmpty {
+                syncDirty(&writer)
+                return
             }
         }
     }
@@ -173,8 +106,10 @@ extension LogStore {
                 s.stats.appends += UInt64(batch.completions.count)
                 if let fsyncTime { s.recordFsync(fsyncTime) }
             }
-            finish(batch.completions) {
-                .success(AppendReceipt(firstID: $0.firstID, previousIDs: $0.previousIDs))
+            for completion in batch.completions {
+                completion.callback(
+                    .success(AppendReceipt(firstID: completion.firstID, previousIDs: completion.previousIDs))
+                )
             }
             writer.bytesSinceSnapshot += batch.bytes
             if writer.bytesSinceSnapshot >= configuration.snapshotEveryBytes
@@ -198,26 +133,16 @@ extension LogStore {
                 defer { s.pending = PendingBatch() }
                 return s.pending.completions
             }
-            finish(batch.completions + orphaned) { _ in .failure(storeError) }
+            for completion in batch.completions + orphaned {
+                completion.callback(.failure(storeError))
+            }
         }
     }
 
-    /// Fsyncs the segments written since the last fsync, if the interval has passed (or `force`), without
-    /// holding the writer lock: appends go on meanwhile and mark their segment dirty again.
-    private func syncDirty(force: Bool) {
-        let due = writer.withLock { writer -> [LogSegment]? in
-            guard !writer.dirty.isEmpty,
-                force || ContinuousClock.now - writer.lastSync >= configuration.fsyncInterval
-            else { return nil }
-            defer {
-                writer.dirty.removeAll()
-                writer.lastSync = ContinuousClock.now
-            }
-            return writer.dirty
-        }
-        guard let due else { return }
+    private func syncDirty(_ writer: inout WriterState) {
+        guard !writer.dirty.isEmpty else { return }
         let started = ContinuousClock.now
-        for segment in due {
+        for segment in writer.dirty {
             do {
                 try segment.sync()
             } catch {
@@ -225,6 +150,8 @@ extension LogStore {
             }
         }
         let elapsed = ContinuousClock.now - started
+        writer.dirty.removeAll()
+        writer.lastSync = ContinuousClock.now
         state.withLock { $0.recordFsync(elapsed) }
     }
 }

@@ -8,14 +8,9 @@ import Synchronization
 ///
 /// Each message body is written once, in a record that also names every queue it was appended to;
 /// an in-memory index per queue maps entry ids to record positions. Appends are encoded under one lock
-/// into a pending batch; batches are written one at a time, in order, under the writer lock; with fsync
-/// `batch` a writer thread writes each batch, fsyncs it once (group commit) and only then makes its
-/// entries visible and completes the appends. With `interval` and `none` nothing waits for a disk, so the
-/// appending thread writes the pending batch itself when the writer lock is free and the batch stays in
-/// the current segment (no hop to the writer thread and back per append); the writer thread then fsyncs
-/// every interval, and still takes the batches that open a segment or need more ids reserved, and those
-/// that arrive while the lock is busy. Appends complete in order either way. Reads copy positions under
-/// the lock and read records through a read-only mapping of the segment files, verifying each checksum.
+/// into a pending batch; a single writer thread writes each batch, fsyncs it once (group commit) and
+/// only then makes its entries visible and completes the appends. Reads copy positions under the lock
+/// and read records through a read-only mapping of the segment files, verifying each checksum.
 ///
 /// Open with `init(configuration:)`, and call `close()` when done: it drains pending appends, writes an
 /// index snapshot (so the next open replays nothing) and releases the directory lock.
@@ -30,11 +25,6 @@ package final class LogStore: MessageStore {
     let state: Mutex<State>
     let allocator = ByteBufferAllocator()
     private let lockFD: Int32
-    /// What the thread writing a batch uses: the writer thread's, or an appender's (fsync `interval`
-    /// and `none`). Held while a batch is written, never while its appends complete.
-    let writer: Mutex<WriterState>
-    /// Appends whose batch is written, in write order, waiting for their completions to run.
-    let finished = Mutex(FinishedAppends())
     let writerWake = DispatchSemaphore(value: 0)
     private let writerExited = DispatchSemaphore(value: 0)
     let snapshotWake = DispatchSemaphore(value: 0)
@@ -137,7 +127,6 @@ package final class LogStore: MessageStore {
                 )
             )
             self.lockFD = lockFD
-            self.writer = Mutex(WriterState(idCeiling: ceiling, current: currentSegment))
             logger.info(
                 "store opened",
                 metadata: [
@@ -147,8 +136,9 @@ package final class LogStore: MessageStore {
                     "fsync": "\(configuration.fsync.rawValue)",
                 ]
             )
+            let writerState = WriterState(idCeiling: ceiling, current: currentSegment)
             let writer = Thread { [self] in
-                self.runWriter()
+                self.runWriter(writerState)
                 self.writerExited.signal()
             }
             writer.name = "im.store.writer"
@@ -165,12 +155,10 @@ package final class LogStore: MessageStore {
         }
     }
 
-    /// Appends `message` to `queues`; `completion` runs once it is durable (as the fsync policy defines
-    /// it) or failed.
+    /// Appends `message` to `queues`; `completion` runs on the writer thread once it is durable or failed.
     ///
     /// Appends complete in the order they were made. A queue named twice gets two entries. `completion`
-    /// must not block: it runs on the writer thread, or (fsync `interval` and `none`) on the thread that
-    /// wrote the batch, which may be the caller's own, before `append` returns (hop to your own executor).
+    /// must not block: it runs on the thread that writes every batch (hop to your own executor).
     package func append(
         _ message: NewMessage,
         to queues: [QueueID],
@@ -233,11 +221,7 @@ package final class LogStore: MessageStore {
         }
         switch outcome {
         case .success(let first):
-            if configuration.fsync == .batch {
-                if first { writerWake.signal() }
-            } else if !writeInline() {
-                writerWake.signal()
-            }
+            if first { writerWake.signal() }
         case .failure(let error):
             completion(.failure(error))
         }
@@ -307,11 +291,6 @@ package final class LogStore: MessageStore {
         guard first else { return }
         writerWake.signal()
         writerExited.wait()
-        // Completions of batches written by appending threads may still be running on one of them.
-        while finished.withLock({ $0.running || !$0.ready.isEmpty }) {
-            runFinished()
-            usleep(100)
-        }
         snapshotWake.signal()
         snapshotExited.wait()
         let (failure, lastAssigned) = state.withLock { s in (s.failure, s.nextID - 1) }
