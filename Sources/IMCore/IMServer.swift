@@ -175,6 +175,7 @@ public final class IMServer: Service, Sendable {
             stopping.store(true, ordering: .relaxed)
         }
         await closeSessions(core)
+        core.idleSweepers.cancelAll()
         do {
             try opened.store.close()
         } catch {

@@ -38,6 +38,10 @@ struct ScenarioTests {
         #expect(report.operations["connect"]?.count == 8)
         #expect(report.operations["auth"]?.count == 8)
         #expect(report.server.rssBytesAfter ?? 0 > 0)
+        #expect(report.server.cpuPercent != nil)
+        #expect(report.server.samples?.allSatisfy { $0["generator_cpu_seconds"] != nil } == true)
+        #expect(report.operations["send_lag"] == nil)
+        #expect(report.totals.lateSendBoundMicroseconds == nil)
         let object =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         #expect(object?["schema"] as? String == "imbench/1")
@@ -54,6 +58,10 @@ struct ScenarioTests {
         #expect((380...420).contains(report.totals.sent), "\(report.text)")
         #expect(report.totals.lost == 0)
         #expect(report.operations["delivery"]?.count ?? 0 > 0)
+        // Every send's lag is in the distribution (no warm-up here); lateness has a documented bound.
+        #expect(report.operations["send_lag"]?.count == report.totals.sent)
+        #expect(report.totals.lateSendBoundMicroseconds == 2000)
+        #expect(report.text.contains("late sends \(report.totals.lateSends) (> 2.00ms after the intended time)"))
     }
 
     @Test("multidevice: every device of the receiver and the sender's other device get every message")

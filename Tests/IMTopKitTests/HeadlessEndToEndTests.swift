@@ -167,7 +167,9 @@ struct HeadlessEndToEndTests {
         try await withServer { server in
             let alice = try await server.client(uid: 1)
             _ = try await server.client(uid: 2)
-            // Keep messages flowing while imtop samples, so every interval has traffic.
+            // Keep messages flowing while imtop samples, so every interval has traffic (a whole second
+            // each, so a sender starved for a moment by a busy test run still sends in every interval).
+            _ = try await alice.send(peerMessage(1, 2, "first", msgID: 0))
             let sending = Task {
                 var number: Int32 = 0
                 while !Task.isCancelled {
@@ -178,7 +180,7 @@ struct HeadlessEndToEndTests {
             defer { sending.cancel() }
             let output = try await runProcess(
                 Self.imtop,
-                ["-n", "2", "-d", "0.3", "--no-default-thresholds", "--server", server.adminURL, "--record", recording]
+                ["-n", "2", "-d", "1", "--no-default-thresholds", "--server", server.adminURL, "--record", recording]
             )
             #expect(output.status == 0, "\(output.stderr)")
             let lines = output.stdout.split(separator: "\n")

@@ -102,7 +102,7 @@ final class BenchConnection: ChannelInboundHandler {
         if !due.isEmpty {
             var buffer = context.channel.allocator.buffer(capacity: due.count * (48 + plan.contentSize))
             for intended in due {
-                shard.countLate(intended: intended, now: now)
+                shard.recordSend(intended: intended, now: now)
                 writeMessage(to: &buffer, intended: intended)
             }
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)

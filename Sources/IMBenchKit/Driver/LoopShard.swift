@@ -9,8 +9,8 @@ final class LoopShard {
     let live: LiveCounters
     /// Latencies of operations that started at or after this time count in the figures (the warm-up ends).
     var measureFrom: UInt64 = 0
-    /// A message sent this much later than intended counts as a late send.
-    var lateThreshold: UInt64 = 1_000_000
+    /// When an open-loop send counts as late.
+    let lateness = SendLateness()
     private(set) var totals = [LatencyHistogram](repeating: LatencyHistogram(), count: BenchOperation.allCases.count)
     private(set) var interval = [LatencyHistogram](
         repeating: LatencyHistogram(),
@@ -23,7 +23,8 @@ final class LoopShard {
     var trackSpans = false
     private(set) var spans: [DeliverySpan.Key: DeliverySpan] = [:]
     var connections: [BenchConnection] = []
-    private var ticker: RepeatedTask?
+    private var ticker: Scheduled<Void>?
+    private var tickSchedule: TickSchedule?
 
     init(eventLoop: any EventLoop, live: LiveCounters) {
         self.eventLoop = eventLoop
@@ -49,25 +50,43 @@ final class LoopShard {
         errors[cause, default: 0] += count
     }
 
-    func countLate(intended: UInt64, now: UInt64) {
-        if now > intended &+ lateThreshold { lateSends += 1 }
+    /// Records an open-loop send's lag (`send_lag`) and whether it was late; sends intended before the
+    /// warm-up ended are left out, like every other figure.
+    func recordSend(intended: UInt64, now: UInt64) {
+        record(.sendLag, started: intended, now: max(now, intended))
+        if intended >= measureFrom && lateness.isLate(intended: intended, sentAt: now) {
+            lateSends += 1
+            live.lateSends.add(1, ordering: .relaxed)
+        }
     }
 
-    /// Starts every sender of this loop; open-loop senders are then driven by a 1 ms ticker.
+    /// Starts every sender of this loop; open-loop senders are then driven by a ticker every
+    /// `lateness.tick`, on a fixed grid from the run's start.
     func start(_ plan: SendPlan) {
         measureFrom = plan.measureFrom
         var senders = 0
         for connection in connections where connection.start(plan) { senders += 1 }
         if case .open = plan.model, senders > 0 {
-            let bound = NIOLoopBound(self, eventLoop: eventLoop)
-            ticker = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { _ in
-                let shard = bound.value
-                let now = BenchClock.now()
-                var active = 0
-                for connection in shard.connections where connection.tick(now: now) { active += 1 }
-                if active == 0 { shard.ticker?.cancel() }
-            }
+            tickSchedule = TickSchedule(start: plan.start, tick: lateness.tick)
+            scheduleTick()
         }
+    }
+
+    private func scheduleTick() {
+        guard let tickSchedule else { return }
+        let now = BenchClock.now()
+        let delay = tickSchedule.next(after: now) - now
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        ticker = eventLoop.scheduleTask(in: .nanoseconds(Int64(delay))) {
+            bound.value.tick()
+        }
+    }
+
+    private func tick() {
+        let now = BenchClock.now()
+        var active = 0
+        for connection in connections where connection.tick(now: now) { active += 1 }
+        if active > 0 { scheduleTick() } else { ticker = nil }
     }
 
     /// Sends a PING on every idle connection (the connections scenario's keep-alive and RTT probe).
@@ -87,6 +106,7 @@ final class LoopShard {
     func stop() {
         ticker?.cancel()
         ticker = nil
+        tickSchedule = nil
         for connection in connections { connection.stopSending() }
     }
 
@@ -174,6 +194,7 @@ extension BenchOperation {
         case .ping: 5
         case .firstDelivery: 6
         case .lastDelivery: 7
+        case .sendLag: 8
         }
     }
 }

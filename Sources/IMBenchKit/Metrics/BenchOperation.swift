@@ -17,6 +17,9 @@ public enum BenchOperation: String, Sendable, CaseIterable, Codable, Comparable 
     /// Group and room messages: from the intended send time to the last recipient's push (of those that
     /// got one).
     case lastDelivery = "last_delivery"
+    /// Open loop: from a message's intended send time to when the generator sent it (the generator's own
+    /// lag; up to one tick is expected, see `SendLateness`).
+    case sendLag = "send_lag"
 
     public static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

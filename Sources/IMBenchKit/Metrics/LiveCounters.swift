@@ -13,6 +13,8 @@ final class LiveCounters: Sendable {
     let authenticated = Atomic<Int>(0)
     let failedConnections = Atomic<Int>(0)
     let closedConnections = Atomic<Int>(0)
+    /// Open-loop sends that left later than `SendLateness.bound` after their intended time.
+    let lateSends = Atomic<Int>(0)
     /// Senders that have sent everything they will send.
     let finishedSenders = Atomic<Int>(0)
 
@@ -26,6 +28,7 @@ final class LiveCounters: Sendable {
             authenticated: authenticated.load(ordering: .relaxed),
             failedConnections: failedConnections.load(ordering: .relaxed),
             closedConnections: closedConnections.load(ordering: .relaxed),
+            lateSends: lateSends.load(ordering: .relaxed),
             finishedSenders: finishedSenders.load(ordering: .relaxed)
         )
     }
@@ -39,6 +42,7 @@ final class LiveCounters: Sendable {
         var authenticated = 0
         var failedConnections = 0
         var closedConnections = 0
+        var lateSends = 0
         var finishedSenders = 0
     }
 }

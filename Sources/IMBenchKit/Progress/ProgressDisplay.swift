@@ -10,7 +10,7 @@ struct ProgressDisplay: Sendable {
         rates: (sent: Double, acked: Double, delivered: Double),
         counters: LiveCounters.Snapshot,
         interval: [LatencyHistogram],
-        serverRSS: Int?
+        server: ServerLoad?
     ) {
         let ack = interval[BenchOperation.ack.index].summary
         let delivery = interval[BenchOperation.delivery.index].summary
@@ -26,7 +26,13 @@ struct ProgressDisplay: Sendable {
             if delivery.count > 0 { line += "  delivery p99 \(Format.micros(delivery.p99))" }
             let errors = counters.failedConnections + counters.closedConnections + counters.refused
             if errors > 0 { line += "  errors \(errors)" }
-            if let serverRSS { line += "  server RSS \(Format.bytes(Double(serverRSS)))" }
+            if counters.lateSends > 0 { line += "  late sends \(counters.lateSends)" }
+            if let server {
+                line += "  server"
+                if let cpu = server.cpuPercent { line += String(format: " CPU %.0f%%", cpu) }
+                line += " RSS \(Format.bytes(Double(server.rssBytes)))"
+                if let fsync = server.fsyncMicroseconds { line += "  fsync \(Format.micros(UInt64(fsync)))" }
+            }
             FileHandle.standardError.write(Data((line + "\n").utf8))
         case .ndjson:
             var object: [String: Any] = [
@@ -36,7 +42,12 @@ struct ProgressDisplay: Sendable {
                 "connect_failures": counters.failedConnections, "refused": counters.refused,
                 "ack_p99_us": ack.p99, "delivery_p99_us": delivery.p99,
             ]
-            if let serverRSS { object["server_rss_bytes"] = serverRSS }
+            if counters.lateSends > 0 { object["late_sends"] = counters.lateSends }
+            if let server {
+                object["server_rss_bytes"] = server.rssBytes
+                if let cpu = server.cpuPercent { object["server_cpu_percent"] = cpu }
+                if let fsync = server.fsyncMicroseconds { object["server_fsync_us"] = fsync }
+            }
             if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
                 FileHandle.standardOutput.write(data + Data("\n".utf8))
             }

@@ -6,12 +6,21 @@ import NIOCore
 struct SummarySampler: Sendable {
     let url: String
 
-    struct Sample: Sendable {
+    struct Sample: Sendable, Equatable {
         var rssBytes: Int
+        /// The server process's CPU seconds (user + system) so far.
         var cpuSeconds: Double
         var connections: Int
         var droppedPushes: Int
         var inMessages: Int
+        /// The store's fsyncs so far, and their mean duration.
+        var fsyncs: Int = 0
+        var averageFsyncMicroseconds: Double = 0
+        /// When the sample was taken (`BenchClock`, ns).
+        var at: UInt64 = 0
+        /// An embedded server's process includes the generator: its threads' CPU seconds at the same
+        /// moment (0 for a separate server).
+        var generatorCPUSeconds: Double = 0
     }
 
     func sample() async -> Sample? {
@@ -23,12 +32,17 @@ struct SummarySampler: Sendable {
             let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
         else { return nil }
         let process = object["process"] as? [String: Any] ?? [:]
+        let store = object["store"] as? [String: Any] ?? [:]
+        let at = BenchClock.now()
         return Sample(
             rssBytes: (process["rss_bytes"] as? NSNumber)?.intValue ?? 0,
             cpuSeconds: (process["cpu_seconds"] as? NSNumber)?.doubleValue ?? 0,
             connections: (object["connection_count"] as? NSNumber)?.intValue ?? 0,
             droppedPushes: (object["dropped_push_count"] as? NSNumber)?.intValue ?? 0,
-            inMessages: (object["in_message_count"] as? NSNumber)?.intValue ?? 0
+            inMessages: (object["in_message_count"] as? NSNumber)?.intValue ?? 0,
+            fsyncs: (store["fsyncs"] as? NSNumber)?.intValue ?? 0,
+            averageFsyncMicroseconds: (store["average_fsync_microseconds"] as? NSNumber)?.doubleValue ?? 0,
+            at: at
         )
     }
 }

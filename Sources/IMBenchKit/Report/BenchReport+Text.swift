@@ -40,10 +40,14 @@ extension BenchReport {
                 "throughput     sent \(Format.rate(throughput.sentPerSecond))/s, ACKed \(Format.rate(throughput.ackedPerSecond))/s, "
                     + "delivered \(Format.rate(throughput.deliveredPerSecond))/s (over \(String(format: "%.1f", measuredSeconds))s)"
             )
-            lines.append(
+            var messages =
                 "messages       sent \(totals.sent), ACKed \(totals.acked), refused \(totals.refused), "
-                    + "unACKed \(totals.unacked), late sends \(totals.lateSends)"
-            )
+                + "unACKed \(totals.unacked)"
+            if let bound = totals.lateSendBoundMicroseconds {
+                messages +=
+                    ", late sends \(totals.lateSends) (> \(Format.micros(UInt64(bound))) after the intended time)"
+            }
+            lines.append(messages)
             lines.append(
                 "deliveries     expected \(totals.expected), pushed \(totals.delivered), "
                     + "recovered by sync \(totals.recoveredBySync), lost \(totals.lost), "
@@ -70,6 +74,13 @@ extension BenchReport {
             var serverLine = "server         RSS \(Format.bytes(Double(before))) → \(Format.bytes(Double(after)))"
             if let perConnection = server.bytesPerConnection {
                 serverLine += ", \(Format.bytes(perConnection)) per connection"
+            }
+            if let seconds = server.cpuSeconds, let percent = server.cpuPercent {
+                serverLine += String(format: ", CPU %.1f s (%.0f%% of a core)", seconds, percent)
+                if server.embedded { serverLine += " without the generator's threads" }
+            }
+            if let fsyncs = server.fsyncs, fsyncs > 0, let mean = server.fsyncMicroseconds {
+                serverLine += ", \(fsyncs) fsyncs of \(Format.micros(UInt64(mean))) on average"
             }
             if let dropped = server.droppedPushes, dropped > 0 { serverLine += ", \(dropped) pushes dropped" }
             lines.append(serverLine)

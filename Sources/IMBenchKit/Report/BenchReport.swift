@@ -98,8 +98,12 @@ public struct BenchReport: Sendable, Codable {
         public var lost = 0
         public var duplicated = 0
         public var reordered = 0
-        /// Open loop: messages sent more than 1 ms after their intended time.
+        /// Open loop: messages (intended after the warm-up) sent more than `lateSendBoundMicroseconds`
+        /// after their intended time; the whole distribution is the `send_lag` operation.
         public var lateSends = 0
+        /// Open loop: the lag beyond which a send is late (`SendLateness.bound`: the ticker's period plus
+        /// 1 ms of slack).
+        public var lateSendBoundMicroseconds: Int?
     }
 
     public struct Generator: Sendable, Codable {
@@ -123,7 +127,15 @@ public struct BenchReport: Sendable, Codable {
         public var rssBytesMax: Int?
         /// (RSS with the connections) − (RSS before them), per connection.
         public var bytesPerConnection: Double?
+        /// CPU seconds the server used from the first sample to the last (an embedded server's are the
+        /// process's minus the generator threads').
         public var cpuSeconds: Double?
+        /// The same per second of the run, as a percentage of one core.
+        public var cpuPercent: Double?
+        /// The store's fsyncs during the run and their mean duration (what an ACK waits for with fsync
+        /// `batch`).
+        public var fsyncs: Int?
+        public var fsyncMicroseconds: Double?
         public var droppedPushes: Int?
         public var samples: [[String: Double]]?
     }

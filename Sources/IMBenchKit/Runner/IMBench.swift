@@ -178,13 +178,20 @@ public enum IMBench {
             report.server.rssBytesBefore = first.rssBytes
             report.server.rssBytesAfter = last.rssBytes
             report.server.rssBytesMax = context.samples.map(\.rssBytes).max()
-            report.server.cpuSeconds = last.cpuSeconds - first.cpuSeconds
+            let load = ServerLoad.between(first, last)
+            report.server.cpuSeconds = load.cpuSeconds
+            report.server.cpuPercent = load.cpuPercent
+            report.server.fsyncs = load.fsyncs
+            report.server.fsyncMicroseconds = load.fsyncMicroseconds
             report.server.droppedPushes = last.droppedPushes - first.droppedPushes
             report.server.samples = context.samples.map {
-                [
+                var sample = [
+                    "elapsed_s": Double($0.at - first.at) / 1e9,
                     "rss_bytes": Double($0.rssBytes), "cpu_seconds": $0.cpuSeconds,
                     "connections": Double($0.connections), "in_messages": Double($0.inMessages),
                 ]
+                if report.server.embedded { sample["generator_cpu_seconds"] = $0.generatorCPUSeconds }
+                return sample
             }
         }
         await proxy?.close()

@@ -208,6 +208,17 @@ struct MessageRun {
         report.generator.cpuPercent = timing.generatorCPU / threads * 100
         report.generator.saturated = report.generator.cpuPercent >= 90
         report.generator.processCpuPercent = timing.processCPU * 100
+        if case .open = context.configuration.load {
+            report.totals.lateSendBoundMicroseconds = Int(SendLateness().bound / 1000)
+            let measuredSends = timing.atSendEnd.sent - timing.atMeasureFrom.sent
+            if measuredSends > 0 && report.totals.lateSends * 100 > measuredSends {
+                report.notes.append(
+                    "the generator fell behind: \(report.totals.lateSends) of \(measuredSends) sends left more than "
+                        + "\(Format.micros(SendLateness().bound / 1000)) after their intended time; latencies include "
+                        + "that lag (see send_lag); more --threads or a quieter machine may help"
+                )
+            }
+        }
         if report.totals.lost > 0 {
             report.notes.append("lost = ACKed with status 0 but neither pushed nor returned by a sync from key 0")
         }
@@ -222,6 +233,7 @@ struct ProgressTracker {
     private(set) var nextLine: UInt64
     private var last: LiveCounters.Snapshot
     private var lastTime: UInt64
+    private var lastSample: SummarySampler.Sample?
 
     init(context: ScenarioContext, start: UInt64) {
         self.context = context
@@ -245,14 +257,18 @@ struct ProgressTracker {
         last = snapshot
         lastTime = now
         let interval = await context.generator.takeInterval()
-        let sample = await context.sampleServer()
+        var server: ServerLoad?
+        if let sample = await context.sampleServer() {
+            server = ServerLoad.between(lastSample, sample)
+            lastSample = sample
+        }
         context.progress.show(
             elapsed: Double(now - start) / 1e9,
             phase: phase,
             rates: rates,
             counters: snapshot,
             interval: interval,
-            serverRSS: sample?.rssBytes
+            server: server
         )
     }
 }

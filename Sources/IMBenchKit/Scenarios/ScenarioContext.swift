@@ -45,7 +45,8 @@ final class ScenarioContext: @unchecked Sendable {
     /// Samples `/summary` (when known) and keeps the sample.
     @discardableResult
     func sampleServer() async -> SummarySampler.Sample? {
-        guard let sample = await sampler?.sample() else { return nil }
+        guard var sample = await sampler?.sample() else { return nil }
+        if report.server.embedded { sample.generatorCPUSeconds = generator.cpuSeconds }
         samples.append(sample)
         return sample
     }

@@ -57,6 +57,24 @@ extension ServerCore {
         realtime: Bool = true,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<AppendReceipt> {
+        let promise = eventLoop.makePromise(of: AppendReceipt.self)
+        sendPeerMessage(message, flags: flags, from: origin, realtime: realtime, on: eventLoop) {
+            promise.completeWith($0)
+        }
+        return promise.futureResult
+    }
+
+    /// `sendPeerMessage(_:flags:from:realtime:on:)` for a session's hot path: `completion` runs on
+    /// `eventLoop` once the message is durable and its copies are on their way, with no future chain in
+    /// between (one hop from the store's writer to the loop, where the copies are sent from).
+    func sendPeerMessage(
+        _ message: IMMessage,
+        flags: IMMessageFlags,
+        from origin: MessageOrigin,
+        realtime: Bool = true,
+        on eventLoop: any EventLoop,
+        completion: @escaping @Sendable (Result<AppendReceipt, any Error>) -> Void
+    ) {
         var message = message
         let timestamp = now()
         message.timestamp = Int32(truncatingIfNeeded: timestamp)
@@ -64,7 +82,8 @@ extension ServerCore {
         counters.inMessages.add()
         if !origin.isAdmin {
             if let refusal = relationshipRefusal(from: origin.user, to: message.receiver) {
-                return eventLoop.makeFailedFuture(refusal)
+                eventLoop.execute { completion(.failure(refusal)) }
+                return
             }
             if flags.contains(.text), let filtered = words.filter(message.content) { message.content = filtered }
         }
@@ -74,43 +93,45 @@ extension ServerCore {
             senderDeviceID: origin.deviceID,
             timestamp: timestamp
         )
-        return store.append(
-            stored,
-            to: [
-                .personal(appID: receiver.appID, uid: receiver.uid),
-                .personal(appID: origin.user.appID, uid: origin.user.uid),
-            ],
-            on: eventLoop
-        ).map { receipt in
-            let copy: OutboundFrame = .init(command: .im, flags: flags.union(.push), body: .message(message))
-            let (receiverID, receiverPrevious) = receipt[0]
-            let (senderID, senderPrevious) = receipt[1]
-            if self.push != nil {
-                self.pushOffline(
-                    OfflinePushMessage(
-                        kind: .peer,
-                        appID: receiver.appID,
-                        sender: origin.user.uid,
-                        receivers: [receiver.uid],
-                        content: message.content
+        let queues: [QueueID] = [
+            .personal(appID: receiver.appID, uid: receiver.uid),
+            .personal(appID: origin.user.appID, uid: origin.user.uid),
+        ]
+        store.append(stored, to: queues) { [message] result in
+            eventLoop.execute {
+                switch result {
+                case .success(let receipt):
+                    let copy: OutboundFrame = .init(command: .im, flags: flags.union(.push), body: .message(message))
+                    let (receiverID, receiverPrevious) = receipt[0]
+                    let (senderID, senderPrevious) = receipt[1]
+                    if self.push != nil {
+                        self.pushOffline(
+                            OfflinePushMessage(
+                                kind: .peer,
+                                appID: receiver.appID,
+                                sender: origin.user.uid,
+                                receivers: [receiver.uid],
+                                content: message.content
+                            )
+                        )
+                    }
+                    self.registry.deliver(
+                        self.storedPush(copy, id: receiverID, previousID: receiverPrevious, realtime: realtime),
+                        to: receiver,
+                        except: receiver == origin.user ? origin.exclusion : nil
                     )
-                )
+                    self.registry.deliver(
+                        self.storedPush(copy, id: senderID, previousID: senderPrevious, realtime: realtime),
+                        to: origin.user,
+                        except: origin.exclusion
+                    )
+                    completion(.success(receipt))
+                case .failure(let error):
+                    self.counters.storeFailures.add()
+                    self.logger.error("could not store a peer message from \(origin.user) to \(receiver): \(error)")
+                    completion(.failure(error))
+                }
             }
-            self.registry.deliver(
-                self.storedPush(copy, id: receiverID, previousID: receiverPrevious, realtime: realtime),
-                to: receiver,
-                except: receiver == origin.user ? origin.exclusion : nil
-            )
-            self.registry.deliver(
-                self.storedPush(copy, id: senderID, previousID: senderPrevious, realtime: realtime),
-                to: origin.user,
-                except: origin.exclusion
-            )
-            return receipt
-        }.flatMapErrorThrowing { error in
-            self.counters.storeFailures.add()
-            self.logger.error("could not store a peer message from \(origin.user) to \(receiver): \(error)")
-            throw error
         }
     }
 

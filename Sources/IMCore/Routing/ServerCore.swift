@@ -14,6 +14,8 @@ package final class ServerCore: Sendable {
     package let rooms = RoomRegistry()
     /// The sensitive-word filter (TEXT messages), reloadable.
     package let words: WordList
+    /// Each event loop's idle-connection sweeper.
+    let idleSweepers: IdleSweepers
     package let counters = ServerCounters()
     package let authenticator: Authenticator
     /// Wall-clock start, for `/summary`'s uptime.
@@ -46,6 +48,7 @@ package final class ServerCore: Sendable {
         self.store = store
         self.directory = directory
         self.authenticator = Authenticator(directory: directory, jwtSecret: configuration.jwtSecret)
+        self.idleSweepers = IdleSweepers(timeout: configuration.session.idleTimeout)
         self.version = version
         self.startedAt = startedAt
     }

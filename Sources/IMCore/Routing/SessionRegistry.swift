@@ -143,13 +143,22 @@ package final class SessionRegistry: Sendable {
     }
 
     /// Sends `push` to every session of `user` except those `exclusion` names; returns how many got it.
+    /// The push is only built if some session gets it (a sender's copy for its other devices, mostly none).
     @discardableResult
-    package func deliver(_ push: Push, to user: UserKey, except exclusion: Exclusion? = nil) -> Int {
+    package func deliver(
+        _ makePush: @autoclosure () -> Push,
+        to user: UserKey,
+        except exclusion: Exclusion? = nil
+    )
+        -> Int
+    {
         let entries = sessions(of: user)
         var delivered = 0
+        var built: Push?
         for entry in entries where !(exclusion?.excludes(entry) ?? false) {
             delivered += 1
-            Self.deliver(push, to: entry)
+            if built == nil { built = makePush() }
+            Self.deliver(built!, to: entry)
         }
         return delivered
     }

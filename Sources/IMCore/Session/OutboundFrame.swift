@@ -12,6 +12,12 @@ package struct OutboundFrame: Sendable {
         case message(IMMessage)
         /// An `MSG_ACK` body: v2 and later carry the status byte.
         case ack(IMMessageACK)
+        /// An `MSG_METADATA` body, written straight into the connection's output (no buffer of its own:
+        /// every stored message's copies carry one).
+        case metadata(IMMetadata)
+        /// A body that is one big-endian `i64` (`MSG_SYNC_NOTIFY` and the other sync keys), written
+        /// straight into the connection's output.
+        case int64(Int64)
     }
 
     package var command: IMCommand
@@ -29,11 +35,14 @@ package struct OutboundFrame: Sendable {
     }
 
     package static func metadata(id: UInt64, previousID: UInt64) -> OutboundFrame {
-        .raw(.metadata, IMMetadata(syncKey: Int64(id), previousSyncKey: Int64(previousID)).body())
+        OutboundFrame(
+            command: .metadata,
+            body: .metadata(IMMetadata(syncKey: Int64(id), previousSyncKey: Int64(previousID)))
+        )
     }
 
     package static func syncKey(_ command: IMCommand, _ key: UInt64) -> OutboundFrame {
-        .raw(command, IMScalarBody.int64(Int64(key)))
+        OutboundFrame(command: command, body: .int64(Int64(key)))
     }
 
     /// `MSG_SYNC_GROUP_BEGIN/END/NOTIFY{gid, key}`.
@@ -68,6 +77,8 @@ package struct OutboundFrame: Sendable {
         case .ack(let ack):
             buffer.writeInteger(ack.seq)
             if version >= 2 { buffer.writeInteger(ack.status.rawValue) }
+        case .metadata(let metadata): metadata.write(to: &buffer)
+        case .int64(let value): buffer.writeInteger(value)
         }
         let length = buffer.writerIndex - start
         buffer.setInteger(Int32(length - IMFrame.headerSize), at: start)

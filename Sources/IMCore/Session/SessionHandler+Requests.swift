@@ -52,22 +52,23 @@ extension SessionHandler {
 
     private func sendPeerMessage(_ message: IMMessage, seq: Int32, flags: IMMessageFlags, _ identity: SessionIdentity) {
         guard let context else { return }
-        // The ACK's METADATA is the sender's own queue's entry (index 1).
-        acknowledge(
-            core.sendPeerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop),
-            seq: seq,
-            identity
-        ) { ($0[1].id, $0[1].previousID, []) }
+        // The ACK's METADATA is the sender's own queue's entry (index 1). The callback form: no future
+        // chain on the hot path.
+        core.sendPeerMessage(
+            message,
+            flags: flags,
+            from: origin(identity),
+            on: context.eventLoop,
+            completion: acknowledgement(seq: seq, identity) { ($0[1].id, $0[1].previousID, []) }
+        )
     }
 
     private func sendGroupMessage(_ message: IMMessage, seq: Int32, flags: IMMessageFlags, _ identity: SessionIdentity)
     {
         guard let context else { return }
-        acknowledge(
-            core.sendGroupMessage(message, flags: flags, from: origin(identity), on: context.eventLoop),
-            seq: seq,
-            identity
-        ) { ($0.id, $0.previousID, $0.isSuper ? .superGroup : []) }
+        core.sendGroupMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete(
+            acknowledgement(seq: seq, identity) { ($0.id, $0.previousID, $0.isSuper ? .superGroup : []) }
+        )
     }
 
     private func sendCustomerMessage(
@@ -77,23 +78,21 @@ extension SessionHandler {
         _ identity: SessionIdentity
     ) {
         guard let context else { return }
-        acknowledge(
-            core.sendCustomerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop),
-            seq: seq,
-            identity
-        ) { ($0[1].id, $0[1].previousID, []) }
+        core.sendCustomerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete(
+            acknowledgement(seq: seq, identity) { ($0[1].id, $0[1].previousID, []) }
+        )
     }
 
-    /// Once a message is stored: METADATA{id, previous} + ACK (with `flags`) as `receipt` picks them from
-    /// the result; a refusal or failure gets its status instead.
-    private func acknowledge<Result: Sendable>(
-        _ stored: EventLoopFuture<Result>,
+    /// What to do once a message is stored, as a completion to run on this session's loop:
+    /// METADATA{id, previous} + ACK (with `flags`) as `receipt` picks them from the result; a refusal or
+    /// failure gets its status instead.
+    private func acknowledgement<Value: Sendable>(
         seq: Int32,
         _ identity: SessionIdentity,
-        receipt: @escaping @Sendable (Result) -> (id: UInt64, previousID: UInt64, flags: IMMessageFlags)
-    ) {
-        guard let loopBound else { return }
-        stored.whenComplete { result in
+        receipt: @escaping @Sendable (Value) -> (id: UInt64, previousID: UInt64, flags: IMMessageFlags)
+    ) -> @Sendable (Result<Value, any Error>) -> Void {
+        guard let loopBound else { return { _ in } }
+        return { result in
             let handler = loopBound.value
             switch result {
             case .success(let value):

@@ -8,11 +8,12 @@ import NIOSSL
 /// Everything runs on the channel's event loop. Other connections reach it through
 /// `SessionRegistry.deliver`, which hops here and calls `push(_:)`.
 ///
-/// The same handler serves every transport: in front of it the pipeline turns the transport's bytes into
-/// `IMFrame`s (a frame decoder on TCP and TLS, `WebSocketFraming` on WebSocket), and behind it the
-/// `ByteBuffer`s it writes (one or more whole frames each) into the transport's bytes.
+/// The same handler serves every transport: it splits the protocol's byte stream into frames itself, and
+/// in front of it the pipeline turns the transport's bytes into that stream (nothing on TCP, TLS, or
+/// `WebSocketFraming`'s one frame per binary message) and the `ByteBuffer`s it writes (one or more whole
+/// frames each) into the transport's bytes.
 final class SessionHandler: ChannelInboundHandler {
-    typealias InboundIn = IMFrame
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let core: ServerCore
@@ -20,6 +21,9 @@ final class SessionHandler: ChannelInboundHandler {
     let transport: IMTransport
     let transportCounters: TransportCounters
     var machine = SessionStateMachine()
+    /// Frames are split here rather than by a `ByteToMessageHandler` in front (less memory per connection,
+    /// no pipeline hop per frame).
+    var reader = IMFrameReader(decoder: .forClients)
     var context: ChannelHandlerContext?
     var loopBound: NIOLoopBound<SessionHandler>?
     let sessionID: UInt64
@@ -34,8 +38,9 @@ final class SessionHandler: ChannelInboundHandler {
     var heldPushes: [Push] = []
     /// Reply bytes written while the channel was not writable.
     var unreadReplyBytes = 0
-    var lastFrameAt = NIODeadline.now()
-    var idleCheck: Scheduled<Void>?
+    /// This loop's idle sweeper and this session's slot in it (touched on every frame).
+    var idleSweeper: IdleSweeper?
+    var idleSlot = -1
     var registeredAs: UserKey?
     /// Unix seconds of the successful login (for `GET /users/online`).
     var loggedInAt: Int64 = 0
@@ -71,12 +76,15 @@ final class SessionHandler: ChannelInboundHandler {
         core.counters.accepted.add()
         transportCounters.connections.add()
         transportCounters.accepted.add()
-        scheduleIdleCheck(after: TimeAmount(core.configuration.session.idleTimeout))
+        let sweeper = core.idleSweepers.sweeper(on: context.eventLoop)
+        idleSweeper = sweeper
+        idleSlot = sweeper.add(self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         closed = true
-        idleCheck?.cancel()
+        idleSweeper?.remove(idleSlot)
+        idleSweeper = nil
         core.counters.connections.add(-1)
         transportCounters.connections.add(-1)
         if let user = registeredAs {
@@ -89,8 +97,24 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        lastFrameAt = .now()
+        reader.append(unwrapInboundIn(data))
+        do {
+            while !closed, let frame = try reader.next() { received(frame) }
+        } catch {
+            protocolError(error)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if reader.bufferedBytes > 0 {
+            protocolError(IMWireError(.truncatedFrame, "the stream ended \(reader.bufferedBytes) bytes into a frame"))
+        }
+        context.fireChannelInactive()
+    }
+
+    /// One complete frame from the client.
+    private func received(_ frame: IMFrame) {
+        idleSweeper?.touch(idleSlot)
         let request: IMClientRequest
         do {
             request = try IMClientRequest(frame: frame)
@@ -262,23 +286,11 @@ final class SessionHandler: ChannelInboundHandler {
         close(reason: "protocol error")
     }
 
-    private func scheduleIdleCheck(after delay: TimeAmount) {
-        guard let context, let loopBound else { return }
-        idleCheck = context.eventLoop.scheduleTask(in: delay) {
-            loopBound.value.checkIdle()
-        }
-    }
-
-    private func checkIdle() {
+    /// Called by the idle sweeper: no complete frame for the idle timeout.
+    func closeIdle() {
         guard !closed else { return }
-        let timeout = TimeAmount(core.configuration.session.idleTimeout)
-        let idleFor = NIODeadline.now() - lastFrameAt
-        if idleFor >= timeout {
-            core.counters.idleClosed.add()
-            close(reason: "no frame for \(timeout.nanoseconds / 1_000_000_000) s")
-        } else {
-            scheduleIdleCheck(after: timeout - idleFor)
-        }
+        core.counters.idleClosed.add()
+        close(reason: "no frame for \(core.configuration.session.idleTimeout)")
     }
 }
 

@@ -39,7 +39,10 @@ extension SessionHandler {
             version: identity.version,
             address: address,
             loggedInAt: loggedInAt,
-            idleSeconds: Double((NIODeadline.now() - lastFrameAt).nanoseconds) / 1e9,
+            idleSeconds: idleSweeper.map { sweeper in
+                let idle = sweeper.idleTime(idleSlot).components
+                return Double(idle.seconds) + Double(idle.attoseconds) / 1e18
+            } ?? 0,
             heldPushes: heldPushes.count
         )
     }

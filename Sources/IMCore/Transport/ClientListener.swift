@@ -3,14 +3,23 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// A client listener: one `SessionHandler` per accepted connection, behind what the transport needs to
-/// turn its bytes into frames.
+/// A client listener: one `SessionHandler` per accepted connection (it splits its own frames), behind
+/// what the transport needs to turn its bytes into the protocol's byte stream.
 ///
-/// - tcp: the frame decoder;
-/// - tls: TLS (the context current at accept time, so a reload reaches new connections), the frame decoder;
-/// - ws: HTTP, the upgrade on `/ws`, then WebSocket framing (`WebSocketPipeline`);
+/// - tcp: nothing;
+/// - tls: TLS (the context current at accept time, so a reload reaches new connections);
+/// - ws: HTTP, the upgrade on `/ws`, then WebSocket framing (`WebSocketPipeline`): each binary message's
+///   first frame;
 /// - wss: TLS, then as ws.
 enum ClientListener {
+    /// How connections size their receive buffer: adaptive, starting at 256 bytes.
+    ///
+    /// NIO keeps a connection's receive buffer for its next read, for as long as the connection lives,
+    /// at the size the allocator last asked for: with NIO's default (2048 bytes to start) that was 2 KiB
+    /// of every idle connection, the largest part of its memory. A login frame fits in 256 bytes; a busy
+    /// connection's buffer doubles with each read that fills it, up to 64 KiB, as before.
+    static let receiveAllocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536)
+
     /// Binds `address` for `transport` and starts accepting. `tls` is required for tls and wss.
     static func bind(
         _ transport: IMTransport,
@@ -32,6 +41,7 @@ enum ClientListener {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.recvAllocator, value: receiveAllocator)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
@@ -41,7 +51,6 @@ enum ClientListener {
                     if transport.isWebSocket {
                         try WebSocketPipeline.configure(channel, core: core, transport: transport)
                     } else {
-                        try pipeline.addHandler(ByteToMessageHandler(IMFrameDecoder.forClients))
                         try pipeline.addHandler(SessionHandler(core: core, transport: transport))
                     }
                 }

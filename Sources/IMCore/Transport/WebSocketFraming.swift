@@ -16,7 +16,8 @@ import NIOWebSocket
 /// closes, a close message goes first, with a code saying why.
 final class WebSocketFraming: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
-    typealias InboundOut = IMFrame
+    /// The bytes of exactly one whole frame, which the session reads as it reads a TCP stream.
+    typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -35,16 +36,19 @@ final class WebSocketFraming: ChannelDuplexHandler {
         let message = unwrapInboundIn(data)
         switch message.opcode {
         case .binary:
-            var bytes = message.unmaskedData
+            let data = message.unmaskedData
+            var bytes = data
             let size = bytes.readableBytes
             do {
-                guard let frame = try decoder.decode(buffer: &bytes) else {
+                guard try decoder.decode(buffer: &bytes) != nil else {
                     throw IMWireError(
                         .badWebSocketMessage,
                         "a binary message of \(size) bytes does not hold a whole frame"
                     )
                 }
-                context.fireChannelRead(wrapInboundOut(frame))
+                // The first frame's bytes only: what follows it in the message is ignored.
+                let first = data.getSlice(at: data.readerIndex, length: size - bytes.readableBytes)!
+                context.fireChannelRead(wrapInboundOut(first))
             } catch {
                 closeCode = .protocolError
                 context.fireErrorCaught(error)

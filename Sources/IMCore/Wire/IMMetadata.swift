@@ -20,7 +20,12 @@ public struct IMMetadata: Sendable, Equatable {
 
     public func body() -> ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.writeMultipleIntegers(syncKey, previousSyncKey, Int64(0), Int64(0))
+        write(to: &buffer)
         return buffer
+    }
+
+    /// Writes the 32-byte body.
+    public func write(to buffer: inout ByteBuffer) {
+        buffer.writeMultipleIntegers(syncKey, previousSyncKey, Int64(0), Int64(0))
     }
 }
