@@ -114,13 +114,17 @@ extension ServerCore {
         let queues = members.map { QueueID.personal(appID: group.appID, uid: $0) }
         return store.append(stored, to: queues, on: eventLoop).map { receipt in
             self.pushOffline(offline)
-            let users = members.map { UserKey(appID: group.appID, uid: $0) }
-            self.registry.deliver(
-                toEach: users,
-                except: origin.exclusion.map { (origin.user, $0) }
-            ) { index in
-                let (id, previousID) = receipt[index]
-                return self.storedPush(frame, id: id, previousID: previousID, realtime: realtime)
+            // The fan-out runs as the loop's next task, after the sender's METADATA + ACK (written as this
+            // future completes): the sender does not wait behind hundreds of copies. Tasks run in order, so
+            // one sender's messages still go out in order.
+            eventLoop.execute {
+                self.registry.deliver(
+                    toEach: members.map { UserKey(appID: group.appID, uid: $0) },
+                    except: origin.exclusion.map { (origin.user, $0) }
+                ) { index in
+                    let (id, previousID) = receipt[index]
+                    return self.storedPush(frame, id: id, previousID: previousID, realtime: realtime)
+                }
             }
             guard let senderIndex = members.firstIndex(of: origin.user.uid) else {
                 return GroupReceipt(id: 0, previousID: 0, isSuper: false)
@@ -144,10 +148,13 @@ extension ServerCore {
             let (id, previousID) = receipt[0]
             let notify = OutboundFrame.groupSyncKey(.syncGroupNotify, groupID: group.id, key: id)
             let push = realtime ? Push([.metadata(id: id, previousID: previousID), frame, notify]) : Push([notify])
-            self.registry.deliver(
-                toEach: offline.receivers.map { UserKey(appID: group.appID, uid: $0) },
-                except: origin.exclusion.map { (origin.user, $0) }
-            ) { _ in push }
+            // After the sender's ACK, as for normal groups.
+            eventLoop.execute {
+                self.registry.deliver(
+                    toEach: offline.receivers.map { UserKey(appID: group.appID, uid: $0) },
+                    except: origin.exclusion.map { (origin.user, $0) }
+                ) { _ in push }
+            }
             return GroupReceipt(id: id, previousID: previousID, isSuper: true)
         }
     }
