@@ -47,6 +47,30 @@ struct RoomTests {
         }
     }
 
+    @Test func aSpeakForbiddenUserIsRefusedWith66() async throws {
+        try await withTestServer { server in
+            let alice = try await server.client(uid: 1)
+            let bob = try await server.client(uid: 2)
+            try await alice.enterRoom(3)
+            try await bob.enterRoom(3)
+            var (status, _) = try await server.admin("POST", "/users/mute", json: ["appid": 7, "uid": 1])
+            #expect(status == 200)
+            #expect(try await alice.send(.roomIM, body: roomMessage(1, 3, "x")).status == .muted)
+            (status, _) = try await server.admin("POST", "/users/unmute", json: ["appid": 7, "uid": 1])
+            #expect(try await alice.send(.roomIM, body: roomMessage(1, 3, "allowed")).status == .success)
+            let received = try await bob.next { $0.frame.command == .roomIM }
+            #expect(String(buffer: try IMRealtimeMessage(body: received.frame.body).content) == "allowed")
+            // A v1 connection has no status byte: its refused room message gets no ACK at all.
+            _ = try await server.admin("POST", "/users/mute", json: ["appid": 7, "uid": 1])
+            let old = try await server.client(uid: 1, device: "old", version: 1)
+            try await old.enterRoom(3)
+            await #expect(throws: IMClientError.self) {
+                _ = try await old.send(.roomIM, body: roomMessage(1, 3, "x"), timeout: .milliseconds(300))
+            }
+            for client in [alice, bob, old] { try await client.close() }
+        }
+    }
+
     @Test func oneConnectionPerUserDeviceAndRoomFiguresInSummary() async throws {
         try await withTestServer { server in
             let old = try await server.client(uid: 2, device: "same")
