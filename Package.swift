@@ -82,9 +82,20 @@ let package = Package(
         ),
         .executableTarget(name: "BuildInfoGenerator"),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool(), dependencies: ["BuildInfoGenerator"]),
+        .target(
+            name: "IMTestSupport",
+            dependencies: [
+                "IMCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/IMTestSupport"
+        ),
         .testTarget(
             name: "imdTests",
             dependencies: [
+                "IMTestSupport",
                 "IMDaemonKit",
                 "imd",
                 "IMCore",
@@ -152,6 +163,7 @@ let package = Package(
         .testTarget(
             name: "IMCtlKitTests",
             dependencies: [
+                "IMTestSupport",
                 "IMCtlKit",
                 "IMAdminClient",
                 "imctl",
@@ -190,6 +202,7 @@ let package = Package(
         .testTarget(
             name: "IMTopKitTests",
             dependencies: [
+                "IMTestSupport",
                 "IMTopKit",
                 "IMCore",
                 "imd",
@@ -210,6 +223,7 @@ let package = Package(
         .testTarget(
             name: "IMCoreTests",
             dependencies: [
+                "IMTestSupport",
                 "imd",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "IMCore",

@@ -1,22 +1,7 @@
-import AsyncHTTPClient
 import Foundation
 import IMCore
 import NIOCore
 import Testing
-
-extension DaemonProcess {
-    /// `POST path` with a JSON body on the daemon's admin API; the reply's JSON.
-    func adminPost(_ path: String, _ body: [String: Any]) async throws -> [String: Any] {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(adminPort)\(path)")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(Self.adminToken)")
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        try #require(response.status == .ok, "\(path): \(response.status) \(String(buffer: bytes))")
-        return try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] ?? [:]
-    }
-}
 
 @Suite("imd process: groups")
 struct GroupCrashTests {
@@ -27,7 +12,9 @@ struct GroupCrashTests {
         defer { directory.remove() }
         let daemon = try DaemonProcess(dataDirectory: directory.path, fsync: "batch")
         let members = Array(Int64(1)...50)
-        let created = try await daemon.adminPost("/groups", ["appid": 7, "members": members])
+        let body = try JSONSerialization.data(withJSONObject: ["appid": 7, "members": members] as [String: Any])
+        let (status, created) = try await daemon.admin("POST", "/groups", body: String(decoding: body, as: UTF8.self))
+        try #require(status == 200, "POST /groups: \(status) \(created)")
         let gid = try #require((created["data"] as? [String: Any])?["group_id"] as? Int64)
         var senders: [(Int64, IMClient)] = []
         for uid in Int64(1)...3 { senders.append((uid, try await daemon.client(uid: uid))) }

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import IMCore
+@_exported import IMTestSupport
 import Logging
 import NIOCore
-import ServiceLifecycle
 import Testing
 
 /// An `IMServer` on 127.0.0.1 port 0 with its admin API, in a temporary data directory, run in a
@@ -95,37 +95,15 @@ func withTestServer<T>(
 ) async throws -> T {
     let temporary = dataDirectory == nil ? TemporaryDirectory() : nil
     defer { temporary?.remove() }
-    var configuration = IMServerConfiguration(dataDirectory: dataDirectory ?? temporary!.path)
-    configuration.clientAddress = .init(host: "127.0.0.1", port: 0)
-    configuration.admin.address = .init(host: "127.0.0.1", port: 0)
-    configuration.admin.token = TestServer.adminToken
-    configuration.storage.fsync = .none
-    configuration.storage.segmentSize = 4 << 20
+    var configuration = IMServerConfiguration.forTests(
+        dataDirectory: dataDirectory ?? temporary!.path,
+        adminToken: TestServer.adminToken
+    )
     configuration.eventLoopThreads = 2
-    configuration.logger.logLevel = .warning
     configure(&configuration)
-    let server = try IMServer(configuration: configuration)
-    let group = ServiceGroup(services: [server], logger: configuration.logger)
-    let running = Task { try await group.run() }
-    let addresses: IMServerAddresses
-    do {
-        addresses = try await server.waitUntilListening()
-    } catch {
-        running.cancel()
-        _ = await running.result
-        throw error
+    return try await withRunningServer(configuration) { server, addresses in
+        try await body(TestServer(server: server, addresses: addresses, dataDirectory: configuration.dataDirectory))
     }
-    let result: Result<T, any Error>
-    do {
-        result = .success(
-            try await body(TestServer(server: server, addresses: addresses, dataDirectory: configuration.dataDirectory))
-        )
-    } catch {
-        result = .failure(error)
-    }
-    await group.triggerGracefulShutdown()
-    try await running.value
-    return try result.get()
 }
 
 extension IMClient {
@@ -159,9 +137,4 @@ extension IMClient {
         }
         return found
     }
-}
-
-/// A peer message from `sender` to `receiver` with text content.
-func peerMessage(_ sender: Int64, _ receiver: Int64, _ text: String, msgID: Int32 = 1) -> IMMessage {
-    IMMessage(sender: sender, receiver: receiver, msgID: msgID, content: ByteBuffer(string: text))
 }

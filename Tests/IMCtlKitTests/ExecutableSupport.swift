@@ -9,23 +9,7 @@ enum Imctl {
         var stderr: String
     }
 
-    /// The path of an executable built with the tests (they land in the same build directory).
-    static var path: String {
-        let fromProc = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        let bases = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            URL(fileURLWithPath: fromProc).deletingLastPathComponent(),
-        ]
-        for base in bases {
-            for directory in [
-                base, base.deletingLastPathComponent(), base.deletingLastPathComponent().deletingLastPathComponent(),
-            ] {
-                let path = directory.appendingPathComponent("imctl").path
-                if FileManager.default.isExecutableFile(atPath: path) { return path }
-            }
-        }
-        return bases[1].appendingPathComponent("imctl").path
-    }
+    static var path: String { builtExecutable("imctl") }
 
     /// Runs `imctl arguments...` with only `environment` (plus a fixed COLUMNS, so help wraps the same
     /// everywhere) and `stdin`; waits for it to exit.

@@ -2,9 +2,9 @@ import Foundation
 import IMAdminClient
 import IMCore
 import IMCtlKit
+@_exported import IMTestSupport
 import Logging
 import NIOCore
-import ServiceLifecycle
 import Testing
 
 /// An `IMServer` on 127.0.0.1 port 0 with its admin API, in a temporary data directory, run in a
@@ -93,55 +93,14 @@ func withServer<T>(
     configure: (inout IMServerConfiguration) -> Void = { _ in },
     _ body: (CtlServer) async throws -> T
 ) async throws -> T {
-    let directory = NSTemporaryDirectory() + "/imctl-test-\(UUID().uuidString)"
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    var configuration = IMServerConfiguration(dataDirectory: directory)
-    configuration.clientAddress = .init(host: "127.0.0.1", port: 0)
-    configuration.admin.address = .init(host: "127.0.0.1", port: 0)
-    configuration.admin.token = CtlServer.adminToken
-    configuration.storage.fsync = .none
-    configuration.storage.segmentSize = 4 << 20
+    let directory = TemporaryDirectory()
+    defer { directory.remove() }
+    var configuration = IMServerConfiguration.forTests(dataDirectory: directory.path, adminToken: CtlServer.adminToken)
     configuration.eventLoopThreads = 1
-    configuration.logger.logLevel = .warning
     configure(&configuration)
-    let server = try IMServer(configuration: configuration)
-    let group = ServiceGroup(services: [server], logger: configuration.logger)
-    let running = Task { try await group.run() }
-    let addresses: IMServerAddresses
-    do {
-        addresses = try await server.waitUntilListening()
-    } catch {
-        running.cancel()
-        _ = await running.result
-        throw error
+    return try await withRunningServer(configuration) { server, addresses in
+        try await body(CtlServer(server: server, addresses: addresses))
     }
-    let result: Result<T, any Error>
-    do {
-        result = .success(try await body(CtlServer(server: server, addresses: addresses)))
-    } catch {
-        result = .failure(error)
-    }
-    await group.triggerGracefulShutdown()
-    try await running.value
-    return try result.get()
-}
-
-/// A TCP port on 127.0.0.1 where nothing listens (bound, then closed).
-func closedPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-    }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// A socket that listens on 127.0.0.1 but never accepts or answers: connections complete in the kernel

@@ -105,7 +105,7 @@ struct HeadlessEndToEndTests {
 
     @Test func checkIsCriticalForANodeDownAndUnknownForAReplyThatIsNotASummary() async throws {
         try await withServer { server in
-            let port = try closedPort()
+            let port = closedPort()
             let down = try await runProcess(
                 Self.imtop,
                 [

@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import IMCore
+@_exported import IMTestSupport
 import IMTopKit
 import Logging
 import NIOCore
-import ServiceLifecycle
 import Testing
 
 /// An `IMServer` on 127.0.0.1 port 0 (admin API on port 0 too) in a temporary directory, shut down
@@ -34,68 +34,15 @@ struct TopTestServer {
 func withServer<T>(nodeID: String = "node-a", _ body: (TopTestServer) async throws -> T) async throws -> T {
     let directory = TemporaryDirectory()
     defer { directory.remove() }
-    var configuration = IMServerConfiguration(dataDirectory: directory.path)
-    configuration.clientAddress = .init(host: "127.0.0.1", port: 0)
-    configuration.admin.address = .init(host: "127.0.0.1", port: 0)
-    configuration.admin.token = TopTestServer.adminToken
-    configuration.storage.fsync = .none
+    var configuration = IMServerConfiguration.forTests(
+        dataDirectory: directory.path,
+        adminToken: TopTestServer.adminToken
+    )
     configuration.eventLoopThreads = 1
     configuration.nodeID = nodeID
-    configuration.logger.logLevel = .warning
-    let server = try IMServer(configuration: configuration)
-    let group = ServiceGroup(services: [server], logger: configuration.logger)
-    let running = Task { try await group.run() }
-    let addresses: IMServerAddresses
-    do {
-        addresses = try await server.waitUntilListening()
-    } catch {
-        running.cancel()
-        _ = await running.result
-        throw error
+    return try await withRunningServer(configuration) { _, addresses in
+        try await body(TopTestServer(addresses: addresses))
     }
-    let result: Result<T, any Error>
-    do {
-        result = .success(try await body(TopTestServer(addresses: addresses)))
-    } catch {
-        result = .failure(error)
-    }
-    await group.triggerGracefulShutdown()
-    try await running.value
-    return try result.get()
-}
-
-/// A fresh directory under the system temp dir.
-struct TemporaryDirectory {
-    let path: String
-
-    init() {
-        var template = Array((NSTemporaryDirectory() + "/imtop-test-XXXXXX").utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(created != nil, "mkdtemp failed")
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
-/// The path of an executable built with the tests (they land in the same build directory).
-func builtExecutable(_ name: String) -> String {
-    let fromProc = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-    let bases = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        URL(fileURLWithPath: fromProc).deletingLastPathComponent(),
-    ]
-    for base in bases {
-        for directory in [
-            base, base.deletingLastPathComponent(), base.deletingLastPathComponent().deletingLastPathComponent(),
-        ] {
-            let path = directory.appendingPathComponent(name).path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-    }
-    return bases[1].appendingPathComponent(name).path
 }
 
 /// What a finished child process printed and returned.
@@ -170,25 +117,6 @@ struct ProcessTimeout: Error, CustomStringConvertible {
     var description: String { "\(command) did not finish in time" }
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on (bound, then released).
-func closedPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    try withUnsafeMutablePointer(to: &address) { pointer in
-        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else {
-                throw ProcessTimeout(command: "bind")
-            }
-        }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// A /summary as a node reports it, for model tests: counters and gauges by field.
 func summary(
     node: String = "n1",
@@ -222,9 +150,6 @@ func poll(_ time: Double, _ results: [(String, NodeSummary?)]) -> Poll {
 }
 
 /// A peer message from `sender` to `receiver` with text content.
-func peerMessage(_ sender: Int64, _ receiver: Int64, _ text: String, msgID: Int32 = 1) -> IMMessage {
-    IMMessage(sender: sender, receiver: receiver, msgID: msgID, content: ByteBuffer(string: text))
-}
 
 extension IMClient {
     /// Waits for `count` frames with `command`.

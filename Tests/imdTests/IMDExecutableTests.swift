@@ -5,18 +5,7 @@ import Testing
 /// Runs the built `imd` binary: what operators and scripts see (output, exit status).
 @Suite("imd executable")
 struct IMDExecutableTests {
-    static var imdPath: String {
-        // The test bundle and the executables are built into the same directory.
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [
-            bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent(),
-        ] {
-            let path = candidate.appendingPathComponent("imd").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        let fromProc = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        return URL(fileURLWithPath: fromProc).deletingLastPathComponent().appendingPathComponent("imd").path
-    }
+    static var imdPath: String { builtExecutable("imd") }
 
     struct Outcome {
         var status: Int32
