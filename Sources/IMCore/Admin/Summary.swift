@@ -6,6 +6,7 @@ enum Summary {
         let counters = core.counters
         let (clients, users) = core.registry.counts()
         let process = ProcessStats.current()
+        let rooms = core.rooms.totals()
         var summary: [String: Any] = [
             // GoBelieve's fields. There are no goroutines: the closest figure is the thread count.
             "goroutine_count": process.threads,
@@ -31,9 +32,9 @@ enum Summary {
             "sync_count": counters.syncs.value,
             "synced_message_count": counters.syncedMessages.value,
             "accept_error_count": counters.acceptErrors.value,
-            "room_count": core.rooms.totals().rooms,
-            "room_client_count": core.rooms.totals().clients,
-            "group_count": core.directory.groups(appID: nil).count,
+            "room_count": rooms.rooms,
+            "room_client_count": rooms.clients,
+            "group_count": core.directory.groupCount,
             "word_count": core.words.wordCount,
             "tls_handshake_failure_count": counters.tlsHandshakeFailures.value,
             // Per configured listener: open and accepted connections.
@@ -62,15 +63,15 @@ enum Summary {
         ]
         if let appID {
             let (appClients, appUsers) = core.registry.counts(appID: appID)
-            let rooms = core.rooms.counts(appID: appID)
+            let appRooms = core.rooms.counts(appID: appID)
             summary["app_\(appID)"] =
                 [
                     "clientset_count": appUsers,
                     "client_count": appClients,
-                    "room_count": rooms.rooms,
-                    "room_client_count": rooms.clients,
+                    "room_count": appRooms.rooms,
+                    "room_client_count": appRooms.clients,
                     // GoBelieve lists only rooms with at least 1000 connections, keyed by room id.
-                    "room_stat": Dictionary(uniqueKeysWithValues: rooms.big.map { ("\($0.key)", $0.value) }),
+                    "room_stat": Dictionary(uniqueKeysWithValues: appRooms.big.map { ("\($0.key)", $0.value) }),
                 ] as [String: Any]
         }
         return summary

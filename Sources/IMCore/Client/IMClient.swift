@@ -155,10 +155,18 @@ public final class IMClient: Sendable {
 
     /// Syncs from `key` until nothing more is announced; returns every message and the final key.
     public func syncAll(from key: Int64) async throws -> (messages: [IMFrame], key: Int64) {
+        try await pages(from: key) { try await self.sync(from: $0) }
+    }
+
+    /// Calls `page` from `key`, then from each page's end key, while more is announced.
+    private func pages(
+        from key: Int64,
+        _ page: (Int64) async throws -> IMSyncResult
+    ) async throws -> (messages: [IMFrame], key: Int64) {
         var key = key
         var messages: [IMFrame] = []
         while true {
-            let result = try await sync(from: key)
+            let result = try await page(key)
             messages += result.messages
             key = result.endKey
             if !result.hasMore { return (messages, key) }
@@ -179,14 +187,7 @@ public final class IMClient: Sendable {
 
     /// Syncs a super group from `key` until nothing more is announced.
     public func syncGroupAll(_ groupID: Int64, from key: Int64) async throws -> (messages: [IMFrame], key: Int64) {
-        var key = key
-        var messages: [IMFrame] = []
-        while true {
-            let result = try await syncGroup(groupID, from: key)
-            messages += result.messages
-            key = result.endKey
-            if !result.hasMore { return (messages, key) }
-        }
+        try await pages(from: key) { try await self.syncGroup(groupID, from: $0) }
     }
 
     /// Enters a chat room (`MSG_ENTER_ROOM`); a connection is in one room at a time. The server does

@@ -76,6 +76,8 @@ package protocol Directory: AnyObject, Sendable {
 
     /// The group with this id, or nil (never created, or disbanded); from memory.
     func group(_ id: Int64) -> GroupInfo?
+    /// How many groups exist; from memory.
+    var groupCount: Int { get }
     /// Every group, or those of one app, in ascending id order.
     func groups(appID: Int64?) -> [GroupInfo]
     /// Creates `group`; its id 0 means "pick the next free one". Returns the id.

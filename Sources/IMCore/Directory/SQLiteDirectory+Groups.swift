@@ -8,6 +8,11 @@ extension SQLiteDirectory {
         state.withLock { $0.groups[id] }
     }
 
+    /// How many groups exist; from memory.
+    package var groupCount: Int {
+        state.withLock { $0.groups.count }
+    }
+
     /// Every group, or those of one app, in ascending id order; from memory.
     package func groups(appID: Int64?) -> [GroupInfo] {
         let all = state.withLock { state in

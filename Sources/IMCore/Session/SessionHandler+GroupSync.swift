@@ -19,34 +19,13 @@ extension SessionHandler {
         let key = UInt64(
             max(0, requestKey == 0 ? core.directory.groupSyncKey(identity.user, groupID: groupID) : requestKey)
         )
-        let queue = QueueID.group(appID: identity.appID, gid: groupID)
-        let page: SyncPage
-        let queueLastID: UInt64
-        do {
-            page = try core.store.sync(
-                queue,
-                after: key,
-                limit: core.configuration.session.syncBatchLimit,
-                notBefore: key == 0 ? member.joinedAt : nil
-            )
-            queueLastID = try core.store.lastID(queue)
-        } catch {
-            logger.warning("group sync of \(groupID) for \(identity.user) failed: \(error)")
-            return
-        }
-        core.counters.syncs.add()
-        core.counters.syncedMessages.add(page.messages.count)
-        send(.groupSyncKey(.syncGroupBegin, groupID: groupID, key: key))
-        for message in page.messages {
-            if let frame = syncedFrame(message, identity) { send(frame) }
-        }
-        var endKey = page.lastID
-        if page.messages.isEmpty && queueLastID > 0 && queueLastID < key {
-            endKey = queueLastID
-        }
-        send(.groupSyncKey(.syncGroupEnd, groupID: groupID, key: endKey))
-        if page.hasMore {
-            send(.groupSyncKey(.syncGroupNotify, groupID: groupID, key: queueLastID))
-        }
+        sendPage(
+            of: .group(appID: identity.appID, gid: groupID),
+            after: key,
+            notBefore: key == 0 ? member.joinedAt : nil,
+            identity,
+            keyFrame: { .groupSyncKey($0, groupID: groupID, key: $1) },
+            commands: (.syncGroupBegin, .syncGroupEnd, .syncGroupNotify)
+        )
     }
 }

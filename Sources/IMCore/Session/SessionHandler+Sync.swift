@@ -5,37 +5,58 @@ extension SessionHandler {
     /// key oldest first (SELF on those sent from this device), END{newest key}, and a SYNC_NOTIFY with the
     /// queue's newest key when more remain.
     func sync(requestKey: Int64, _ identity: SessionIdentity) {
-        let key = requestKey == 0 ? core.directory.syncKey(identity.user) : requestKey
-        let queue = QueueID.personal(appID: identity.appID, uid: identity.uid)
+        let key = UInt64(max(0, requestKey == 0 ? core.directory.syncKey(identity.user) : requestKey))
+        sendPage(
+            of: .personal(appID: identity.appID, uid: identity.uid),
+            after: key,
+            identity,
+            keyFrame: { .syncKey($0, $1) },
+            commands: (.syncBegin, .syncEnd, .syncNotify)
+        )
+    }
+
+    /// One sync reply, for a personal or a super group's queue: `begin{key}`, up to the batch limit of
+    /// messages after `key` oldest first (SELF on those sent from this device), `end{newest key}`, and
+    /// `notify{the queue's newest key}` when more remain. `keyFrame` lays out a key frame for the queue
+    /// (`{key}`, or `{gid, key}`); `notBefore` skips messages stamped before it (a member's join time).
+    func sendPage(
+        of queue: QueueID,
+        after key: UInt64,
+        notBefore: Int64? = nil,
+        _ identity: SessionIdentity,
+        keyFrame: (IMCommand, UInt64) -> OutboundFrame,
+        commands: (begin: IMCommand, end: IMCommand, notify: IMCommand)
+    ) {
         let page: SyncPage
         let queueLastID: UInt64
         do {
             page = try core.store.sync(
                 queue,
-                after: UInt64(max(0, key)),
-                limit: core.configuration.session.syncBatchLimit
+                after: key,
+                limit: core.configuration.session.syncBatchLimit,
+                notBefore: notBefore
             )
             queueLastID = try core.store.lastID(queue)
         } catch {
             // The store is closing; the client will sync again after reconnecting.
-            logger.warning("sync for \(identity.user) failed: \(error)")
+            logger.warning("sync of \(queue) for \(identity.user) failed: \(error)")
             return
         }
         core.counters.syncs.add()
         core.counters.syncedMessages.add(page.messages.count)
-        send(.syncKey(.syncBegin, UInt64(max(0, key))))
+        send(keyFrame(commands.begin, key))
         for message in page.messages {
             if let frame = syncedFrame(message, identity) { send(frame) }
         }
         var endKey = page.lastID
         // The client is ahead of the server (its key is not in this queue, e.g. after data loss):
         // reset it to the newest message we have, as GoBelieve does.
-        if page.messages.isEmpty && queueLastID > 0 && queueLastID < UInt64(max(0, key)) {
+        if page.messages.isEmpty && queueLastID > 0 && queueLastID < key {
             endKey = queueLastID
         }
-        send(.syncKey(.syncEnd, endKey))
+        send(keyFrame(commands.end, endKey))
         if page.hasMore {
-            send(.syncKey(.syncNotify, queueLastID))
+            send(keyFrame(commands.notify, queueLastID))
         }
     }
 
