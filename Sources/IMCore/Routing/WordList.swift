@@ -40,7 +40,8 @@ package final class WordList: Sendable {
     /// `content` with the `text` field of its JSON object filtered, or nil when nothing changes (not
     /// JSON, no string `text`, no word found, or no filter).
     package func filter(_ content: ByteBuffer) -> ByteBuffer? {
-        guard let filter = current.withLock({ $0 }), !filter.isEmpty,
+        // No word file: no lock taken on the message path.
+        guard path != nil, let filter = current.withLock({ $0 }), !filter.isEmpty,
             var object = (try? JSONSerialization.jsonObject(with: Data(content.readableBytesView))) as? [String: Any],
             let text = object["text"] as? String,
             let replaced = filter.replacing(in: text)
