@@ -9,7 +9,7 @@ import Testing
 final class DaemonProcess {
     static let adminToken = "crash-test-admin-token"
 
-    let process = Process()
+    let process = ChildProcess()
     let clientPort: Int
     let adminPort: Int
     /// The other listeners' ports, by transport name (`tls`, `ws`, `wss`), when enabled.

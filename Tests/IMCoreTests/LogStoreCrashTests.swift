@@ -12,7 +12,7 @@ struct LogStoreCrashTests {
     func everyReportedAppendSurvivesSIGKILL(policy: FsyncPolicy, seed: Int) async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let child = Process()
+        let child = ChildProcess()
         child.executableURL = URL(fileURLWithPath: Self.childPath)
         child.arguments = [directory.path, policy.rawValue]
         let pipe = Pipe()

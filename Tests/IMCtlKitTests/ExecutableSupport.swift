@@ -18,7 +18,7 @@ enum Imctl {
         environment: [String: String] = [:],
         stdin: String = ""
     ) async throws -> Result {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = ["COLUMNS": "100", "PATH": "/usr/bin:/bin"].merging(environment) { $1 }

@@ -40,14 +40,14 @@ struct ScreenTmuxTests {
         try tmux.run(["new-session", "-d", "-s", "imtop", "-x", "100", "-y", "30", "sh \(directory.file("pane.sh"))"])
 
         _ = try await tmux.waitForScreen("the node answering") { $0.contains("1/1 node up") && row(in: $0) != nil }
-        let bench = try Process.run(
-            URL(fileURLWithPath: builtExecutable("imbench")),
-            arguments: [
-                "--host", "127.0.0.1", "--port", "\(daemon.clientPort)", "--admin", adminURL, "--admin-token",
-                DaemonUnderTest.adminToken, "--clients", "4", "--rate", "200", "--duration", "60s", "--progress",
-                "quiet", "--max-lost", "1000000",
-            ]
-        )
+        let bench = ChildProcess()
+        bench.executableURL = URL(fileURLWithPath: builtExecutable("imbench"))
+        bench.arguments = [
+            "--host", "127.0.0.1", "--port", "\(daemon.clientPort)", "--admin", adminURL, "--admin-token",
+            DaemonUnderTest.adminToken, "--clients", "4", "--rate", "200", "--duration", "60s", "--progress",
+            "quiet", "--max-lost", "1000000",
+        ]
+        try bench.run()
         defer {
             if bench.isRunning {
                 bench.terminate()
@@ -231,7 +231,7 @@ struct Tmux {
 final class DaemonUnderTest {
     static let adminToken = "imtop-tmux-admin-token"
 
-    let process = Process()
+    let process = ChildProcess()
     let clientPort: Int
     let adminPort: Int
     private let log = Pipe()

@@ -59,7 +59,7 @@ func runProcess(
     environment: [String: String]? = nil,
     timeout: Duration = .seconds(60)
 ) async throws -> ProcessOutput {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     if let environment { process.environment = environment }

@@ -14,7 +14,7 @@ struct IMDExecutableTests {
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: imdPath)
         process.arguments = arguments
         // A clean environment, so the developer's IMD_* variables cannot change the outcome.
