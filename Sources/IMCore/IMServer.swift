@@ -80,7 +80,9 @@ public final class IMServer: Service, Sendable {
         wrapped.logger = levelSwitch.wrap(wrapped.logger)
         let configuration = wrapped
         let logger = configuration.logger
-        let opened = try openData(configuration)
+        // Opening reads, fsyncs and recovers files: on the blocking-I/O pool, never on a thread of the
+        // concurrency pool (two on a 2-core machine), which everything else async in the process shares.
+        let opened = try await NIOThreadPool.singleton.runIfActive { try self.openData(configuration) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         let core = ServerCore(
             configuration: configuration,
@@ -92,9 +94,6 @@ public final class IMServer: Service, Sendable {
             push: opened.push,
             logLevel: levelSwitch
         )
-        defer {
-            try? opened.directory.close()
-        }
         var listeners: [(IMTransport, any Channel)] = []
         for (transport, address) in configuration.clientListeners {
             do {
@@ -102,7 +101,10 @@ public final class IMServer: Service, Sendable {
                 listeners.append((transport, channel))
             } catch {
                 for (_, listener) in listeners { try? await listener.close() }
-                try? opened.store.close()
+                _ = try? await NIOThreadPool.singleton.runIfActive {
+                    try? opened.store.close()
+                    try? opened.directory.close()
+                }
                 // Finished before it runs, the push sender only closes its store.
                 opened.push?.finish()
                 await opened.push?.run()
@@ -162,7 +164,11 @@ public final class IMServer: Service, Sendable {
                 // Batched directory writes (sync keys, device ids) go out every 100 ms.
                 while !Task.isCancelled && !stopping.load(ordering: .relaxed) {
                     try? await Task.sleep(for: .milliseconds(100))
-                    do { try core.directory.flush() } catch { logger.error("directory flush failed: \(error)") }
+                    do {
+                        try await NIOThreadPool.singleton.runIfActive { try core.directory.flush() }
+                    } catch {
+                        logger.error("directory flush failed: \(error)")
+                    }
                 }
             }
             // Serve until graceful shutdown (or cancellation of this task).
@@ -177,7 +183,8 @@ public final class IMServer: Service, Sendable {
         await closeSessions(core)
         core.idleSweepers.cancelAll()
         do {
-            try opened.store.close()
+            // Draining, fsyncing and writing the snapshot block: on the blocking-I/O pool.
+            try await NIOThreadPool.singleton.runIfActive { try opened.store.close() }
         } catch {
             logger.error("closing the message store failed: \(error)")
         }
@@ -186,9 +193,9 @@ public final class IMServer: Service, Sendable {
         opened.push?.finish()
         await pushing
         do {
-            try opened.directory.flush()
+            try await NIOThreadPool.singleton.runIfActive { try opened.directory.close() }
         } catch {
-            logger.error("flushing the directory failed: \(error)")
+            logger.error("closing the directory failed: \(error)")
         }
         logger.info("stopped")
     }

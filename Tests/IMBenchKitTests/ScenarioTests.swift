@@ -13,10 +13,11 @@ struct ScenarioTests {
         configuration.target = .embedded(fsync: .none, threads: 1)
         configuration.threads = 1
         configuration.clients = 8
-        configuration.duration = .seconds(5)
+        // Runs with a message count end when the count is reached; the duration only bounds a slow machine.
+        configuration.duration = .seconds(60)
         configuration.warmup = .zero
         configuration.messages = 400
-        configuration.drainTimeout = .seconds(5)
+        configuration.drainTimeout = .seconds(30)
         return configuration
     }
 

@@ -20,11 +20,12 @@ struct StallTests {
         let report = await IMBench.run(configuration, log: { _ in })
         #expect(report.outcome.exitCode == 0, "\(report.text)")
         #expect(report.totals.lost == 0)
-        // ~20% of the messages were intended during the stall: p90 and p99 include up to 400 ms of it.
+        // ~20% of the messages were intended during the stall, so the tail holds up to 400 ms of it, from
+        // each message's intended send time. These are lower bounds: a slow machine only adds to them (the
+        // median is left alone: on a loaded machine it is as slow as the machine, not a property of the run).
         let delivery = try #require(report.operations["delivery"])
         #expect(delivery.p99 >= 300_000, "\(report.text)")
         #expect(delivery.max >= 380_000, "\(report.text)")
-        #expect(delivery.p50 < 300_000, "\(report.text)")
         // The same run as a threshold check fails with exit 1.
         var strict = report
         strict.evaluate(BenchThresholds(maxP99Microseconds: 20_000))

@@ -148,7 +148,7 @@ final class CapturedLines: Sendable {
 
     func contains(_ text: String) -> Bool { state.withLockedValue { $0.lines.contains { $0.contains(text) } } }
 
-    /// Waits until a line contains `text` (one already written counts); fails after 10 s.
+    /// Waits until a line contains `text` (one already written counts); fails after 60 s.
     func wait(for text: String) async throws {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -163,13 +163,13 @@ final class CapturedLines: Sendable {
                 return true
             }
             group.addTask {
-                try await Task.sleep(for: .seconds(10))
+                try await Task.sleep(for: .seconds(60))
                 return false
             }
             let found = try await group.next()!
             group.cancelAll()
             if !found {
-                Issue.record("no log line with \"\(text)\" within 10 s")
+                Issue.record("no log line with \"\(text)\" within 60 s")
                 // Release the waiter so the group can finish.
                 append(text)
             }

@@ -20,7 +20,8 @@ final class DaemonProcess {
 
     static var executablePath: String { builtExecutable("imd") }
 
-    init(dataDirectory: String, fsync: String = "batch", arguments: [String] = []) throws {
+    /// Starts imd and waits (without holding a thread) until it logs its listening addresses.
+    init(dataDirectory: String, fsync: String = "batch", arguments: [String] = []) async throws {
         process.executableURL = URL(fileURLWithPath: Self.executablePath)
         process.arguments =
             [
@@ -31,45 +32,43 @@ final class DaemonProcess {
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // Read the log until the listening line.
-        var text = ""
-        let reader = stderr.fileHandleForReading
-        while !text.contains("listening client=") || !text.contains("\n", after: "listening client=") {
-            let data = reader.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
+        // Keep draining the log so imd never blocks on a full pipe, and keep it for `waitForLog`.
+        let log = self.log
+        let lines = chunks(of: stderr.fileHandleForReading)
+        Task {
+            for await chunk in lines { log.withLockedValue { $0 += String(decoding: chunk, as: UTF8.self) } }
         }
-        guard
-            let range = text.range(of: #"listening client=[^ ]*:(\d+) admin=[^ ]*:(\d+)"#, options: .regularExpression)
-        else {
-            process.terminate()
-            throw IMClientError(.unexpectedReply, "imd did not report its addresses; its log:\n\(text)")
+        let pattern = #"listening client=[^ ]*:(\d+) admin=[^ ]*:(\d+)[^\n]*\n"#
+        let deadline = ContinuousClock.now + .seconds(60)
+        var found: (text: String, range: Range<String.Index>)?
+        while found == nil {
+            let text = log.withLockedValue { $0 }
+            if let range = text.range(of: pattern, options: .regularExpression) {
+                found = (text, range)
+            } else if !process.isRunning || ContinuousClock.now >= deadline {
+                process.terminate()
+                throw IMClientError(.unexpectedReply, "imd did not report its addresses; its log:\n\(text)")
+            } else {
+                try await Task.sleep(for: .milliseconds(10))
+            }
         }
-        let line = String(text[range])
+        let (text, range) = found!
+        let line = text[range].prefix { $0 != "\n" }
         let numbers = line.matches(of: /:(\d+)/).map { Int($0.1)! }
         clientPort = numbers[0]
         adminPort = numbers[1]
-        let fullLine = text[range.lowerBound...].prefix { $0 != "\n" }
         ports = Dictionary(
-            uniqueKeysWithValues: fullLine.matches(of: /\s(tls|ws|wss)=\S*:(\d+)/).map { (String($0.1), Int($0.2)!) }
+            uniqueKeysWithValues: line.matches(of: /\s(tls|ws|wss)=\S*:(\d+)/).map { (String($0.1), Int($0.2)!) }
         )
-        log.withLockedValue { $0 = text }
-        // Keep draining the log so imd never blocks on a full pipe, and keep it for `waitForLog`.
-        let log = self.log
-        reader.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            log.withLockedValue { $0 += text }
-        }
     }
 
     /// Waits until imd has logged a line containing `text`.
-    func waitForLog(_ text: String, timeout: Duration = .seconds(20)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !log.withLockedValue({ $0.contains(text) }) {
-            guard ContinuousClock.now < deadline else {
-                throw IMClientError(.timeout, "imd did not log \"\(text)\"; its log:\n\(log.withLockedValue { $0 })")
-            }
-            try await Task.sleep(for: .milliseconds(10))
+    func waitForLog(_ text: String) async throws {
+        let log = self.log
+        do {
+            try await eventually("imd to log \"\(text)\"") { log.withLockedValue { $0.contains(text) } }
+        } catch {
+            throw IMClientError(.timeout, "\(error); its log:\n\(log.withLockedValue { $0 })")
         }
     }
 
@@ -108,16 +107,14 @@ final class DaemonProcess {
         return client
     }
 
-    func kill9() {
+    func kill9() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        stderr.fileHandleForReading.readabilityHandler = nil
+        await process.waitForExit()
     }
 
-    func terminate() -> Int32 {
+    func terminate() async -> Int32 {
         process.terminate()
-        process.waitUntilExit()
-        stderr.fileHandleForReading.readabilityHandler = nil
+        await process.waitForExit()
         return process.terminationStatus
     }
 }
@@ -135,7 +132,7 @@ struct DaemonCrashTests {
     func everyACKedMessageSurvivesKill9(fsync: String) async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let daemon = try DaemonProcess(dataDirectory: directory.path, fsync: fsync)
+        let daemon = try await DaemonProcess(dataDirectory: directory.path, fsync: fsync)
         var senders: [(Int64, IMClient)] = []
         for uid in Int64(1)...4 { senders.append((uid, try await daemon.client(uid: uid))) }
         // Four senders send to uid 100 with up to 20 messages in flight each; the daemon is killed
@@ -144,19 +141,19 @@ struct DaemonCrashTests {
         let sending = sendUntilFailure(senders, inFlight: 20, into: acked) { uid, client, text in
             try await client.send(peerMessage(uid, 100, text)).status == .success
         }
-        while acked.count < 2_000 { try await Task.sleep(for: .milliseconds(5)) }
-        daemon.kill9()
+        try await eventually("2,000 messages ACKed") { acked.count >= 2_000 }
+        await daemon.kill9()
         _ = await sending.result
         let ackedBeforeKill = acked.snapshot()
 
-        let restarted = try DaemonProcess(dataDirectory: directory.path, fsync: fsync)
+        let restarted = try await DaemonProcess(dataDirectory: directory.path, fsync: fsync)
         let receiver = try await restarted.client(uid: 100)
         let (messages, _) = try await receiver.syncAll(from: 0)
         let stored = Set(messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) })
         let lost = ackedBeforeKill.filter { !stored.contains($0) }
         #expect(lost.isEmpty, "\(lost.count) of \(ackedBeforeKill.count) ACKed messages were lost")
         #expect(stored.count >= ackedBeforeKill.count)
-        #expect(restarted.terminate() == 0, "SIGTERM shuts down gracefully")
+        #expect(await restarted.terminate() == 0, "SIGTERM shuts down gracefully")
     }
 }
 

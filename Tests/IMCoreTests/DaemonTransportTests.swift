@@ -9,7 +9,7 @@ struct DaemonTransportTests {
         defer { certificates.remove() }
         let data = TemporaryDirectory()
         defer { data.remove() }
-        let daemon = try DaemonProcess(
+        let daemon = try await DaemonProcess(
             dataDirectory: data.path,
             arguments: [
                 "--tls-listen", "127.0.0.1:0", "--wss-listen", "127.0.0.1:0",
@@ -45,7 +45,7 @@ struct DaemonTransportTests {
         try await daemon.waitForLog("the TLS certificate was not reloaded")
         let third = try await client(4, try certificates.tls(), port: tlsPort)
         #expect(try await third.tlsPeerCertificate?.commonName == "second")
-        #expect(daemon.terminate() == 0)
+        #expect(await daemon.terminate() == 0)
     }
 
     @Test func pushJobsPendingAtShutdownAreSentOnceAfterTheRestart() async throws {
@@ -54,7 +54,7 @@ struct DaemonTransportTests {
             let data = TemporaryDirectory()
             defer { data.remove() }
             let arguments = ["--push-webhook", recorder.url]
-            let first = try DaemonProcess(dataDirectory: data.path, arguments: arguments)
+            let first = try await DaemonProcess(dataDirectory: data.path, arguments: arguments)
             let sender = try await first.client(uid: 1)
             for receiver in Int64(2)...6 {
                 #expect(try await sender.send(peerMessage(1, receiver, "pending \(receiver)")).status == .success)
@@ -64,11 +64,11 @@ struct DaemonTransportTests {
             let push = try #require(summary["push"] as? [String: Any])
             #expect(push["pending"] as? Int == 5)
             #expect(push["sent"] as? Int == 0)
-            #expect(first.terminate() == 0, "SIGTERM shuts down gracefully")
+            #expect(await first.terminate() == 0, "SIGTERM shuts down gracefully")
             #expect(recorder.jobs.isEmpty)
 
             recorder.setStatus(200)
-            let second = try DaemonProcess(dataDirectory: data.path, arguments: arguments)
+            let second = try await DaemonProcess(dataDirectory: data.path, arguments: arguments)
             try await second.waitForLog("5 push jobs are pending from the last run")
             let jobs = try await recorder.waitForJobs(5)
             #expect(jobs.map(\.content) == (2...6).map { "pending \($0)" })
@@ -78,13 +78,13 @@ struct DaemonTransportTests {
                 let push = summary["push"] as? [String: Any]
                 return push?["sent"] as? Int == 5 && push?["pending"] as? Int == 0
             }
-            #expect(second.terminate() == 0)
+            #expect(await second.terminate() == 0)
 
             // Nothing is left to send: a third start has no pending jobs, and nothing was posted twice.
-            let third = try DaemonProcess(dataDirectory: data.path, arguments: arguments)
+            let third = try await DaemonProcess(dataDirectory: data.path, arguments: arguments)
             let (_, last) = try await third.admin("GET", "/summary")
             #expect((last["push"] as? [String: Any])?["pending"] as? Int == 0)
-            #expect(third.terminate() == 0)
+            #expect(await third.terminate() == 0)
             #expect(recorder.jobs.count == 5)
         }
     }

@@ -10,7 +10,7 @@ struct GroupCrashTests {
     @Test func everyACKedGroupMessageReachesEveryMemberAfterKill9() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let daemon = try DaemonProcess(dataDirectory: directory.path, fsync: "batch")
+        let daemon = try await DaemonProcess(dataDirectory: directory.path, fsync: "batch")
         let members = Array(Int64(1)...50)
         let body = try JSONSerialization.data(withJSONObject: ["appid": 7, "members": members] as [String: Any])
         let (status, created) = try await daemon.admin("POST", "/groups", body: String(decoding: body, as: UTF8.self))
@@ -22,12 +22,12 @@ struct GroupCrashTests {
         let sending = sendUntilFailure(senders, inFlight: 10, into: acked) { uid, client, text in
             try await client.sendGroup(groupMessage(uid, gid, text)).status == .success
         }
-        while acked.count < 300 { try await Task.sleep(for: .milliseconds(2)) }
-        daemon.kill9()
+        try await eventually("300 group messages ACKed") { acked.count >= 300 }
+        await daemon.kill9()
         _ = await sending.result
         let ackedBeforeKill = Set(acked.snapshot())
 
-        let restarted = try DaemonProcess(dataDirectory: directory.path, fsync: "batch")
+        let restarted = try await DaemonProcess(dataDirectory: directory.path, fsync: "batch")
         for uid in [Int64(1), 4, 25, 50] {
             let member = try await restarted.client(uid: uid)
             let (messages, _) = try await member.syncAll(from: 0)
@@ -36,6 +36,6 @@ struct GroupCrashTests {
             #expect(lost.isEmpty, "member \(uid) lost \(lost.count) of \(ackedBeforeKill.count) ACKed messages")
             try await member.close()
         }
-        #expect(restarted.terminate() == 0)
+        #expect(await restarted.terminate() == 0)
     }
 }

@@ -22,20 +22,20 @@ struct LogStoreCrashTests {
         // Read lines while the child runs; kill it at a random moment after it has completed some appends.
         var generator = SeededGenerator(seed: UInt64(seed))
         let killAfter = Int.random(in: 2_000...20_000, using: &generator)
-        let reader = pipe.fileHandleForReading
+        // Read on a thread of its own: the child appends for seconds, and a blocking read here would hold
+        // one of the concurrency pool's threads (two on a 2-core machine) all that time.
         var text = ""
         var lines = 0
-        while lines < killAfter + 1 {
-            let data = reader.availableData
-            if data.isEmpty { break }
+        var output = chunks(of: pipe.fileHandleForReading).makeAsyncIterator()
+        while lines < killAfter + 1, let data = await output.next() {
             let chunk = String(decoding: data, as: UTF8.self)
             lines += chunk.count { $0 == "\n" }
             text += chunk
         }
         kill(child.processIdentifier, SIGKILL)
         // What was already reported and is still in the pipe counts too.
-        text += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
+        while let data = await output.next() { text += String(decoding: data, as: UTF8.self) }
+        await child.waitForExit()
         #expect(child.terminationReason == .uncaughtSignal)
 
         var reported: [(seq: Int, id: UInt64)] = []

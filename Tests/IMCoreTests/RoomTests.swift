@@ -102,11 +102,9 @@ struct RoomTests {
             // Closing leaves the room.
             try await alice.close()
             try await web.close()
-            var clients = 3
-            while clients != 1 {
+            try await eventually("one connection left in the room") {
                 let (_, summary) = try await server.admin("GET", "/summary?appid=7")
-                clients = (summary["app_7"] as? [String: Any])?["room_client_count"] as? Int ?? -1
-                if clients != 1 { try await Task.sleep(for: .milliseconds(10)) }
+                return (summary["app_7"] as? [String: Any])?["room_client_count"] as? Int == 1
             }
             try await old.close()
             try await new.close()

@@ -109,7 +109,7 @@ func withTestServer<T>(
 extension IMClient {
     /// The next event that satisfies `predicate`, skipping others; fails after `timeout`.
     func next(
-        timeout: Duration = .seconds(10),
+        timeout: Duration = .seconds(30),
         where predicate: @escaping @Sendable (IMClientEvent) -> Bool = { _ in true }
     ) async throws -> IMClientEvent {
         try await withThrowingTaskGroup(of: IMClientEvent?.self) { group in
@@ -130,7 +130,7 @@ extension IMClient {
     }
 
     /// The next `count` events with `command`, in order.
-    func collect(_ count: Int, _ command: IMCommand, timeout: Duration = .seconds(10)) async throws -> [IMClientEvent] {
+    func collect(_ count: Int, _ command: IMCommand, timeout: Duration = .seconds(30)) async throws -> [IMClientEvent] {
         var found: [IMClientEvent] = []
         while found.count < count {
             found.append(try await next(timeout: timeout) { $0.frame.command == command })

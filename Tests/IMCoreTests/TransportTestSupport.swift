@@ -73,19 +73,3 @@ extension TestServer {
     }
 }
 
-/// Polls `condition` every 10 ms until it holds or `timeout` passes; for figures that change without an
-/// event the test could await (counters the server updates on its own loops).
-func eventually(
-    timeout: Duration = .seconds(10),
-    _ what: String,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("timed out after \(timeout) waiting for: \(what)")
-            throw IMClientError(.timeout, "timed out waiting for \(what)")
-        }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-}

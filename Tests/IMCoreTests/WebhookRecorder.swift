@@ -53,14 +53,8 @@ final class WebhookRecorder: Sendable {
     }
 
     /// Waits until at least `count` jobs were accepted and returns all of them.
-    func waitForJobs(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [Job] {
-        let deadline = ContinuousClock.now + timeout
-        while jobs.count < count {
-            guard ContinuousClock.now < deadline else {
-                throw TimeoutError(message: "\(jobs.count) of \(count) push jobs arrived within \(timeout)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+    func waitForJobs(_ count: Int) async throws -> [Job] {
+        try await eventually("\(count) push jobs to arrive") { jobs.count >= count }
         return jobs
     }
 

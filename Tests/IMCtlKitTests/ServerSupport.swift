@@ -132,7 +132,7 @@ final class SilentListener: Sendable {
 extension IMClient {
     /// The next event that satisfies `predicate`, skipping others; fails after `timeout`.
     func next(
-        timeout: Duration = .seconds(10),
+        timeout: Duration = .seconds(30),
         where predicate: @escaping @Sendable (IMClientEvent) -> Bool = { _ in true }
     ) async throws -> IMClientEvent {
         try await withThrowingTaskGroup(of: IMClientEvent?.self) { group in

@@ -36,10 +36,11 @@ package final class ChildProcess: @unchecked Sendable {
         var pid: pid_t = 0
         /// The raw `waitpid` status once the child has exited.
         var status: Int32?
+        /// `waitForExit()` callers waiting for the child.
+        var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
-    private let exited = DispatchSemaphore(value: 0)
 
     package init() {}
 
@@ -94,17 +95,34 @@ package final class ChildProcess: @unchecked Sendable {
         let thread = Thread { [self] in
             var status: Int32 = 0
             while waitpid(child, &status, 0) == -1 && errno == EINTR {}
-            state.withLock { $0.status = status }
-            exited.signal()
+            let waiters = state.withLock { state in
+                state.status = status
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
             terminationHandler?(self)
         }
         thread.start()
     }
 
-    /// Blocks until the child has exited.
+    /// Waits until the child has exited, without holding a thread: a blocking wait on the concurrency
+    /// pool (two threads on a 2-core machine) would starve the in-process servers of the other tests.
+    package func waitForExit() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state in
+                guard state.status == nil else { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// Blocks until the child has exited. Only for `defer` blocks, which cannot await; elsewhere await
+    /// `waitForExit()`.
     package func waitUntilExit() {
-        exited.wait()
-        exited.signal()
+        while isRunning { usleep(1000) }
     }
 
     /// Sends SIGTERM.

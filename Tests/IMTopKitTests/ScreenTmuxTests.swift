@@ -131,14 +131,14 @@ struct ScreenTmuxTests {
     }
 
     func waitForFile(_ path: String) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") {
                 return text.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TmuxError("\(path) was not written within 20 s")
+        throw TmuxError("\(path) was not written within 60 s")
     }
 }
 
@@ -200,16 +200,16 @@ struct Tmux {
         try run(["capture-pane", "-p", "-t", "imtop"])
     }
 
-    /// Captures the pane until `predicate` holds (20 s at most); returns that screen.
+    /// Captures the pane until `predicate` holds (60 s at most); returns that screen.
     func waitForScreen(_ what: String, _ predicate: (String) -> Bool) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         var screen = ""
         while ContinuousClock.now < deadline {
             screen = try capture()
             if predicate(screen) { return screen }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw TmuxError("waited 20 s for \(what); the screen:\n\(screen)")
+        throw TmuxError("waited 60 s for \(what); the screen:\n\(screen)")
     }
 
     /// Stops the server and whatever runs in its panes.

@@ -15,6 +15,13 @@ struct TopTestServer {
     let addresses: IMServerAddresses
     var adminURL: String { "http://127.0.0.1:\(addresses.admin!.port)" }
 
+    /// `GET /summary` as JSON.
+    func summary() async throws -> [String: Any] {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: adminURL + "/summary"), timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
+    }
+
     /// A client logged in as `uid` in `appID`.
     func client(uid: Int64, appID: Int64 = 7, device: String = "d") async throws -> IMClient {
         var request = HTTPClientRequest(url: adminURL + "/auth/token")
@@ -43,78 +50,6 @@ func withServer<T>(nodeID: String = "node-a", _ body: (TopTestServer) async thro
     return try await withRunningServer(configuration) { _, addresses in
         try await body(TopTestServer(addresses: addresses))
     }
-}
-
-/// What a finished child process printed and returned.
-struct ProcessOutput {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs an executable to its end (killed after `timeout`), collecting its output.
-func runProcess(
-    _ path: String,
-    _ arguments: [String],
-    environment: [String: String]? = nil,
-    timeout: Duration = .seconds(60)
-) async throws -> ProcessOutput {
-    let process = ChildProcess()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    let exited = AsyncStream<Int32>.makeStream()
-    process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
-    try process.run()
-    // Read on threads of their own: a blocking read on the concurrency pool would starve the in-process
-    // server the child is talking to.
-    let stdout = readToEnd(out.fileHandleForReading)
-    let stderr = readToEnd(err.fileHandleForReading)
-    let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
-        group.addTask {
-            for await status in exited.stream { return status }
-            return nil
-        }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let status = first else {
-            process.terminate()
-            throw ProcessTimeout(command: ([path] + arguments).joined(separator: " "))
-        }
-        return status
-    }
-    return ProcessOutput(
-        status: status,
-        stdout: String(decoding: await stdout.value, as: UTF8.self),
-        stderr: String(decoding: await stderr.value, as: UTF8.self)
-    )
-}
-
-/// Everything `handle` gives until its end, read on a thread of its own.
-func readToEnd(_ handle: FileHandle) -> Task<Data, Never> {
-    let (stream, continuation) = AsyncStream<Data>.makeStream()
-    Thread {
-        continuation.yield(handle.readDataToEndOfFile())
-        continuation.finish()
-    }.start()
-    return Task {
-        var data = Data()
-        for await chunk in stream { data.append(chunk) }
-        return data
-    }
-}
-
-struct ProcessTimeout: Error, CustomStringConvertible {
-    var command: String
-    var description: String { "\(command) did not finish in time" }
 }
 
 /// A /summary as a node reports it, for model tests: counters and gauges by field.

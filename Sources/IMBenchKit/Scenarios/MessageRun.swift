@@ -54,7 +54,10 @@ struct MessageRun {
         var tracker = ProgressTracker(context: context, start: start)
         var measured = warmupNs == 0
         if measured { timing.atMeasureFrom = live.snapshot() }
-        // Sending.
+        // Sending. A closed loop stops at the end of the duration; an open loop sends every message whose
+        // intended time falls in it, however late (a generator that fell behind shows as late sends, not as
+        // fewer messages), bounded by the drain timeout.
+        let sendDeadline = plan.end + (isOpen ? BenchParsing.nanoseconds(configuration.drainTimeout) : 100_000_000)
         while true {
             let now = BenchClock.now()
             if !measured && now >= plan.measureFrom {
@@ -62,8 +65,8 @@ struct MessageRun {
                 timing.atMeasureFrom = live.snapshot()
             }
             let snapshot = live.snapshot()
-            if snapshot.finishedSenders >= senders.count || now >= plan.end + 100_000_000 { break }
-            var next = min(tracker.nextLine, plan.end + 100_000_000)
+            if snapshot.finishedSenders >= senders.count || now >= sendDeadline { break }
+            var next = min(tracker.nextLine, sendDeadline)
             if !measured { next = min(next, plan.measureFrom) }
             try? await Task.sleep(for: .nanoseconds(Int64(min(next - min(next, now), 100_000_000)) + 1))
             await tracker.tick(phase: "sending")
