@@ -99,7 +99,7 @@ let benchmarks: @Sendable () -> Void = {
             setup: {
                 try Fixture.open(fsync: .none)
                 appendClosedLoop(Fixture.store, count: 1_000_000, window: 4096, queues: 1, fanOut: 1, bodySize: 100)
-                Fixture.key = try Fixture.store.lastID(QueueID.personal(appID: 1, uid: 0))
+                Fixture.key = try Fixture.store.sync(QueueID.personal(appID: 1, uid: 0), after: 0, limit: 0).newestID
                 appendClosedLoop(Fixture.store, count: 3000, window: 1024, queues: 1, fanOut: 1, bodySize: 100)
             },
             teardown: { Fixture.close() }
@@ -160,14 +160,14 @@ enum Fixture {
     nonisolated(unsafe) static var directory = ""
     nonisolated(unsafe) static var key: UInt64 = 0
 
-    static func configuration(fsync: FsyncPolicy) -> LogStoreConfiguration {
+    static func configuration(fsync: IMServerConfiguration.FsyncPolicy) -> LogStoreConfiguration {
         var configuration = LogStoreConfiguration(directory: directory)
         configuration.fsync = fsync
         configuration.logger.logLevel = .warning
         return configuration
     }
 
-    static func open(fsync: FsyncPolicy) throws {
+    static func open(fsync: IMServerConfiguration.FsyncPolicy) throws {
         let base = ProcessInfo.processInfo.environment["IM_BENCH_DIR"] ?? NSTemporaryDirectory()
         directory = base + "/im-store-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         current = try LogStore(configuration: configuration(fsync: fsync))

@@ -74,204 +74,68 @@ public final class IMServer: Service, Sendable {
         }
     }
 
+    /// Opens the backend, then runs the server's parts as services in one `ServiceGroup`, started in
+    /// this order and shut down in the reverse one: the push sender, the directory, the store, the route
+    /// bus (this server's sessions) and the frontend (listeners, admin API). So a graceful shutdown stops
+    /// accepting, closes the sessions, drains the store (every completion runs), flushes and closes the
+    /// directory, and last writes the push jobs that are left: a restart replays nothing.
     private func serve() async throws {
         // Every logger of the server derives from this one, whose level follows `levelSwitch`.
-        var wrapped = self.configuration
-        wrapped.logger = levelSwitch.wrap(wrapped.logger)
-        let configuration = wrapped
-        let logger = configuration.logger
-        // Opening reads, fsyncs and recovers files: on the blocking-I/O pool, never on a thread of the
-        // concurrency pool (two on a 2-core machine), which everything else async in the process shares.
-        let opened = try await NIOThreadPool.singleton.runIfActive { try self.openData(configuration) }
+        var configuration = self.configuration
+        configuration.logger = levelSwitch.wrap(configuration.logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
-        let core = ServerCore(
-            configuration: configuration,
-            store: opened.store,
-            directory: opened.directory,
-            version: configuration.version,
-            eventLoopGroup: group,
-            words: opened.words,
-            push: opened.push,
-            logLevel: levelSwitch
-        )
-        var listeners: [(IMTransport, any Channel)] = []
-        for (transport, address) in configuration.clientListeners {
-            do {
-                let channel = try await ClientListener.bind(transport, at: address, core: core, tls: tls, group: group)
-                listeners.append((transport, channel))
-            } catch {
-                for (_, listener) in listeners { try? await listener.close() }
-                _ = try? await NIOThreadPool.singleton.runIfActive {
-                    try? opened.store.close()
-                    try? opened.directory.close()
-                }
-                // Finished before it runs, the push sender only closes its store.
-                opened.push?.finish()
-                await opened.push?.run()
-                try? await group.shutdownGracefully()
-                throw IMServerError("cannot listen on \(address) (\(transport.listenKey)): \(error)")
-            }
-        }
-        var bound = IMServerAddresses(client: configuration.clientAddress, admin: nil)
-        for (transport, channel) in listeners {
-            let configured = configuration.listenAddress(transport)!
-            bound[transport] = IMServerConfiguration.Endpoint(
-                host: configured.host,
-                port: channel.localAddress?.port ?? configured.port
-            )
-        }
-        let addresses = bound
-        logger.info(
-            "serving clients",
-            metadata: [
-                "address": "\(addresses.client)", "node": "\(configuration.nodeID)",
-                "data": "\(configuration.dataDirectory)",
-                "transports": "\(listeners.map { "\($0.0)=\(addresses[$0.0]!)" }.joined(separator: " "))",
-                "push_webhook": "\(opened.push?.redactedWebhook ?? "off")",
-            ]
-        )
-        // The push sender runs beside everything else and is finished last, when no job can come any more.
-        async let pushing: Void = Self.runPush(opened.push)
-
-        await withTaskGroup(of: Void.self) { tasks in
-            if let adminAddress = configuration.admin.address {
-                let readiness = self.readiness
-                let application = AdminAPI.application(core: core, address: adminAddress) { channel in
-                    var ready = addresses
-                    ready.admin = IMServerConfiguration.Endpoint(
-                        host: adminAddress.host,
-                        port: channel.localAddress?.port ?? adminAddress.port
-                    )
-                    readiness.set(.success(ready))
-                }
-                tasks.addTask {
-                    do {
-                        try await application.run()
-                    } catch {
-                        logger.error("the admin API stopped: \(error)")
-                        readiness.set(
-                            .failure(
-                                IMServerError("cannot serve the admin API on \(adminAddress) (admin_listen): \(error)")
-                            )
-                        )
-                    }
-                }
-            } else {
-                readiness.set(.success(addresses))
-            }
-            let stopping = Atomic(false)
-            tasks.addTask {
-                // Batched directory writes (sync keys, device ids) go out every 100 ms.
-                while !Task.isCancelled && !stopping.load(ordering: .relaxed) {
-                    try? await Task.sleep(for: .milliseconds(100))
-                    do {
-                        try await NIOThreadPool.singleton.runIfActive { try core.directory.flush() }
-                    } catch {
-                        logger.error("directory flush failed: \(error)")
-                    }
-                }
-            }
-            // Serve until graceful shutdown (or cancellation of this task).
-            try? await gracefulShutdown()
-            logger.info(
-                "shutting down: closing \(listeners.count) listeners and \(core.counters.connections.value) connections"
-            )
-            for (_, listener) in listeners { try? await listener.close() }
-            // The admin API stops by itself on graceful shutdown (and is cancelled with us otherwise).
-            stopping.store(true, ordering: .relaxed)
-        }
-        await closeSessions(core)
-        core.idleSweepers.cancelAll()
         do {
-            // Draining, fsyncing and writing the snapshot block: on the blocking-I/O pool.
-            try await NIOThreadPool.singleton.runIfActive { try opened.store.close() }
+            let backend = try await ServerBackend.open(configuration)
+            let local = LocalBus()
+            let messages = MessageService(
+                configuration: configuration,
+                counters: ServerCounters(),
+                store: backend.store,
+                directory: backend.directory,
+                bus: local,
+                words: backend.words,
+                push: backend.push,
+                eventLoopGroup: group
+            )
+            let server = ServerContext(
+                configuration: configuration,
+                messages: messages,
+                local: local,
+                counters: messages.counters,
+                logLevel: levelSwitch
+            )
+            let frontend = ServerFrontend(server: server, tls: tls, group: group, readiness: readiness)
+            var parts: [any Service] = backend.push.map { [$0] } ?? []
+            parts += [backend.directory, backend.store, local, frontend]
+            try await Self.run(
+                ServiceGroup(services: parts, gracefulShutdownSignals: [], cancellationSignals: [], logger: configuration.logger)
+            )
+            server.idleSweepers.cancelAll()
         } catch {
-            logger.error("closing the message store failed: \(error)")
+            try? await group.shutdownGracefully()
+            throw error
         }
         try? await group.shutdownGracefully()
-        // Every stored message has been handed to the hook by now: write what is left and stop.
-        opened.push?.finish()
-        await pushing
-        do {
-            try await NIOThreadPool.singleton.runIfActive { try opened.directory.close() }
-        } catch {
-            logger.error("closing the directory failed: \(error)")
-        }
-        logger.info("stopped")
+        configuration.logger.info("stopped")
     }
 
-    private static func runPush(_ push: PushDispatcher?) async {
-        await push?.run()
-    }
-
-    private func openData(
-        _ configuration: IMServerConfiguration
-    ) throws -> (store: LogStore, directory: any Directory, words: WordList, push: PushDispatcher?) {
-        let root = URL(fileURLWithPath: configuration.dataDirectory)
-        do {
-            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        } catch {
-            throw IMServerError("cannot create the data directory \(root.path) (data_dir): \(error)")
-        }
-        var storeConfiguration = LogStoreConfiguration(directory: root.appendingPathComponent("messages").path)
-        storeConfiguration.fsync =
-            switch configuration.storage.fsync {
-            case .batch: .batch
-            case .interval: .interval
-            case .none: .none
+    /// Runs `parts` until they end; a graceful shutdown of this task (the embedder's `ServiceGroup`) shuts
+    /// them down gracefully, in order.
+    private static func run(_ parts: ServiceGroup) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask {
+                try await parts.run()
+                return true
             }
-        storeConfiguration.fsyncInterval = configuration.storage.fsyncInterval
-        storeConfiguration.segmentSize = configuration.storage.segmentSize
-        storeConfiguration.snapshotEveryBytes = configuration.storage.snapshotEveryBytes
-        storeConfiguration.snapshotInterval = configuration.storage.snapshotInterval
-        storeConfiguration.logger = configuration.logger
-        let words = try WordList(path: configuration.wordFile)
-        let store = try LogStore(configuration: storeConfiguration)
-        let directory: SQLiteDirectory
-        do {
-            directory = try SQLiteDirectory(
-                path: root.appendingPathComponent("directory.sqlite").path,
-                logger: configuration.logger
-            )
-        } catch {
-            try? store.close()
-            throw error
-        }
-        guard configuration.push.webhook != nil else {
-            let leftover = root.appendingPathComponent("push.sqlite").path
-            if FileManager.default.fileExists(atPath: leftover) {
-                configuration.logger.notice(
-                    "\(leftover) is kept but not sent: no push_webhook is configured (delete it to discard its jobs)"
-                )
+            tasks.addTask {
+                do { try await gracefulShutdown() } catch { return false }
+                await parts.triggerGracefulShutdown()
+                return false
             }
-            return (store, directory, words, nil)
-        }
-        do {
-            let push = try PushDispatcher(
-                configuration: configuration.push,
-                dataDirectory: root.path,
-                version: configuration.version,
-                logger: configuration.logger
-            )
-            return (store, directory, words, push)
-        } catch {
-            try? store.close()
-            try? directory.close()
-            throw error
-        }
-    }
-
-    /// Closes every logged-in session and waits (briefly) for the rest of the connections to go.
-    private func closeSessions(_ core: ServerCore) async {
-        for (_, entry) in core.registry.allSessions() {
-            let handler = entry.handler
-            handler.eventLoop.execute { handler.value.close(reason: "server shutting down") }
-        }
-        let deadline = ContinuousClock.now + .seconds(5)
-        while core.counters.connections.value > 0 && core.registry.counts().clients > 0
-            && ContinuousClock.now < deadline
-        {
-            try? await Task.sleep(for: .milliseconds(10))
+            while let finished = try await tasks.next() {
+                if finished { break }
+            }
+            tasks.cancelAll()
         }
     }
 }

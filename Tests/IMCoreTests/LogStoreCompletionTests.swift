@@ -11,9 +11,9 @@ import Testing
 struct LogStoreCompletionTests {
     @Test(
         "appends from many threads complete once each, in id order, across segment rollovers",
-        arguments: [FsyncPolicy.none, .interval, .batch]
+        arguments: [IMServerConfiguration.FsyncPolicy.none, .interval, .batch]
     )
-    func completionOrder(fsync: FsyncPolicy) async throws {
+    func completionOrder(fsync: IMServerConfiguration.FsyncPolicy) async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try LogStore(configuration: storeConfiguration(directory, fsync: fsync))
@@ -48,14 +48,14 @@ struct LogStoreCompletionTests {
         #expect(segmentPaths(directory).count >= 2)
         for thread in 0..<threads {
             #expect(
-                try store.sync(.personal(appID: 1, uid: Int64(thread + 1)), after: 0, limit: 1000).messages.count
+                try await store.sync(.personal(appID: 1, uid: Int64(thread + 1)), after: 0, limit: 1000).messages.count
                     == perThread
             )
         }
     }
 
-    @Test("an append made from inside a completion completes", arguments: [FsyncPolicy.none, .interval, .batch])
-    func appendFromACompletion(fsync: FsyncPolicy) async throws {
+    @Test("an append made from inside a completion completes", arguments: [IMServerConfiguration.FsyncPolicy.none, .interval, .batch])
+    func appendFromACompletion(fsync: IMServerConfiguration.FsyncPolicy) async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try LogStore(configuration: storeConfiguration(directory, fsync: fsync))
@@ -71,7 +71,7 @@ struct LogStoreCompletionTests {
             }
         }
         #expect(innerSucceeded)
-        let texts = try store.sync(.personal(appID: 1, uid: 1), after: 0, limit: 10).messages.map(\.text)
+        let texts = try await store.sync(.personal(appID: 1, uid: 1), after: 0, limit: 10).messages.map(\.text)
         #expect(texts == ["opens the segment", "outer", "inner"])
     }
 }

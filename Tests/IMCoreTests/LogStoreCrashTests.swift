@@ -8,8 +8,8 @@ import Testing
 struct LogStoreCrashTests {
     static var childPath: String { builtExecutable("LogStoreCrashChild") }
 
-    @Test(arguments: [(FsyncPolicy.batch, 1), (.batch, 2), (.batch, 3), (.interval, 4)])
-    func everyReportedAppendSurvivesSIGKILL(policy: FsyncPolicy, seed: Int) async throws {
+    @Test(arguments: [(IMServerConfiguration.FsyncPolicy.batch, 1), (.batch, 2), (.batch, 3), (.interval, 4)])
+    func everyReportedAppendSurvivesSIGKILL(policy: IMServerConfiguration.FsyncPolicy, seed: Int) async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let child = ChildProcess()
@@ -55,7 +55,7 @@ struct LogStoreCrashTests {
         for uid in 0..<7 {
             var key: UInt64 = 0
             while true {
-                let page = try store.sync(QueueID.personal(appID: 1, uid: Int64(uid)), after: key, limit: 5000)
+                let page = try await store.sync(QueueID.personal(appID: 1, uid: Int64(uid)), after: key, limit: 5000)
                 for message in page.messages { stored[message.id] = message }
                 key = page.lastID
                 if !page.hasMore { break }

@@ -58,7 +58,7 @@ struct LogStorePropertyTests {
                     let key = entries.isEmpty || value % 5 == 0 ? UInt64(value % 3) : entries[value % entries.count].id
                     let limit = value % 11
                     let notBefore: Int64? = queue.kind == .group && value % 2 == 0 ? clock - Int64(value % 4) : nil
-                    let page = try store.sync(queue, after: key, limit: limit, notBefore: notBefore)
+                    let page = try await store.sync(queue, after: key, limit: limit, notBefore: notBefore)
                     let expected = model.page(queue, after: key, limit: limit, notBefore: notBefore)
                     #expect(page.messages.map(\.text) == expected.texts)
                     #expect(page.lastID == expected.last)
@@ -68,11 +68,11 @@ struct LogStorePropertyTests {
                     let before = entries.isEmpty ? UInt64.max : entries[value % entries.count].id
                     let limit = value % 6
                     let expected = entries.filter { $0.id < before }.suffix(limit).map(\.text)
-                    #expect(try store.history(queue, before: before, limit: limit).map(\.text) == Array(expected))
+                    #expect(try await store.history(queue, before: before, limit: limit).map(\.text) == Array(expected))
                 case 5:
                     let entries = model.queues[queue] ?? []
                     let key = entries.isEmpty ? 0 : entries[value % entries.count].id
-                    #expect(try store.newCount(queue, after: key) == entries.filter { $0.id > key }.count)
+                    #expect(try await store.newCount(queue, after: key) == entries.filter { $0.id > key }.count)
                     #expect(try store.lastID(queue) == entries.last?.id ?? 0)
                 default:
                     // Reopen, sometimes without the snapshot so the log is replayed.
@@ -82,7 +82,7 @@ struct LogStorePropertyTests {
                 }
             }
             for queue in Self.queues {
-                let all = try store.sync(queue, after: 0, limit: 10_000)
+                let all = try await store.sync(queue, after: 0, limit: 10_000)
                 #expect(all.messages.map(\.text) == (model.queues[queue] ?? []).map(\.text))
             }
             try store.close()

@@ -51,7 +51,7 @@ struct LogStoreRecoveryTests {
 
         let store = try LogStore(configuration: storeConfiguration(directory))
         defer { try? store.close() }
-        let page = try store.sync(queue, after: 0, limit: 1000)
+        let page = try await store.sync(queue, after: 0, limit: 1000)
         #expect(page.messages.map(\.id) == Array(ids.prefix(whole)))
         #expect(page.messages.enumerated().allSatisfy { $0.element.text.hasPrefix("message-\($0.offset)-") })
         let kept = whole == 0 ? LogSegment.headerSize : ends[whole - 1]
@@ -60,7 +60,7 @@ struct LogStoreRecoveryTests {
         // New appends go after every id ever handed out, never reusing a lost one.
         let next = try await store.append(message("new"), to: [queue])
         #expect(next[0].id > ids.last!)
-        #expect(try store.latest(queue, limit: 1).map(\.text) == ["new"])
+        #expect(try await store.latest(queue, limit: 1).map(\.text) == ["new"])
     }
 
     @Test func aCorruptRecordInTheMiddleIsSkippedAndCounted() async throws {
@@ -79,7 +79,7 @@ struct LogStoreRecoveryTests {
 
         let store = try LogStore(configuration: storeConfiguration(directory))
         defer { try? store.close() }
-        let page = try store.sync(queue, after: 0, limit: 100)
+        let page = try await store.sync(queue, after: 0, limit: 100)
         var expected = ids
         expected.remove(at: 10)
         #expect(page.messages.map(\.id) == expected)
@@ -104,7 +104,7 @@ struct LogStoreRecoveryTests {
         let store = try LogStore(configuration: storeConfiguration(directory))
         defer { try? store.close() }
         #expect(store.stats.replayedRecords == 20)
-        #expect(try store.sync(queue, after: 0, limit: 100).messages.map(\.text) == (0..<20).map { "m\($0)" })
+        #expect(try await store.sync(queue, after: 0, limit: 100).messages.map(\.text) == (0..<20).map { "m\($0)" })
     }
 
     @Test func aSnapshotCoversOnlyTheHeadAndTheTailIsReplayed() async throws {
@@ -125,9 +125,9 @@ struct LogStoreRecoveryTests {
         defer { try? store.close() }
         #expect(store.stats.replayedRecords == 5)
         #expect(store.stats.messages == 15)
-        #expect(try store.sync(queue, after: 0, limit: 100).messages.map(\.text) == (0..<15).map { "a\($0)" })
+        #expect(try await store.sync(queue, after: 0, limit: 100).messages.map(\.text) == (0..<15).map { "a\($0)" })
         #expect(
-            try store.sync(other, after: 0, limit: 100, notBefore: 12).messages.map(\.text) == ["a12", "a13", "a14"]
+            try await store.sync(other, after: 0, limit: 100, notBefore: 12).messages.map(\.text) == ["a12", "a13", "a14"]
         )
     }
 

@@ -25,7 +25,7 @@ struct LogStoreTests {
         #expect(second[0].previousID == first[0].id)
         #expect(second[1].previousID == first[1].id)
 
-        let page = try store.sync(bob, after: 0, limit: 10)
+        let page = try await store.sync(bob, after: 0, limit: 10)
         #expect(page.messages.map(\.text) == ["hi bob", "and again"])
         #expect(page.messages.map(\.id) == [first[0].id, second[0].id])
         #expect(page.lastID == second[0].id)
@@ -33,7 +33,7 @@ struct LogStoreTests {
         #expect(page.messages[0].senderDeviceID == 7)
         #expect(page.messages[0].command == 4)
         #expect(page.messages[0].timestamp == 1_700_000_000)
-        #expect(try store.sync(alice, after: first[1].id, limit: 10).messages.map(\.text) == ["and again"])
+        #expect(try await store.sync(alice, after: first[1].id, limit: 10).messages.map(\.text) == ["and again"])
     }
 
     @Test func syncPagesWithHasMoreAndNewCount() async throws {
@@ -47,7 +47,7 @@ struct LogStoreTests {
         var seen: [String] = []
         var pages = 0
         while true {
-            let page = try store.sync(bob, after: key, limit: 10)
+            let page = try await store.sync(bob, after: key, limit: 10)
             seen += page.messages.map(\.text)
             pages += 1
             key = page.lastID
@@ -55,15 +55,15 @@ struct LogStoreTests {
         }
         #expect(seen == (0..<25).map { "m\($0)" })
         #expect(pages == 3)
-        #expect(try store.newCount(bob, after: 0) == 25)
-        let all = try store.sync(bob, after: 0, limit: 100).messages
-        #expect(try store.newCount(bob, after: all[19].id) == 5)
-        #expect(try store.newCount(bob, after: all[24].id) == 0)
+        #expect(try await store.newCount(bob, after: 0) == 25)
+        let all = try await store.sync(bob, after: 0, limit: 100).messages
+        #expect(try await store.newCount(bob, after: all[19].id) == 5)
+        #expect(try await store.newCount(bob, after: all[24].id) == 0)
         #expect(try store.lastID(bob) == all[24].id)
-        #expect(try store.latest(bob, limit: 3).map(\.text) == ["m22", "m23", "m24"])
-        #expect(try store.history(bob, before: all[10].id, limit: 4).map(\.text) == ["m6", "m7", "m8", "m9"])
-        #expect(try store.history(bob, before: all[2].id, limit: 4).map(\.text) == ["m0", "m1"])
-        #expect(try store.history(bob, before: 0, limit: 4).isEmpty)
+        #expect(try await store.latest(bob, limit: 3).map(\.text) == ["m22", "m23", "m24"])
+        #expect(try await store.history(bob, before: all[10].id, limit: 4).map(\.text) == ["m6", "m7", "m8", "m9"])
+        #expect(try await store.history(bob, before: all[2].id, limit: 4).map(\.text) == ["m0", "m1"])
+        #expect(try await store.history(bob, before: 0, limit: 4).isEmpty)
     }
 
     @Test func unknownQueuesAndFutureKeysGiveEmptyResults() async throws {
@@ -73,15 +73,18 @@ struct LogStoreTests {
         defer { try? store.close() }
         _ = try await store.append(message("x"), to: [bob])
         let nobody = QueueID.personal(appID: 7, uid: 999)
-        #expect(try store.sync(nobody, after: 0, limit: 10) == SyncPage(messages: [], lastID: 0, hasMore: false))
         #expect(
-            try store.sync(bob, after: 1 << 60, limit: 10) == SyncPage(messages: [], lastID: 1 << 60, hasMore: false)
+            try await store.sync(nobody, after: 0, limit: 10) == SyncPage(messages: [], lastID: 0, hasMore: false, newestID: 0)
         )
-        #expect(try store.newCount(nobody, after: 0) == 0)
-        #expect(try store.newCount(bob, after: 1 << 60) == 0)
-        #expect(try store.latest(nobody, limit: 5).isEmpty)
-        #expect(try store.sync(bob, after: 0, limit: 0).messages.isEmpty)
-        #expect(try store.sync(bob, after: 0, limit: -3).messages.isEmpty)
+        #expect(
+            try await store.sync(bob, after: 1 << 60, limit: 10)
+                == SyncPage(messages: [], lastID: 1 << 60, hasMore: false, newestID: try store.lastID(bob))
+        )
+        #expect(try await store.newCount(nobody, after: 0) == 0)
+        #expect(try await store.newCount(bob, after: 1 << 60) == 0)
+        #expect(try await store.latest(nobody, limit: 5).isEmpty)
+        #expect(try await store.sync(bob, after: 0, limit: 0).messages.isEmpty)
+        #expect(try await store.sync(bob, after: 0, limit: -3).messages.isEmpty)
     }
 
     @Test func badInputIsRefusedWithTypedErrors() async throws {
@@ -116,7 +119,7 @@ struct LogStoreTests {
             timestamp: 0
         )
         _ = try await store.append(largest, to: [bob])
-        #expect(try store.latest(bob, limit: 1).first?.body.readableBytes == 32767)
+        #expect(try await store.latest(bob, limit: 1).first?.body.readableBytes == 32767)
         #expect(store.stats.messages == 1)
     }
 
@@ -130,7 +133,7 @@ struct LogStoreTests {
         #expect(receipt.count == 2000)
         #expect(Set(receipt.map(\.id)).count == 2000)
         for (index, member) in members.enumerated() where index % 97 == 0 {
-            let page = try store.sync(member, after: 0, limit: 10)
+            let page = try await store.sync(member, after: 0, limit: 10)
             #expect(page.messages.map(\.id) == [receipt[index].id])
             #expect(page.messages.first?.text == body)
         }
@@ -152,11 +155,11 @@ struct LogStoreTests {
         for (i, time) in [100, 200, 300, 400].enumerated() {
             _ = try await store.append(message("g\(i)", command: 8, timestamp: Int64(time)), to: [group])
         }
-        #expect(try store.sync(group, after: 0, limit: 10, notBefore: 250).messages.map(\.text) == ["g2", "g3"])
-        #expect(try store.sync(group, after: 0, limit: 10, notBefore: 0).messages.count == 4)
-        #expect(try store.sync(group, after: 0, limit: 10, notBefore: 999).messages.isEmpty)
-        let all = try store.sync(group, after: 0, limit: 10).messages
-        #expect(try store.sync(group, after: all[2].id, limit: 10, notBefore: 150).messages.map(\.text) == ["g3"])
+        #expect(try await store.sync(group, after: 0, limit: 10, notBefore: 250).messages.map(\.text) == ["g2", "g3"])
+        #expect(try await store.sync(group, after: 0, limit: 10, notBefore: 0).messages.count == 4)
+        #expect(try await store.sync(group, after: 0, limit: 10, notBefore: 999).messages.isEmpty)
+        let all = try await store.sync(group, after: 0, limit: 10).messages
+        #expect(try await store.sync(group, after: all[2].id, limit: 10, notBefore: 150).messages.map(\.text) == ["g3"])
     }
 
     @Test func reopenKeepsEverythingAndIdsKeepIncreasing() async throws {
@@ -171,7 +174,7 @@ struct LogStoreTests {
         let store = try LogStore(configuration: storeConfiguration(directory, fsync: .batch))
         defer { try? store.close() }
         #expect(store.stats.replayedRecords == 0, "a clean close leaves a snapshot that covers the whole log")
-        #expect(try store.sync(bob, after: 0, limit: 100).messages.map(\.text) == (0..<50).map { "m\($0)" })
+        #expect(try await store.sync(bob, after: 0, limit: 100).messages.map(\.text) == (0..<50).map { "m\($0)" })
         let next = try await store.append(message("after"), to: [bob])
         #expect(next[0].id == last + 1, "a clean restart continues without a gap")
         #expect(next[0].previousID == last - 1)
@@ -194,19 +197,19 @@ struct LogStoreTests {
         let store = try LogStore(configuration: storeConfiguration(directory))
         defer { try? store.close() }
         #expect(store.stats.replayedRecords == 400)
-        let page = try store.sync(bob, after: 0, limit: 1000)
+        let page = try await store.sync(bob, after: 0, limit: 1000)
         #expect(page.messages.map(\.id) == ids)
         #expect(page.messages.enumerated().allSatisfy { $0.element.text == "\($0.offset)" + big })
     }
 
-    @Test func anEmptyStoreReopensFromItsSnapshot() throws {
+    @Test func anEmptyStoreReopensFromItsSnapshot() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         try LogStore(configuration: storeConfiguration(directory)).close()
         let store = try LogStore(configuration: storeConfiguration(directory))
         defer { try? store.close() }
         #expect(store.stats.messages == 0)
-        #expect(try store.sync(bob, after: 0, limit: 10).messages.isEmpty)
+        #expect(try await store.sync(bob, after: 0, limit: 10).messages.isEmpty)
     }
 
     @Test func newerFormatIsRefusedWithAClearError() throws {
@@ -240,24 +243,22 @@ struct LogStoreTests {
         try store.close()
         let error = await #expect(throws: StoreError.self) { try await store.append(message("x"), to: [bob]) }
         #expect(error?.code == .closed)
-        #expect(throws: StoreError.self) { try store.sync(bob, after: 0, limit: 1) }
+        await #expect(throws: StoreError.self) { try await store.sync(bob, after: 0, limit: 1) }
     }
 
-    @Test func futuresCompleteOnTheCallersEventLoop() async throws {
+    @Test func thePortsFormsAnswerAsTheSynchronousOnes() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let store: any MessageStore = try LogStore(configuration: storeConfiguration(directory, fsync: .batch))
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let receipt = try await store.append(message("hello"), to: [bob], on: loop).map { receipt in
-            #expect(loop.inEventLoop)
-            return receipt
-        }.get()
-        let page = try await store.sync(bob, after: 0, limit: 5, notBefore: nil, on: loop).get()
+        let log = try LogStore(configuration: storeConfiguration(directory, fsync: .batch))
+        let store: any MessageStore = log
+        let receipt = try await store.append(message("hello"), to: [bob])
+        let page = try await store.sync(bob, after: 0, limit: 5)
         #expect(page.messages.map(\.id) == [receipt[0].id])
-        #expect(try await store.newCount(bob, after: 0, on: loop).get() == 1)
-        #expect(try await store.latest(bob, limit: 5, on: loop).get().count == 1)
-        #expect(try await store.lastID(bob, on: loop).get() == receipt[0].id)
-        try (store as! LogStore).close()
+        #expect(page.newestID == receipt[0].id)
+        #expect(try await store.newCount(bob, after: 0) == 1)
+        #expect(try await store.latest(bob, limit: 5).count == 1)
+        #expect(try log.lastID(bob) == receipt[0].id)
+        try log.close()
     }
 
     @Test func batchPolicyGroupsManyAppendsIntoFewFsyncs() async throws {
@@ -279,7 +280,7 @@ struct LogStoreTests {
         #expect(stats.fsyncs < 2000, "concurrent appends share fsyncs")
         #expect(stats.lastFsyncMicroseconds > 0)
         var total = 0
-        for uid in 0..<10 { total += try store.newCount(QueueID.personal(appID: 1, uid: Int64(uid)), after: 0) }
+        for uid in 0..<10 { total += try await store.newCount(QueueID.personal(appID: 1, uid: Int64(uid)), after: 0) }
         #expect(total == 2000)
     }
 }

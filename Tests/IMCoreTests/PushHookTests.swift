@@ -76,7 +76,7 @@ struct PushHookTests {
         quiet.logLevel = .warning
         let seeded = try SQLiteDirectory(path: directory.file("directory.sqlite"), logger: quiet)
         try await seeded.setPreferences(UserKey(appID: TestServer.appID, uid: 4), UserPreferences(notificationOn: true))
-        try seeded.close()
+        try await seeded.close()
         try await withWebhook { recorder in
             try await withPushServer(recorder, dataDirectory: directory.path) { server in
                 _ = try await server.client(uid: 3, device: "", platform: .web)

@@ -17,42 +17,42 @@ struct SQLiteDirectoryTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try openDirectory(directory)
-        defer { try? store.close() }
+        defer { try? store.closeNow() }
 
         let token = try await store.issueToken(appID: 7, uid: 1, ttl: nil, now: 1_000)
         let other = try await store.issueToken(appID: 7, uid: 2, ttl: nil, now: 1_000)
         #expect(token.count == 43)
         #expect(token.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
         #expect(token != other)
-        #expect(store.lookupToken(token, now: 1_000) == TokenGrant(appID: 7, uid: 1, expiresAt: nil))
-        #expect(store.lookupToken(other, now: 1_000) == TokenGrant(appID: 7, uid: 2, expiresAt: nil))
-        #expect(store.lookupToken("not-a-token", now: 1_000) == nil)
-        #expect(store.lookupToken("", now: 1_000) == nil)
+        #expect(try await store.lookupToken(token, now: 1_000) == TokenGrant(appID: 7, uid: 1, expiresAt: nil))
+        #expect(try await store.lookupToken(other, now: 1_000) == TokenGrant(appID: 7, uid: 2, expiresAt: nil))
+        #expect(try await store.lookupToken("not-a-token", now: 1_000) == nil)
+        #expect(try await store.lookupToken("", now: 1_000) == nil)
 
         #expect(try await store.revokeToken(token) == true)
-        #expect(store.lookupToken(token, now: 1_000) == nil)
+        #expect(try await store.lookupToken(token, now: 1_000) == nil)
         #expect(try await store.revokeToken(token) == false)
-        #expect(store.lookupToken(other, now: 1_000) != nil)
+        #expect(try await store.lookupToken(other, now: 1_000) != nil)
     }
 
     @Test func tokenExpiresAtIssuePlusTTL() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try openDirectory(directory)
-        defer { try? store.close() }
+        defer { try? store.closeNow() }
 
         let token = try await store.issueToken(appID: 7, uid: 1, ttl: 60, now: 1_000)
-        #expect(store.lookupToken(token, now: 1_000) == TokenGrant(appID: 7, uid: 1, expiresAt: 1_060))
-        #expect(store.lookupToken(token, now: 1_059) != nil)
-        #expect(store.lookupToken(token, now: 1_060) == nil)
-        #expect(store.lookupToken(token, now: 5_000) == nil)
+        #expect(try await store.lookupToken(token, now: 1_000) == TokenGrant(appID: 7, uid: 1, expiresAt: 1_060))
+        #expect(try await store.lookupToken(token, now: 1_059) != nil)
+        #expect(try await store.lookupToken(token, now: 1_060) == nil)
+        #expect(try await store.lookupToken(token, now: 5_000) == nil)
         // An expired token can still be revoked (it is still stored).
         #expect(try await store.revokeToken(token) == true)
 
         let forever = try await store.issueToken(appID: 7, uid: 1, ttl: nil, now: 1_000)
-        #expect(store.lookupToken(forever, now: .max) != nil)
+        #expect(try await store.lookupToken(forever, now: .max) != nil)
         let huge = try await store.issueToken(appID: 7, uid: 1, ttl: .max, now: 1_000)
-        #expect(store.lookupToken(huge, now: 1_000)?.expiresAt == .max)
+        #expect(try await store.lookupToken(huge, now: 1_000)?.expiresAt == .max)
     }
 
     @Test(arguments: [0, -1] as [Int64])
@@ -60,7 +60,7 @@ struct SQLiteDirectoryTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try openDirectory(directory)
-        defer { try? store.close() }
+        defer { try? store.closeNow() }
 
         let error = await #expect(throws: DirectoryError.self) {
             try await store.issueToken(appID: 7, uid: 1, ttl: ttl, now: 1_000)
@@ -88,7 +88,7 @@ struct SQLiteDirectoryTests {
         #expect(hash.count == 32)
         #expect(row["appid"] as Int64 == 7 && row["uid"] as Int64 == 1)
         #expect(row["issued_at"] as Int64 == 1_000 && row["expires_at"] as Int64? == 4_600)
-        try store.close()
+        try await store.close()
 
         // Neither the token nor its base64 bytes appear in any file the directory wrote.
         for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
@@ -97,107 +97,111 @@ struct SQLiteDirectoryTests {
         }
 
         store = try openDirectory(directory)
-        defer { try? store.close() }
-        #expect(store.lookupToken(token, now: 2_000) == TokenGrant(appID: 7, uid: 1, expiresAt: 4_600))
-        #expect(store.lookupToken(revoked, now: 2_000) == nil)
+        defer { try? store.closeNow() }
+        #expect(try await store.lookupToken(token, now: 2_000) == TokenGrant(appID: 7, uid: 1, expiresAt: 4_600))
+        #expect(try await store.lookupToken(revoked, now: 2_000) == nil)
     }
 
     // MARK: Devices
 
-    @Test func webClientsAndEmptyDevicesGetZero() throws {
+    @Test func webClientsAndEmptyDevicesGetZero() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try openDirectory(directory)
-        defer { try? store.close() }
+        defer { try? store.closeNow() }
 
-        #expect(store.deviceID(for: "browser-tab", platform: 3) == 0)
-        #expect(store.deviceID(for: "", platform: 1) == 0)
-        #expect(store.deviceID(for: "", platform: 2) == 0)
-        try store.flush()
+        #expect(try await store.deviceID(for: "browser-tab", platform: 3) == 0)
+        #expect(try await store.deviceID(for: "", platform: 1) == 0)
+        #expect(try await store.deviceID(for: "", platform: 2) == 0)
+        try await store.flush()
         #expect(try rowCount(directory, "devices") == 0)
     }
 
-    @Test func deviceIDsAreStableAcrossReopen() throws {
+    @Test func deviceIDsAreStableAcrossReopen() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         var store = try openDirectory(directory)
-        let phone = store.deviceID(for: "phone-1", platform: 1)
-        let android = store.deviceID(for: "phone-1", platform: 2)
-        let tablet = store.deviceID(for: "tablet", platform: 1)
+        let phone = try await store.deviceID(for: "phone-1", platform: 1)
+        let android = try await store.deviceID(for: "phone-1", platform: 2)
+        let tablet = try await store.deviceID(for: "tablet", platform: 1)
         #expect([phone, android, tablet] == [1, 2, 3])
-        #expect(store.deviceID(for: "phone-1", platform: 1) == phone)
+        #expect(try await store.deviceID(for: "phone-1", platform: 1) == phone)
 
         // Assigned in memory; written by flush.
         #expect(try rowCount(directory, "devices") == 0)
-        try store.flush()
+        try await store.flush()
         #expect(try rowCount(directory, "devices") == 3)
-        let desktop = store.deviceID(for: "desktop", platform: 4)
+        let desktop = try await store.deviceID(for: "desktop", platform: 4)
         #expect(desktop == 4)
         // close() flushes the last one.
-        try store.close()
+        try await store.close()
 
         store = try openDirectory(directory)
-        defer { try? store.close() }
-        #expect(store.deviceID(for: "phone-1", platform: 1) == phone)
-        #expect(store.deviceID(for: "phone-1", platform: 2) == android)
-        #expect(store.deviceID(for: "tablet", platform: 1) == tablet)
-        #expect(store.deviceID(for: "desktop", platform: 4) == desktop)
-        #expect(store.deviceID(for: "new", platform: 1) == 5)
+        defer { try? store.closeNow() }
+        #expect(try await store.deviceID(for: "phone-1", platform: 1) == phone)
+        #expect(try await store.deviceID(for: "phone-1", platform: 2) == android)
+        #expect(try await store.deviceID(for: "tablet", platform: 1) == tablet)
+        #expect(try await store.deviceID(for: "desktop", platform: 4) == desktop)
+        #expect(try await store.deviceID(for: "new", platform: 1) == 5)
     }
 
     @Test func concurrentDeviceIDsAreDistinct() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try openDirectory(directory)
-        defer { try? store.close() }
+        defer { try? store.closeNow() }
 
-        let ids = await withTaskGroup(of: [Int64].self) { group in
+        let ids = try await withThrowingTaskGroup(of: [Int64].self) { group in
             for task in 0..<8 {
-                group.addTask { (0..<200).map { store.deviceID(for: "d\(task)-\($0 % 100)", platform: 1) } }
+                group.addTask {
+                    var ids: [Int64] = []
+                    for number in 0..<200 { ids.append(try await store.deviceID(for: "d\(task)-\(number % 100)", platform: 1)) }
+                    return ids
+                }
             }
-            return await group.reduce(into: [Int64]()) { $0 += $1 }
+            return try await group.reduce(into: [Int64]()) { $0 += $1 }
         }
         #expect(Set(ids).count == 800)
         #expect(Set(ids) == Set(1...800))
-        try store.flush()
+        try await store.flush()
         #expect(try rowCount(directory, "devices") == 800)
     }
 
     // MARK: Sync keys
 
-    @Test func syncKeysOnlyGrowAndSurviveFlushAndReopen() throws {
+    @Test func syncKeysOnlyGrowAndSurviveFlushAndReopen() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         var store = try openDirectory(directory)
-        #expect(store.syncKey(alice) == 0)
+        #expect(try await store.syncKey(alice) == 0)
         store.setSyncKeyIfLarger(alice, 10)
         store.setSyncKeyIfLarger(alice, 5)
-        #expect(store.syncKey(alice) == 10)
+        #expect(try await store.syncKey(alice) == 10)
         store.setSyncKeyIfLarger(alice, 20)
         store.setSyncKeyIfLarger(bob, 3)
-        #expect(store.syncKey(alice) == 20)
-        #expect(store.syncKey(bob) == 3)
-        #expect(store.syncKey(aliceInAnotherApp) == 0)
+        #expect(try await store.syncKey(alice) == 20)
+        #expect(try await store.syncKey(bob) == 3)
+        #expect(try await store.syncKey(aliceInAnotherApp) == 0)
 
-        try store.flush()
+        try await store.flush()
         let stored = try withDatabase(directory) { db in
             try Int64.fetchOne(db, sql: "SELECT sync_key FROM users WHERE appid = 7 AND uid = 1")
         }
         #expect(stored == 20)
         store.setSyncKeyIfLarger(alice, 15)
         store.setSyncKeyIfLarger(bob, 30)
-        try store.flush()
-        try store.close()
+        try await store.flush()
+        try await store.close()
 
         store = try openDirectory(directory)
-        defer { try? store.close() }
-        #expect(store.syncKey(alice) == 20)
-        #expect(store.syncKey(bob) == 30)
+        defer { try? store.closeNow() }
+        #expect(try await store.syncKey(alice) == 20)
+        #expect(try await store.syncKey(bob) == 30)
         store.setSyncKeyIfLarger(alice, 19)
-        #expect(store.syncKey(alice) == 20)
+        #expect(try await store.syncKey(alice) == 20)
     }
 
-    @Test func groupSyncKeysArePerUserAndGroup() throws {
+    @Test func groupSyncKeysArePerUserAndGroup() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         var store = try openDirectory(directory)
@@ -205,23 +209,23 @@ struct SQLiteDirectoryTests {
         store.setGroupSyncKeyIfLarger(alice, groupID: 100, 40)
         store.setGroupSyncKeyIfLarger(alice, groupID: 200, 7)
         store.setGroupSyncKeyIfLarger(bob, groupID: 100, 60)
-        #expect(store.groupSyncKey(alice, groupID: 100) == 50)
-        #expect(store.groupSyncKey(alice, groupID: 200) == 7)
-        #expect(store.groupSyncKey(bob, groupID: 100) == 60)
-        #expect(store.groupSyncKey(bob, groupID: 200) == 0)
-        #expect(store.groupSyncKey(aliceInAnotherApp, groupID: 100) == 0)
+        #expect(try await store.groupSyncKey(alice, groupID: 100) == 50)
+        #expect(try await store.groupSyncKey(alice, groupID: 200) == 7)
+        #expect(try await store.groupSyncKey(bob, groupID: 100) == 60)
+        #expect(try await store.groupSyncKey(bob, groupID: 200) == 0)
+        #expect(try await store.groupSyncKey(aliceInAnotherApp, groupID: 100) == 0)
         // Group keys are not the personal key.
-        #expect(store.syncKey(alice) == 0)
-        try store.close()
+        #expect(try await store.syncKey(alice) == 0)
+        try await store.close()
 
         store = try openDirectory(directory)
-        defer { try? store.close() }
+        defer { try? store.closeNow() }
         #expect(try rowCount(directory, "group_sync_keys") == 3)
-        #expect(store.groupSyncKey(alice, groupID: 100) == 50)
-        #expect(store.groupSyncKey(alice, groupID: 200) == 7)
-        #expect(store.groupSyncKey(bob, groupID: 100) == 60)
+        #expect(try await store.groupSyncKey(alice, groupID: 100) == 50)
+        #expect(try await store.groupSyncKey(alice, groupID: 200) == 7)
+        #expect(try await store.groupSyncKey(bob, groupID: 100) == 60)
         store.setGroupSyncKeyIfLarger(alice, groupID: 100, 49)
-        #expect(store.groupSyncKey(alice, groupID: 100) == 50)
+        #expect(try await store.groupSyncKey(alice, groupID: 100) == 50)
     }
 
     // MARK: Preferences and unread counts
@@ -230,15 +234,15 @@ struct SQLiteDirectoryTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         var store = try openDirectory(directory)
-        #expect(store.preferences(alice) == UserPreferences())
+        #expect(try await store.preferences(alice) == UserPreferences())
         store.setSyncKeyIfLarger(alice, 42)
-        try store.flush()
+        try await store.flush()
 
         try await store.setPreferences(alice, UserPreferences(forbidden: true, notificationOn: false))
         try await store.setPreferences(bob, UserPreferences(forbidden: false, notificationOn: true))
-        #expect(store.preferences(alice) == UserPreferences(forbidden: true, notificationOn: false))
-        #expect(store.preferences(bob) == UserPreferences(forbidden: false, notificationOn: true))
-        #expect(store.preferences(aliceInAnotherApp) == UserPreferences())
+        #expect(try await store.preferences(alice) == UserPreferences(forbidden: true, notificationOn: false))
+        #expect(try await store.preferences(bob) == UserPreferences(forbidden: false, notificationOn: true))
+        #expect(try await store.preferences(aliceInAnotherApp) == UserPreferences())
 
         // Committed without a flush, and without touching the sync key stored beside them.
         let row = try #require(
@@ -248,15 +252,15 @@ struct SQLiteDirectoryTests {
         )
         #expect(row["forbidden"] as Bool == true && row["notification_on"] as Bool == false)
         #expect(row["sync_key"] as Int64 == 42)
-        try store.close()
+        try await store.close()
 
         store = try openDirectory(directory)
-        defer { try? store.close() }
-        #expect(store.preferences(alice) == UserPreferences(forbidden: true, notificationOn: false))
-        #expect(store.preferences(bob) == UserPreferences(forbidden: false, notificationOn: true))
-        #expect(store.syncKey(alice) == 42)
+        defer { try? store.closeNow() }
+        #expect(try await store.preferences(alice) == UserPreferences(forbidden: true, notificationOn: false))
+        #expect(try await store.preferences(bob) == UserPreferences(forbidden: false, notificationOn: true))
+        #expect(try await store.syncKey(alice) == 42)
         try await store.setPreferences(alice, UserPreferences())
-        #expect(store.preferences(alice) == UserPreferences())
+        #expect(try await store.preferences(alice) == UserPreferences())
     }
 
     @Test func unreadCountsAreFlushedAndSurviveReopen() async throws {
@@ -269,17 +273,17 @@ struct SQLiteDirectoryTests {
         store.setSyncKeyIfLarger(bob, 77)
         #expect(store.unreadCount(alice) == 3)
         try await store.setPreferences(bob, UserPreferences(forbidden: true))
-        try store.flush()
+        try await store.flush()
         // Unlike sync keys, a badge count can go down.
         store.setUnreadCount(bob, 0)
-        try store.close()
+        try await store.close()
 
         store = try openDirectory(directory)
-        defer { try? store.close() }
+        defer { try? store.closeNow() }
         #expect(store.unreadCount(alice) == 3)
         #expect(store.unreadCount(bob) == 0)
-        #expect(store.syncKey(bob) == 77)
-        #expect(store.preferences(bob).forbidden)
+        #expect(try await store.syncKey(bob) == 77)
+        #expect(try await store.preferences(bob).forbidden)
     }
 
     // MARK: Schema and lifecycle
@@ -299,15 +303,15 @@ struct SQLiteDirectoryTests {
 
         for _ in 0..<2 {
             let store = try openDirectory(directory)
-            #expect(store.deviceID(for: "old-phone", platform: 1) == 9)
-            #expect(store.syncKey(alice) == 500)
+            #expect(try await store.deviceID(for: "old-phone", platform: 1) == 9)
+            #expect(try await store.syncKey(alice) == 500)
             #expect(store.unreadCount(alice) == 2)
-            #expect(store.groupSyncKey(alice, groupID: 100) == 600)
-            try store.close()
+            #expect(try await store.groupSyncKey(alice, groupID: 100) == 600)
+            try await store.close()
         }
         let store = try openDirectory(directory)
-        #expect(store.deviceID(for: "new-phone", platform: 1) == 10)
-        try store.close()
+        #expect(try await store.deviceID(for: "new-phone", platform: 1) == 10)
+        try await store.close()
 
         let applied = try withDatabase(directory) { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
@@ -320,10 +324,10 @@ struct SQLiteDirectoryTests {
         #expect(journalMode == "wal")
     }
 
-    @Test func fileFromANewerBuildIsRefused() throws {
+    @Test func fileFromANewerBuildIsRefused() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        try openDirectory(directory).close()
+        try await openDirectory(directory).close()
         try withDatabase(directory) { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
         }
@@ -333,7 +337,7 @@ struct SQLiteDirectoryTests {
         #expect(error?.message.contains("v9-from-the-future") == true)
     }
 
-    @Test func unopenableFileThrowsIO() throws {
+    @Test func unopenableFileThrowsIO() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let error = #expect(throws: DirectoryError.self) {
@@ -347,12 +351,12 @@ struct SQLiteDirectoryTests {
         defer { directory.remove() }
         let store = try openDirectory(directory)
         let token = try await store.issueToken(appID: 7, uid: 1, ttl: nil, now: 1_000)
-        try store.close()
+        try await store.close()
         // A second close does nothing.
-        try store.close()
+        try await store.close()
 
-        #expect(throws: DirectoryError(.closed, "the directory \(directory.file("directory.sqlite")) is closed")) {
-            try store.flush()
+        await #expect(throws: DirectoryError(.closed, "the directory \(directory.file("directory.sqlite")) is closed")) {
+            try await store.flush()
         }
         let issue = await #expect(throws: DirectoryError.self) {
             try await store.issueToken(appID: 7, uid: 1, ttl: nil, now: 1_000)

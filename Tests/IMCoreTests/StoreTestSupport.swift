@@ -4,7 +4,7 @@ import NIOCore
 
 @testable import IMCore
 
-func storeConfiguration(_ directory: TemporaryDirectory, fsync: FsyncPolicy = .none) -> LogStoreConfiguration {
+func storeConfiguration(_ directory: TemporaryDirectory, fsync: IMServerConfiguration.FsyncPolicy = .none) -> LogStoreConfiguration {
     var configuration = LogStoreConfiguration(directory: directory.path)
     configuration.fsync = fsync
     configuration.segmentSize = 4 << 20

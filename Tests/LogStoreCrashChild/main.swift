@@ -12,7 +12,7 @@ guard CommandLine.arguments.count >= 2 else {
 }
 var configuration = LogStoreConfiguration(directory: CommandLine.arguments[1])
 configuration.fsync =
-    CommandLine.arguments.count > 2 ? FsyncPolicy(rawValue: CommandLine.arguments[2]) ?? .batch : .batch
+    CommandLine.arguments.count > 2 ? IMServerConfiguration.FsyncPolicy(rawValue: CommandLine.arguments[2]) ?? .batch : .batch
 configuration.segmentSize = 4 << 20
 configuration.logger.logLevel = .warning
 let store = try LogStore(configuration: configuration)
@@ -30,7 +30,7 @@ while true {
     store.append(message, to: [QueueID.personal(appID: 1, uid: Int64(n % 7))]) { result in
         if case .success(let receipt) = result {
             // One write(2) per line: a line is either wholly in the pipe or not at all.
-            output.write("\(n) \(receipt.firstID)\n".data(using: .utf8)!)
+            output.write("\(n) \(receipt[0].id)\n".data(using: .utf8)!)
         }
         inFlight.signal()
     }

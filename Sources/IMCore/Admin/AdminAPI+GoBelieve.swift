@@ -26,7 +26,7 @@ extension AdminAPI {
     }
 
     /// GoBelieve's endpoints (reference §10.1): same paths and parameters, GET and POST alike.
-    static func addGoBelieveRoutes(to router: Router<BasicRequestContext>, core: ServerCore) {
+    static func addGoBelieveRoutes(to router: Router<BasicRequestContext>, core: ServerContext) {
         func route(
             _ path: RouterPath,
             _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
@@ -44,13 +44,7 @@ extension AdminAPI {
             let message = IMMessage(sender: sender, receiver: receiver, msgID: 0, content: content)
             let origin = MessageOrigin.admin(UserKey(appID: appID, uid: sender))
             do {
-                _ = try await core.sendPeerMessage(
-                    message,
-                    flags: [],
-                    from: origin,
-                    realtime: false,
-                    on: core.adminEventLoop
-                ).get()
+                _ = try await core.messages.send(.peer(message, flags: []), from: origin)
             } catch {
                 throw AdminError(.internalServerError, "storing the message failed: \(error)")
             }
@@ -63,19 +57,12 @@ extension AdminAPI {
             let groupID = try request.int("receiver")
             let content = try await AdminJSON.body(request, limit: IMFrame.maxClientBodySize - 24)
             guard content.readableBytes > 0 else { throw AdminError.badField("body", "the message content is empty") }
-            guard let group = core.directory.group(groupID), group.appID == appID else {
-                throw AdminError(.notFound, "receiver: no group \(groupID) in app \(appID)")
-            }
             let message = IMMessage(sender: sender, receiver: groupID, msgID: 0, content: content)
             do {
                 // As GoBelieve: a normal group's members get the message pushed, a super group's a notify.
-                _ = try await core.sendGroupMessage(
-                    message,
-                    flags: [],
-                    from: .admin(UserKey(appID: appID, uid: sender)),
-                    realtime: !group.isSuper,
-                    on: core.adminEventLoop
-                ).get()
+                _ = try await core.messages.send(.group(message, flags: []), from: .admin(UserKey(appID: appID, uid: sender)))
+            } catch let refusal as MessageRefusal where refusal.status == .groupNonexistent {
+                throw AdminError(.notFound, "receiver: no group \(groupID) in app \(appID)")
             } catch {
                 throw AdminError(.internalServerError, "storing the message failed: \(error)")
             }
@@ -90,7 +77,7 @@ extension AdminAPI {
             }
             // The directory's group and members win; a group it does not know is the members given.
             let group =
-                core.directory.group(body.group_id)
+                try await directoryCall { try await core.directory.group(body.group_id) }
                 ?? GroupInfo(
                     id: body.group_id,
                     appID: body.appid,
@@ -101,17 +88,17 @@ extension AdminAPI {
             guard group.appID == body.appid else {
                 throw AdminError.badField("group_id", "group \(body.group_id) belongs to another app")
             }
-            let count: Int
+            var seen = Set<Int64>()
+            let members = (group.memberIDs + (body.members ?? [])).filter { seen.insert($0).inserted }
+            guard !members.isEmpty else { throw AdminError.badField("members", "group no member") }
             do {
-                count = try await core.sendGroupNotification(
-                    ByteBuffer(string: body.notification),
-                    group: group,
-                    extraMembers: body.members ?? []
+                _ = try await core.messages.send(
+                    .groupNotification(ByteBuffer(string: body.notification), group: group, members: members),
+                    from: .admin(UserKey(appID: group.appID, uid: 0))
                 )
             } catch {
                 throw AdminError(.internalServerError, "storing the notification failed: \(error)")
             }
-            guard count > 0 else { throw AdminError.badField("members", "group no member") }
             return AdminJSON.empty
         }
 
@@ -120,7 +107,7 @@ extension AdminAPI {
             let uid = try request.int("uid")
             let room = try request.int("room")
             let content = try await AdminJSON.body(request, limit: IMFrame.maxClientBodySize - 16)
-            core.sendRoomMessage(
+            core.messages.sendRoomMessage(
                 IMRealtimeMessage(sender: uid, receiver: room, content: content),
                 appID: appID,
                 from: .admin(UserKey(appID: appID, uid: uid))
@@ -143,13 +130,10 @@ extension AdminAPI {
                 content: ByteBuffer(string: body.content)
             )
             do {
-                _ = try await core.sendCustomerMessage(
-                    message,
-                    flags: [],
-                    from: .admin(UserKey(appID: body.sender_appid, uid: body.sender)),
-                    realtime: false,
-                    on: core.adminEventLoop
-                ).get()
+                _ = try await core.messages.send(
+                    .customer(message, flags: []),
+                    from: .admin(UserKey(appID: body.sender_appid, uid: body.sender))
+                )
             } catch let refusal as MessageRefusal {
                 throw AdminError.badField("sender_appid", refusal.reason)
             } catch {
@@ -166,10 +150,9 @@ extension AdminAPI {
                 throw AdminError.badField("content", "longer than \(IMFrame.maxClientBodySize) bytes")
             }
             do {
-                try await core.sendSystemMessage(
-                    ByteBuffer(string: body.content),
-                    appID: body.appid,
-                    to: body.receivers
+                _ = try await core.messages.send(
+                    .system(ByteBuffer(string: body.content), appID: body.appid, receivers: body.receivers),
+                    from: .admin(UserKey(appID: body.appid, uid: 0))
                 )
             } catch {
                 throw AdminError(.internalServerError, "storing the message failed: \(error)")
@@ -181,7 +164,7 @@ extension AdminAPI {
             let appID = try request.int("appid")
             let uid = try request.int("uid")
             let content = try await AdminJSON.body(request, limit: IMFrame.maxClientBodySize)
-            core.registry.deliver(Push([.raw(.notification, content)]), to: UserKey(appID: appID, uid: uid))
+            core.messages.sendNotification(content, to: UserKey(appID: appID, uid: uid))
             return AdminJSON.empty
         }
 
@@ -191,19 +174,15 @@ extension AdminAPI {
             let receiver = try request.int("receiver")
             let content = try await AdminJSON.body(request, limit: IMFrame.maxClientBodySize - 16)
             let origin = MessageOrigin.admin(UserKey(appID: appID, uid: sender))
-            core.sendRealtimeMessage(
-                IMRealtimeMessage(sender: sender, receiver: receiver, content: content),
-                from: origin
-            )
+            core.messages.sendRealtime(IMRealtimeMessage(sender: sender, receiver: receiver, content: content), from: origin)
             return AdminJSON.empty
         }
 
         route("/get_offline_count") { request, _ in
             let user = UserKey(appID: try request.int("appid"), uid: try request.int("uid"))
-            var key = try request.optionalInt("sync_key") ?? 0
-            if key == 0 { key = core.directory.syncKey(user) }
+            let key = try request.optionalInt("sync_key") ?? 0
             guard key >= 0 else { throw AdminError.badField("sync_key", "must not be negative") }
-            let count = try core.store.newCount(.personal(appID: user.appID, uid: user.uid), after: UInt64(key))
+            let count = try await storeRead { try await core.messages.offlineCount(user, after: key) }
             return AdminJSON.data(["count": count])
         }
 
@@ -211,7 +190,7 @@ extension AdminAPI {
             let user = UserKey(appID: try request.int("appid"), uid: try request.int("uid"))
             let limit = try request.int("limit")
             guard (1...10_000).contains(limit) else { throw AdminError.badField("limit", "must be in 1...10000") }
-            let messages = try core.store.latest(.personal(appID: user.appID, uid: user.uid), limit: Int(limit))
+            let messages = try await storeRead { try await core.messages.latest(user, limit: Int(limit)) }
             return AdminJSON.data(messages.compactMap(historyObject))
         }
 
@@ -219,12 +198,8 @@ extension AdminAPI {
             let user = UserKey(appID: try request.int("appid"), uid: try request.int("uid"))
             let lastID = try request.optionalInt("last_id") ?? 0
             guard lastID >= 0 else { throw AdminError.badField("last_id", "must not be negative") }
-            let page = try core.store.sync(
-                .personal(appID: user.appID, uid: user.uid),
-                after: UInt64(lastID),
-                limit: core.configuration.session.syncBatchLimit
-            )
-            return AdminJSON.data(page.messages.compactMap(historyObject))
+            let messages = try await storeRead { try await core.messages.history(user, after: UInt64(lastID)) }
+            return AdminJSON.data(messages.compactMap(historyObject))
         }
     }
 

@@ -41,7 +41,7 @@ extension AdminAPI {
     /// server at once. With `"notify": true` a change is also posted to the members as a group
     /// notification in GoBelieve's JSON (reference §5.4: `create`, `disband`, `update_name`,
     /// `update_notice`, `add_member`, `quit_group`, `upgrade`).
-    static func addGroupRoutes(to router: Router<BasicRequestContext>, core: ServerCore) {
+    static func addGroupRoutes(to router: Router<BasicRequestContext>, core: ServerContext) {
         router.post("/groups") { request, _ in
             let body = try await AdminJSON.decode(CreateGroupRequest.self, from: request)
             let members = body.members ?? []
@@ -65,7 +65,7 @@ extension AdminAPI {
                 )
             )
             let id = try await directoryCall { try await core.directory.createGroup(group) }
-            if body.notify == true, let created = core.directory.group(id) {
+            if body.notify == true, let created = try await findGroup(core, id) {
                 try await notify(
                     core,
                     created,
@@ -83,7 +83,7 @@ extension AdminAPI {
         router.get("/groups") { request, _ in
             let appID = try request.optionalInt("appid")
             return AdminJSON.data(
-                core.directory.groups(appID: appID).map { group in
+                try await directoryCall { try await core.directory.groups(appID: appID) }.map { group in
                     [
                         "group_id": group.id, "appid": group.appID, "name": group.name, "master": group.master,
                         "super": group.isSuper, "member_count": group.members.count,
@@ -93,12 +93,12 @@ extension AdminAPI {
         }
 
         router.get("/groups/:gid") { _, context in
-            let group = try requireGroup(core, context)
+            let group = try await requireGroup(core, context)
             return AdminJSON.data(groupObject(group))
         }
 
         router.delete("/groups/:gid") { request, context in
-            let group = try requireGroup(core, context)
+            let group = try await requireGroup(core, context)
             let body = try await optionalBody(NotifyRequest.self, request)
             if body?.notify == true {
                 try await notify(core, group, ["disband": ["group_id": group.id, "timestamp": core.now()]])
@@ -108,7 +108,7 @@ extension AdminAPI {
         }
 
         router.patch("/groups/:gid") { request, context in
-            let group = try requireGroup(core, context)
+            let group = try await requireGroup(core, context)
             let body = try await AdminJSON.decode(UpdateGroupRequest.self, from: request)
             guard body.name != nil || body.notice != nil || body.master != nil else {
                 throw AdminError.badField("body", "give at least one of name, notice, master")
@@ -136,14 +136,14 @@ extension AdminAPI {
                     )
                 }
             }
-            return AdminJSON.data(groupObject(core.directory.group(group.id) ?? group))
+            return AdminJSON.data(groupObject(try await findGroup(core, group.id) ?? group))
         }
 
         router.post("/groups/:gid/upgrade") { request, context in
-            let group = try requireGroup(core, context)
+            let group = try await requireGroup(core, context)
             let body = try await optionalBody(NotifyRequest.self, request)
             let upgraded = try await directoryCall { try await core.directory.upgradeGroup(group.id) }
-            if upgraded, body?.notify == true, let group = core.directory.group(group.id) {
+            if upgraded, body?.notify == true, let group = try await findGroup(core, group.id) {
                 try await notify(
                     core,
                     group,
@@ -154,7 +154,7 @@ extension AdminAPI {
         }
 
         router.post("/groups/:gid/members") { request, context in
-            let group = try requireGroup(core, context)
+            let group = try await requireGroup(core, context)
             let body = try await AdminJSON.decode(MembersRequest.self, from: request)
             guard !body.members.isEmpty else { throw AdminError.badField("members", "must not be empty") }
             let now = core.now()
@@ -165,7 +165,7 @@ extension AdminAPI {
                     body.members.map { GroupMember(uid: $0, joinedAt: joinedAt) }
                 )
             }
-            if body.notify == true, let updated = core.directory.group(group.id) {
+            if body.notify == true, let updated = try await findGroup(core, group.id) {
                 for uid in added {
                     try await notify(
                         core,
@@ -178,14 +178,14 @@ extension AdminAPI {
         }
 
         router.delete("/groups/:gid/members") { request, context in
-            let group = try requireGroup(core, context)
+            let group = try await requireGroup(core, context)
             let body = try await AdminJSON.decode(MembersRequest.self, from: request)
             let removed = try await removeMembers(core, group, body.members, notify: body.notify == true)
             return AdminJSON.data(["removed": removed])
         }
 
         router.delete("/groups/:gid/members/:uid") { request, context in
-            let group = try requireGroup(core, context)
+            let group = try await requireGroup(core, context)
             let uid = try pathInt(context, "uid")
             let body = try await optionalBody(NotifyRequest.self, request)
             let removed = try await removeMembers(core, group, [uid], notify: body?.notify == true)
@@ -196,7 +196,7 @@ extension AdminAPI {
         }
 
         router.patch("/groups/:gid/members/:uid") { request, context in
-            let group = try requireGroup(core, context)
+            let group = try await requireGroup(core, context)
             let uid = try pathInt(context, "uid")
             let body = try await AdminJSON.decode(UpdateMemberRequest.self, from: request)
             guard body.mute != nil || body.nickname != nil else {
@@ -209,7 +209,7 @@ extension AdminAPI {
                     MemberChange(nickname: body.nickname, muted: body.mute)
                 )
             }
-            let member = core.directory.group(group.id)?.members[uid]
+            let member = try await findGroup(core, group.id)?.members[uid]
             return AdminJSON.data(member.map(memberObject) ?? [:])
         }
     }
@@ -217,14 +217,14 @@ extension AdminAPI {
     // MARK: Helpers
 
     private static func removeMembers(
-        _ core: ServerCore,
+        _ core: ServerContext,
         _ group: GroupInfo,
         _ uids: [Int64],
         notify shouldNotify: Bool
     ) async throws -> [Int64] {
         guard !uids.isEmpty else { throw AdminError.badField("members", "must not be empty") }
         let removed = try await directoryCall { try await core.directory.removeMembers(group.id, uids) }
-        if shouldNotify, let updated = core.directory.group(group.id) {
+        if shouldNotify, let updated = try await findGroup(core, group.id) {
             let now = core.now()
             for uid in removed {
                 // The member who left gets it too, so their client can drop the group.
@@ -241,14 +241,19 @@ extension AdminAPI {
 
     /// Posts a group notification with `content` as JSON to the group's members.
     private static func notify(
-        _ core: ServerCore,
+        _ core: ServerContext,
         _ group: GroupInfo,
         _ content: [String: Any],
         extraMembers: [Int64] = []
     ) async throws {
         let data = try JSONSerialization.data(withJSONObject: content, options: [.sortedKeys])
+        var seen = Set<Int64>()
+        let members = (group.memberIDs + extraMembers).filter { seen.insert($0).inserted }
         do {
-            try await core.sendGroupNotification(ByteBuffer(bytes: data), group: group, extraMembers: extraMembers)
+            _ = try await core.messages.send(
+                .groupNotification(ByteBuffer(bytes: data), group: group, members: members),
+                from: .admin(UserKey(appID: group.appID, uid: 0))
+            )
         } catch {
             throw AdminError(.internalServerError, "the change was made, but storing its notification failed: \(error)")
         }
@@ -267,10 +272,15 @@ extension AdminAPI {
     }
 
     /// The group named by the `:gid` path parameter, or a 404.
-    static func requireGroup(_ core: ServerCore, _ context: BasicRequestContext) throws -> GroupInfo {
+    static func requireGroup(_ core: ServerContext, _ context: BasicRequestContext) async throws -> GroupInfo {
         let id = try pathInt(context, "gid", field: "group_id")
-        guard let group = core.directory.group(id) else { throw AdminError(.notFound, "group_id: no group \(id)") }
+        guard let group = try await findGroup(core, id) else { throw AdminError(.notFound, "group_id: no group \(id)") }
         return group
+    }
+
+    /// The group with this id, or nil.
+    static func findGroup(_ core: ServerContext, _ id: Int64) async throws -> GroupInfo? {
+        try await directoryCall { try await core.directory.group(id) }
     }
 
     /// An integer path parameter; a 400 naming `field` if it is not one.
@@ -300,6 +310,7 @@ extension AdminAPI {
             case .notFound: throw AdminError(.notFound, error.message)
             case .conflict: throw AdminError(.conflict, error.message)
             case .invalidArgument: throw AdminError(.badRequest, error.message)
+            case .closed: throw AdminError(.serviceUnavailable, "the directory is closed: \(error.message)")
             default: throw AdminError(.internalServerError, "the directory failed: \(error)")
             }
         }

@@ -11,7 +11,7 @@ extension AdminAPI {
     /// - `PUT /log-level {"level":"debug"}` → `{"data":{"level":"debug","previous":"info"}}`. Levels:
     ///   trace, debug, info, notice, warning, error, critical. Not persisted: a restart goes back to the
     ///   configured level.
-    static func addLoggingRoutes(to router: Router<BasicRequestContext>, core: ServerCore) {
+    static func addLoggingRoutes(to router: Router<BasicRequestContext>, core: ServerContext) {
         router.get("/log-level") { _, _ in
             AdminJSON.data(["level": core.logLevel.level.rawValue])
         }

@@ -17,7 +17,7 @@ extension AdminAPI {
     ///   `uid`'s list, and with `mutual` (the default) the reverse too.
     /// - `POST|DELETE /blacklist {"appid","uid","other"}`: `uid` blocks (or unblocks) `other`.
     /// - `GET /friends?appid&uid`, `GET /blacklist?appid&uid`: the lists.
-    static func addRelationRoutes(to router: Router<BasicRequestContext>, core: ServerCore) {
+    static func addRelationRoutes(to router: Router<BasicRequestContext>, core: ServerContext) {
         for list in RelationList.allCases {
             let path = RouterPath("/\(list.rawValue)")
             let otherField = list == .friends ? "friend_uid" : "other"
@@ -49,7 +49,7 @@ extension AdminAPI {
                 let appID = try request.int("appid")
                 let uid = try request.int("uid")
                 return AdminJSON.data(
-                    ["appid": appID, "uid": uid, list.rawValue: core.directory.relations(list, appID: appID, uid: uid)]
+                    ["appid": appID, "uid": uid, list.rawValue: try await directoryCall { try await core.directory.relations(list, appID: appID, uid: uid) }]
                         as [String: Any]
                 )
             }
@@ -58,13 +58,13 @@ extension AdminAPI {
 
     /// `POST /words/reload`: re-reads the sensitive-word file; `{"data":{"words":N}}`. `GET /words`
     /// tells the file and the number of words in use.
-    static func addWordRoutes(to router: Router<BasicRequestContext>, core: ServerCore) {
+    static func addWordRoutes(to router: Router<BasicRequestContext>, core: ServerContext) {
         router.post("/words/reload") { _, _ in
-            guard core.words.path != nil else {
+            guard core.messages.words.path != nil else {
                 throw AdminError(.conflict, "word_file: no word file is configured; set it and restart")
             }
             do {
-                let count = try core.words.reload()
+                let count = try core.messages.words.reload()
                 core.logger.info("reloaded the word file", metadata: ["words": "\(count)"])
                 return AdminJSON.data(["words": count])
             } catch {
@@ -72,7 +72,7 @@ extension AdminAPI {
             }
         }
         router.get("/words") { _, _ in
-            AdminJSON.data(["file": core.words.path ?? NSNull(), "words": core.words.wordCount] as [String: Any])
+            AdminJSON.data(["file": core.messages.words.path ?? NSNull(), "words": core.messages.words.wordCount] as [String: Any])
         }
     }
 }

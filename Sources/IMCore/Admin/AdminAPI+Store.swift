@@ -6,7 +6,7 @@ extension AdminAPI {
     ///   `store`).
     /// - `POST /store/snapshot` writes the index snapshot now (so a restart replays nothing written before
     ///   it) → `{"data":{"bytes","milliseconds","last_id","queues","messages"}}`.
-    static func addStoreRoutes(to router: Router<BasicRequestContext>, core: ServerCore) {
+    static func addStoreRoutes(to router: Router<BasicRequestContext>, core: ServerContext) {
         router.get("/store/stats") { _, _ in
             AdminJSON.data(Summary.storeStats(core))
         }
@@ -16,6 +16,8 @@ extension AdminAPI {
                 report = try await core.store.requestSnapshot()
             } catch let error as StoreError where error.code == .closed {
                 throw AdminError(.serviceUnavailable, "the store is closing: \(error.message)")
+            } catch let error as StoreError where error.code == .unsupported {
+                throw AdminError(.conflict, error.message)
             } catch {
                 throw AdminError(.internalServerError, "writing the snapshot failed: \(error)")
             }

@@ -13,7 +13,7 @@ extension AdminAPI {
 
     /// `POST /auth/token {"appid","uid"[,"ttl"]}` → `{"data":{"token"}}` (PROTOCOL §2);
     /// `DELETE /auth/token {"token"}` revokes → `{"data":{"revoked":bool}}`.
-    static func addTokenRoutes(to router: Router<BasicRequestContext>, core: ServerCore) {
+    static func addTokenRoutes(to router: Router<BasicRequestContext>, core: ServerContext) {
         router.post("/auth/token") { request, _ in
             let body = try await AdminJSON.decode(IssueRequest.self, from: request)
             guard body.appid > 0 else { throw AdminError.badField("appid", "must be positive") }

@@ -20,7 +20,7 @@ extension AdminAPI {
     ///   `{"data":{"kicked":N}}`. The client may log in again: revoke its token to keep it out.
     /// - `POST /users/mute` / `POST /users/unmute {"appid","uid"}` set the user's `forbidden` preference
     ///   (speak-forbidden, read when the user sends) → `{"data":{"forbidden":bool,"changed":bool}}`.
-    static func addUserRoutes(to router: Router<BasicRequestContext>, core: ServerCore) {
+    static func addUserRoutes(to router: Router<BasicRequestContext>, core: ServerContext) {
         router.get("/users/online") { request, _ in
             let appID = try request.int("appid")
             guard appID > 0 else { throw AdminError.badField("appid", "must be positive") }
@@ -28,18 +28,19 @@ extension AdminAPI {
             guard (1...100_000).contains(limit) else { throw AdminError.badField("limit", "must be in 1...100000") }
             var uids = try request.intList("uid")
             if uids.isEmpty {
-                uids = Array(core.registry.onlineUsers(appID: appID).prefix(Int(limit)))
+                uids = await core.bus.onlineUsers(appID: appID, limit: Int(limit))
             } else if uids.count > 100_000 {
                 throw AdminError.badField("uid", "at most 100000 users per request")
             }
             var users: [[String: Any]] = []
             for uid in uids {
                 let user = UserKey(appID: appID, uid: uid)
-                let sessions = await core.registry.info(of: user)
+                let sessions = await core.bus.sessions(of: user)
+                let preferences = try await directoryCall { try await core.directory.preferences(user) }
                 users.append([
                     "uid": uid,
                     "online": !sessions.isEmpty,
-                    "forbidden": core.directory.preferences(user).forbidden,
+                    "forbidden": preferences.forbidden,
                     "sessions": sessions.map(sessionObject),
                 ])
             }
@@ -52,7 +53,7 @@ extension AdminAPI {
             if let device = body.device_id, device < 0 {
                 throw AdminError.badField("device_id", "must not be negative")
             }
-            let kicked = core.registry.close(user, deviceID: body.device_id, reason: "kicked through the admin API")
+            let kicked = await core.bus.kick(user, deviceID: body.device_id, reason: "kicked through the admin API")
             core.logger.info(
                 "kicked \(kicked) sessions of \(user)",
                 metadata: ["device_id": "\(body.device_id.map(String.init) ?? "all")"]
@@ -64,7 +65,7 @@ extension AdminAPI {
             router.post(RouterPath(path)) { request, _ in
                 let body = try await AdminJSON.decode(UserRequest.self, from: request)
                 let user = try validUser(appID: body.appid, uid: body.uid)
-                var preferences = core.directory.preferences(user)
+                var preferences = try await directoryCall { try await core.directory.preferences(user) }
                 let changed = preferences.forbidden != forbidden
                 if changed {
                     preferences.forbidden = forbidden

@@ -10,7 +10,7 @@ enum AdminAPI {
     static let openPaths: Set<String> = ["/summary", "/metrics", "/health"]
 
     static func application(
-        core: ServerCore,
+        core: ServerContext,
         address: IMServerConfiguration.Endpoint,
         onRunning: @escaping @Sendable (any Channel) async -> Void
     ) -> some ApplicationProtocol {
@@ -27,7 +27,7 @@ enum AdminAPI {
         addConfigRoutes(to: router, core: core)
         addLoggingRoutes(to: router, core: core)
         router.get("/summary") { request, _ in
-            AdminJSON.response(Summary.make(core: core, appID: try request.optionalInt("appid")))
+            AdminJSON.response(try await Summary.make(core: core, appID: try request.optionalInt("appid")))
         }
         router.get("/health") { _, _ in
             AdminJSON.data(["status": "ok", "node_id": core.configuration.nodeID, "version": core.version])
@@ -41,7 +41,7 @@ enum AdminAPI {
         }
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/stack", method: method) { _, _ in
-                let dump = StackDump.make(core: core)
+                let dump = await StackDump.make(core: core)
                 core.logger.info("stack dump requested:\n\(dump)")
                 return Response(
                     status: .ok,

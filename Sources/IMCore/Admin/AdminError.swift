@@ -113,3 +113,15 @@ extension Request {
         uri.queryParameters.get(name) == nil ? nil : try int(name)
     }
 }
+
+/// Runs `read` against the message store: a store that is closing is a 503, one that failed a 500,
+/// each naming the store.
+func storeRead<T>(_ read: () async throws -> T) async throws -> T {
+    do {
+        return try await read()
+    } catch let error as StoreError where error.code == .closed {
+        throw AdminError(.serviceUnavailable, "the message store is closing: \(error.message)")
+    } catch let error as StoreError {
+        throw AdminError(.internalServerError, "the message store could not be read: \(error)")
+    }
+}

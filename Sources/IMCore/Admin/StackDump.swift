@@ -4,7 +4,7 @@ import Foundation
 /// process, so this shows each thread's kernel state and wait channel (and kernel stack where readable),
 /// then the server's own state: event loops, sessions, store and counters.
 enum StackDump {
-    static func make(core: ServerCore) -> String {
+    static func make(core: ServerContext) async -> String {
         var out = "swift-im \(core.version) node \(core.configuration.nodeID) pid \(getpid())\n\n"
         out += "== threads ==\n"
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
@@ -21,19 +21,19 @@ enum StackDump {
                 for line in stack.split(separator: "\n") { out += "    \(line)\n" }
             }
         }
-        let (clients, users) = core.registry.counts()
+        let (clients, users) = core.local.sessions.counts()
         out += "\n== sessions ==\n"
         out += "connections \(core.counters.connections.value), logged in \(clients), users \(users)\n"
         var perLoop: [String: Int] = [:]
-        for (_, entry) in core.registry.allSessions() { perLoop["\(entry.eventLoop)", default: 0] += 1 }
+        for (_, entry) in core.local.sessions.allSessions() { perLoop["\(entry.eventLoop)", default: 0] += 1 }
         for (loop, count) in perLoop.sorted(by: { $0.key < $1.key }) { out += "  \(loop): \(count) sessions\n" }
         out += "\n== store ==\n"
-        let stats = core.store.stats
+        let stats = core.store.statistics
         out += "messages \(stats.messages) entries \(stats.entries) queues \(stats.queues) bytes \(stats.bytes)\n"
         out += "appends \(stats.appends) failed \(stats.failedAppends) fsyncs \(stats.fsyncs) "
         out += "last fsync \(stats.lastFsyncMicroseconds) µs\n"
         out += "\n== summary ==\n"
-        let summary = Summary.make(core: core, appID: nil)
+        let summary = (try? await Summary.make(core: core, appID: nil)) ?? [:]
         for key in summary.keys.sorted() where !(summary[key] is [String: Any]) {
             out += "\(key) \(summary[key]!)\n"
         }

@@ -2,11 +2,12 @@ import Foundation
 
 /// `/summary` (reference §10.2): every GoBelieve field with its meaning, plus ours.
 enum Summary {
-    static func make(core: ServerCore, appID: Int64?) -> [String: Any] {
+    static func make(core: ServerContext, appID: Int64?) async throws -> [String: Any] {
         let counters = core.counters
-        let (clients, users) = core.registry.counts()
+        let (clients, users) = core.local.sessions.counts()
         let process = ProcessStats.current()
-        let rooms = core.rooms.totals()
+        let rooms = core.local.rooms.totals()
+        let groupCount = try await AdminAPI.directoryCall { try await core.directory.groupCount() }
         var summary: [String: Any] = [
             // GoBelieve's fields. There are no goroutines: the closest figure is the thread count.
             "goroutine_count": process.threads,
@@ -34,8 +35,8 @@ enum Summary {
             "accept_error_count": counters.acceptErrors.value,
             "room_count": rooms.rooms,
             "room_client_count": rooms.clients,
-            "group_count": core.directory.groupCount,
-            "word_count": core.words.wordCount,
+            "group_count": groupCount,
+            "word_count": core.messages.words.wordCount,
             "tls_handshake_failure_count": counters.tlsHandshakeFailures.value,
             // Per configured listener: open and accepted connections.
             "transports": Dictionary(
@@ -62,8 +63,8 @@ enum Summary {
             "apps": apps(core),
         ]
         if let appID {
-            let (appClients, appUsers) = core.registry.counts(appID: appID)
-            let appRooms = core.rooms.counts(appID: appID)
+            let (appClients, appUsers) = core.local.sessions.counts(appID: appID)
+            let appRooms = core.local.rooms.counts(appID: appID)
             summary["app_\(appID)"] =
                 [
                     "clientset_count": appUsers,
@@ -78,8 +79,8 @@ enum Summary {
     }
 
     /// The offline push hook's figures; `{"enabled":false}` without a webhook.
-    static func pushStats(_ core: ServerCore) -> [String: Any] {
-        guard let push = core.push else { return ["enabled": false] }
+    static func pushStats(_ core: ServerContext) -> [String: Any] {
+        guard let push = core.messages.push else { return ["enabled": false] }
         var figures = push.stats.json
         figures["enabled"] = true
         return figures
@@ -87,10 +88,10 @@ enum Summary {
 
     /// Who is online per app, keyed by the app id as a string: `{"7": {"client_count": 3,
     /// "clientset_count": 2, "room_count": 1, "room_client_count": 2}}` (imtop's per-app view). One object per app so figures can be added to it.
-    static func apps(_ core: ServerCore) -> [String: Any] {
-        let rooms = core.rooms.countsByApp()
+    static func apps(_ core: ServerContext) -> [String: Any] {
+        let rooms = core.local.rooms.countsByApp()
         var apps: [String: Any] = [:]
-        for (appID, counts) in core.registry.countsByApp() {
+        for (appID, counts) in core.local.sessions.countsByApp() {
             apps[String(appID)] =
                 [
                     "client_count": counts.clients, "clientset_count": counts.users,
@@ -100,13 +101,8 @@ enum Summary {
         return apps
     }
 
-    /// The store's `LogStoreStats` as a JSON object.
-    static func storeStats(_ core: ServerCore) -> Any {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        guard let data = try? encoder.encode(core.store.stats),
-            let object = try? JSONSerialization.jsonObject(with: data)
-        else { return [String: Any]() }
-        return object
+    /// The message store's figures as a JSON object.
+    static func storeStats(_ core: ServerContext) -> [String: Any] {
+        core.store.statistics.json
     }
 }

@@ -1,3 +1,5 @@
+import ServiceLifecycle
+
 /// A user within an app: the owner of a personal queue, sync keys and preferences.
 package struct UserKey: Hashable, Sendable, CustomStringConvertible {
     package var appID: Int64
@@ -38,48 +40,85 @@ package struct UserPreferences: Sendable, Equatable {
     }
 }
 
-/// The port for the server's metadata: issued tokens, device ids, users' sync keys and preferences.
+/// The port for the server's metadata: issued tokens, device ids, users' sync keys and preferences,
+/// groups and their members, friends and blacklists.
 ///
-/// Adapters: `SQLiteDirectory` (embedded) and, for a cluster, a PostgreSQL directory. Reads that the hot
-/// path makes (a token at login, a device id, a sync key) are served from memory and never block on I/O;
-/// writes that come with traffic (device ids, sync keys, unread counts) are batched and written by
-/// `flush()`, which the server calls periodically and on shutdown. Administrative writes (tokens,
-/// preferences) are durable when their `async` call returns.
-package protocol Directory: AnyObject, Sendable {
+/// Adapters: `SQLiteDirectory` (embedded) and, for a cluster, a PostgreSQL directory. Both pass the one
+/// `Directory` conformance suite.
+///
+/// - **Reads on the message path** (a token at login, a device id, a group on every group message,
+///   relationships, preferences, sync keys) report through a completion, exactly once, on any thread,
+///   possibly before the call returns: the embedded adapter answers from memory at once; a remote one
+///   from a cache it owns, or later. Ids that must be unique across servers (device ids, group ids)
+///   come from the adapter.
+/// - **Writes that come with traffic** (sync keys, unread counts) change the adapter's view at once and
+///   are written in batches by `flush()`.
+/// - **Administrative calls** are `async`; their writes are durable and visible to every server when the
+///   call returns.
+/// - `flush()` and `close()` never block a thread of the concurrency pool.
+/// - A `Service`: `run()` flushes the batched writes periodically until graceful shutdown or
+///   cancellation, then closes the directory.
+package protocol Directory: AnyObject, Service {
+    // MARK: Reads on the message path
+
+    /// The grant of a token issued and not revoked; nil for an unknown or expired (`expiresAt <= now`) one.
+    func lookupToken(
+        _ token: String,
+        now: Int64,
+        completion: @escaping @Sendable (Result<TokenGrant?, DirectoryError>) -> Void
+    )
+    /// The stable numeric id of a device (reference §2.1 step 5): 0 for web clients (platform 3) and empty
+    /// device strings; otherwise assigned on first use, unique across every server of the directory.
+    func deviceID(
+        for device: String,
+        platform: UInt8,
+        completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void
+    )
+    /// The user's server-stored personal sync key (0 if none).
+    func syncKey(_ user: UserKey, completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void)
+    /// The user's server-stored sync key for a super group (0 if none).
+    func groupSyncKey(
+        _ user: UserKey,
+        groupID: Int64,
+        completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void
+    )
+    /// The user's preferences (defaults if never set).
+    func preferences(_ user: UserKey, completion: @escaping @Sendable (Result<UserPreferences, DirectoryError>) -> Void)
+    /// The group with this id, or nil (never created, or disbanded).
+    func group(_ id: Int64, completion: @escaping @Sendable (Result<GroupInfo?, DirectoryError>) -> Void)
+    /// How `uid` and `other` stand in `appID`.
+    func relationship(
+        appID: Int64,
+        uid: Int64,
+        other: Int64,
+        completion: @escaping @Sendable (Result<Relationship, DirectoryError>) -> Void
+    )
+
+    // MARK: Writes that come with traffic (batched)
+
+    /// Stores `key` as the user's sync key if it is larger than the stored one.
+    func setSyncKeyIfLarger(_ user: UserKey, _ key: Int64)
+    /// Stores `key` as the user's sync key for the group if it is larger than the stored one.
+    func setGroupSyncKeyIfLarger(_ user: UserKey, groupID: Int64, _ key: Int64)
+    /// Records the badge count a client reported (`MSG_UNREAD_COUNT`), for the push service.
+    func setUnreadCount(_ user: UserKey, _ count: Int32)
+
+    // MARK: Tokens and preferences (admin)
+
     /// Issues a new random token for `(appID, uid)`, valid for `ttl` seconds (nil: until revoked).
     /// Only a hash of the token is stored.
     func issueToken(appID: Int64, uid: Int64, ttl: Int64?, now: Int64) async throws -> String
     /// Revokes `token`; returns whether it existed.
     func revokeToken(_ token: String) async throws -> Bool
-    /// The grant of a token issued and not revoked, or nil; an expired token (`expiresAt <= now`) is nil.
-    func lookupToken(_ token: String, now: Int64) -> TokenGrant?
-    /// The stable numeric id of a device (reference §2.1 step 5): 0 for web clients (platform 3) and empty
-    /// device strings; otherwise assigned on first use, from 1 upwards.
-    func deviceID(for device: String, platform: UInt8) -> Int64
-    /// The user's server-stored personal sync key (0 if none).
-    func syncKey(_ user: UserKey) -> Int64
-    /// Stores `key` as the user's sync key if it is larger than the stored one.
-    func setSyncKeyIfLarger(_ user: UserKey, _ key: Int64)
-    /// The user's server-stored sync key for a super group (0 if none).
-    func groupSyncKey(_ user: UserKey, groupID: Int64) -> Int64
-    /// Stores `key` as the user's sync key for the group if it is larger than the stored one.
-    func setGroupSyncKeyIfLarger(_ user: UserKey, groupID: Int64, _ key: Int64)
-    /// The user's preferences (defaults if never set).
-    func preferences(_ user: UserKey) -> UserPreferences
     /// Sets the user's preferences durably.
     func setPreferences(_ user: UserKey, _ preferences: UserPreferences) async throws
-    /// Records the badge count a client reported (`MSG_UNREAD_COUNT`), for the push service.
-    func setUnreadCount(_ user: UserKey, _ count: Int32)
-    /// The last badge count reported (0 if none).
-    func unreadCount(_ user: UserKey) -> Int32
-    // MARK: Groups (reference §5; admin writes, durable when the call returns, visible at once)
 
-    /// The group with this id, or nil (never created, or disbanded); from memory.
-    func group(_ id: Int64) -> GroupInfo?
-    /// How many groups exist; from memory.
-    var groupCount: Int { get }
+    // MARK: Groups (reference §5; admin)
+
+    /// How many groups exist.
+    func groupCount() async throws -> Int
     /// Every group, or those of one app, in ascending id order.
-    func groups(appID: Int64?) -> [GroupInfo]
+    func groups(appID: Int64?) async throws -> [GroupInfo]
     /// Creates `group`; its id 0 means "pick the next free one". Returns the id.
     /// Throws `.conflict` if the id is taken, `.invalidArgument` for a negative id or no master.
     func createGroup(_ group: GroupInfo) async throws -> Int64
@@ -98,10 +137,8 @@ package protocol Directory: AnyObject, Sendable {
     /// Changes one member's nickname or mute. Throws `.notFound` for no such group or member.
     func updateMember(_ id: Int64, uid: Int64, _ change: MemberChange) async throws
 
-    // MARK: Friends and blacklists (reference §5.6)
+    // MARK: Friends and blacklists (reference §5.6; admin)
 
-    /// How `uid` and `other` stand in `appID`; from memory.
-    func relationship(appID: Int64, uid: Int64, other: Int64) -> Relationship
     /// Adds (`present`) or removes `other` in `uid`'s list. Returns whether anything changed.
     func setRelation(
         _ list: RelationList,
@@ -111,10 +148,49 @@ package protocol Directory: AnyObject, Sendable {
         present: Bool
     ) async throws -> Bool
     /// The uids in `uid`'s list, ascending.
-    func relations(_ list: RelationList, appID: Int64, uid: Int64) -> [Int64]
+    func relations(_ list: RelationList, appID: Int64, uid: Int64) async throws -> [Int64]
+
+    // MARK: Lifecycle
 
     /// Writes every batched change in one transaction.
-    func flush() throws
-    /// Flushes and releases the database. Later calls fail.
-    func close() throws
+    func flush() async throws
+    /// Flushes and releases the database. Later calls fail with `.closed`.
+    func close() async throws
+}
+
+extension Directory {
+    /// The grant of a token, or nil; awaited.
+    package func lookupToken(_ token: String, now: Int64) async throws -> TokenGrant? {
+        try await awaiting { lookupToken(token, now: now, completion: $0) }
+    }
+
+    /// The stable numeric id of a device; awaited.
+    package func deviceID(for device: String, platform: UInt8) async throws -> Int64 {
+        try await awaiting { deviceID(for: device, platform: platform, completion: $0) }
+    }
+
+    /// The user's sync key for a super group; awaited.
+    package func groupSyncKey(_ user: UserKey, groupID: Int64) async throws -> Int64 {
+        try await awaiting { groupSyncKey(user, groupID: groupID, completion: $0) }
+    }
+
+    /// How `uid` and `other` stand in `appID`; awaited.
+    package func relationship(appID: Int64, uid: Int64, other: Int64) async throws -> Relationship {
+        try await awaiting { relationship(appID: appID, uid: uid, other: other, completion: $0) }
+    }
+
+    /// The group with this id, or nil; awaited.
+    package func group(_ id: Int64) async throws -> GroupInfo? {
+        try await awaiting { group(id, completion: $0) }
+    }
+
+    /// The user's preferences; awaited.
+    package func preferences(_ user: UserKey) async throws -> UserPreferences {
+        try await awaiting { preferences(user, completion: $0) }
+    }
+
+    /// The user's personal sync key; awaited.
+    package func syncKey(_ user: UserKey) async throws -> Int64 {
+        try await awaiting { syncKey(user, completion: $0) }
+    }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import NIOPosix
 
 extension SQLiteDirectory {
     /// The batched changes of one flush, with the values memory held when it was taken.
@@ -42,22 +43,29 @@ extension SQLiteDirectory {
         }
     }
 
-    /// Writes every batched device id, sync key and unread count in one transaction.
+    /// Writes every batched device id, sync key and unread count in one transaction, on the blocking-I/O
+    /// pool (never on a thread of the concurrency pool).
     ///
-    /// Synchronous: the server calls it from a background task every ~100 ms and at shutdown. Nothing is
-    /// written (and no transaction begun) when nothing changed. If the write fails, the changes stay
-    /// pending and the next flush retries them; throws `.failed`, or `.closed` after `close()`.
-    package func flush() throws {
+    /// The server calls it every ~100 ms and at shutdown. Nothing is written (and no transaction begun)
+    /// when nothing changed. If the write fails, the changes stay pending and the next flush retries them;
+    /// throws `.failed`, or `.closed` after `close()`.
+    package func flush() async throws {
         try checkOpen()
-        try writePending()
+        guard state.withLock({ $0.hasPendingChanges }) else { return }
+        try await NIOThreadPool.singleton.runIfActive { try self.writePending() }
     }
 
-    /// Flushes, then closes the file. Throwing calls fail from then on; a second `close()` does nothing.
+    /// Flushes, then closes the file, on the blocking-I/O pool. Throwing calls fail from then on; a second
+    /// `close()` does nothing.
     ///
     /// Non-throwing setters called after `close()` change memory only. If the last flush fails the file
     /// is closed anyway and the error thrown: the batched changes are lost, as after a crash (clients
     /// then sync from older keys, and get messages they have already seen).
-    package func close() throws {
+    package func close() async throws {
+        try await NIOThreadPool.singleton.runIfActive { try self.closeNow() }
+    }
+
+    func closeNow() throws {
         let first = state.withLock { state in
             defer { state.closed = true }
             return !state.closed

@@ -3,13 +3,13 @@ import GRDB
 extension SQLiteDirectory {
     // MARK: Reads (from memory)
 
-    /// The group with this id, or nil; from memory.
-    package func group(_ id: Int64) -> GroupInfo? {
-        state.withLock { $0.groups[id] }
+    /// The group with this id, or nil; from memory, at once.
+    package func group(_ id: Int64, completion: @escaping @Sendable (Result<GroupInfo?, DirectoryError>) -> Void) {
+        completion(.success(state.withLock { $0.groups[id] }))
     }
 
     /// How many groups exist; from memory.
-    package var groupCount: Int {
+    package func groupCount() -> Int {
         state.withLock { $0.groups.count }
     }
 

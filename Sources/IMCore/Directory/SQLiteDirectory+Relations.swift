@@ -2,9 +2,14 @@ import Foundation
 import GRDB
 
 extension SQLiteDirectory {
-    /// How `uid` and `other` stand in `appID` (reference §5.6); from memory.
-    package func relationship(appID: Int64, uid: Int64, other: Int64) -> Relationship {
-        state.withLock { state in
+    /// How `uid` and `other` stand in `appID` (reference §5.6); from memory, at once.
+    package func relationship(
+        appID: Int64,
+        uid: Int64,
+        other: Int64,
+        completion: @escaping @Sendable (Result<Relationship, DirectoryError>) -> Void
+    ) {
+        let relationship = state.withLock { state in
             var relationship: Relationship = []
             func has(_ list: RelationList, _ a: Int64, _ b: Int64) -> Bool {
                 state.relations.contains(RelationKey(list: list, appID: appID, uid: a, other: b))
@@ -15,6 +20,7 @@ extension SQLiteDirectory {
             if has(.blacklist, other, uid) { relationship.insert(.inYourBlacklist) }
             return relationship
         }
+        completion(.success(relationship))
     }
 
     /// Adds or removes `other` in `uid`'s list, committed before this returns; returns whether it changed.

@@ -114,36 +114,46 @@ package final class SQLiteDirectory: Directory {
         }
     }
 
-    /// The grant of `token` if it was issued, not revoked and not expired at `now`; from memory.
-    package func lookupToken(_ token: String, now: Int64) -> TokenGrant? {
+    /// The grant of `token` if it was issued, not revoked and not expired at `now`; from memory, at once.
+    package func lookupToken(
+        _ token: String,
+        now: Int64,
+        completion: @escaping @Sendable (Result<TokenGrant?, DirectoryError>) -> Void
+    ) {
         // Hash outside the lock: it is the only work here that is not a dictionary lookup.
         let hash = DirectoryToken.hash(token)
-        guard let grant = state.withLock({ $0.tokens[hash] }) else { return nil }
-        if let expiresAt = grant.expiresAt, expiresAt <= now { return nil }
-        return grant
+        guard let grant = state.withLock({ $0.tokens[hash] }) else { return completion(.success(nil)) }
+        if let expiresAt = grant.expiresAt, expiresAt <= now { return completion(.success(nil)) }
+        completion(.success(grant))
     }
 
     // MARK: Devices
 
-    /// The stable id of `(device, platform)`: 0 for web clients and empty device strings; otherwise the
-    /// stored id, or the next unused one, assigned in memory at once and written by the next `flush()`.
-    package func deviceID(for device: String, platform: UInt8) -> Int64 {
-        if platform == IMAuthToken.Platform.web.rawValue || device.isEmpty { return 0 }
+    /// The stable id of `(device, platform)`, at once: 0 for web clients and empty device strings;
+    /// otherwise the stored id, or the next unused one (this process owns the file, so its counter is the
+    /// only one), assigned in memory and written by the next `flush()`.
+    package func deviceID(
+        for device: String,
+        platform: UInt8,
+        completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void
+    ) {
+        if platform == IMAuthToken.Platform.web.rawValue || device.isEmpty { return completion(.success(0)) }
         let key = DeviceKey(device: device, platform: platform)
-        return state.withLock { state in
+        let id = state.withLock { state in
             if let id = state.devices[key] { return id }
             state.lastDeviceID += 1
             state.devices[key] = state.lastDeviceID
             state.pendingDevices.append(PendingDevice(key: key, id: state.lastDeviceID))
             return state.lastDeviceID
         }
+        completion(.success(id))
     }
 
     // MARK: Sync keys and unread counts
 
-    /// The user's personal sync key (0 if none); from memory.
-    package func syncKey(_ user: UserKey) -> Int64 {
-        state.withLock { $0.users[user]?.syncKey ?? 0 }
+    /// The user's personal sync key (0 if none); from memory, at once.
+    package func syncKey(_ user: UserKey, completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void) {
+        completion(.success(state.withLock { $0.users[user]?.syncKey ?? 0 }))
     }
 
     /// Raises the user's sync key to `key` (a smaller or equal key is ignored); written by `flush()`.
@@ -155,9 +165,13 @@ package final class SQLiteDirectory: Directory {
         }
     }
 
-    /// The user's sync key for super group `groupID` (0 if none); from memory.
-    package func groupSyncKey(_ user: UserKey, groupID: Int64) -> Int64 {
-        state.withLock { $0.groupSyncKeys[GroupMemberKey(user: user, groupID: groupID)] ?? 0 }
+    /// The user's sync key for super group `groupID` (0 if none); from memory, at once.
+    package func groupSyncKey(
+        _ user: UserKey,
+        groupID: Int64,
+        completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void
+    ) {
+        completion(.success(state.withLock { $0.groupSyncKeys[GroupMemberKey(user: user, groupID: groupID)] ?? 0 }))
     }
 
     /// Raises the user's sync key for super group `groupID` to `key` (a smaller or equal key is ignored);
@@ -187,9 +201,12 @@ package final class SQLiteDirectory: Directory {
 
     // MARK: Preferences
 
-    /// The user's preferences (defaults if never set); from memory.
-    package func preferences(_ user: UserKey) -> UserPreferences {
-        state.withLock { $0.users[user]?.preferences ?? UserPreferences() }
+    /// The user's preferences (defaults if never set); from memory, at once.
+    package func preferences(
+        _ user: UserKey,
+        completion: @escaping @Sendable (Result<UserPreferences, DirectoryError>) -> Void
+    ) {
+        completion(.success(state.withLock { $0.users[user]?.preferences ?? UserPreferences() }))
     }
 
     /// Sets the user's preferences; committed before this returns.

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// A stored message as the offline push hook sees it: what `ServerCore.pushOffline(_:)` takes from the
+/// A stored message as the offline push hook sees it: what `MessageService.pushOffline(_:)` takes from the
 /// routing code once the message is durable.
 ///
 /// One value per stored message, listing every user it reached; the hook picks out those who are not

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServiceLifecycle
 import Synchronization
 
 /// The offline push hook's sender: takes jobs from the routing code, keeps them in `push.sqlite`, and
@@ -25,7 +26,7 @@ import Synchronization
 ///
 /// Bounded: past `maxPendingJobs` new jobs are dropped (counted), and jobs older than `maxJobAge` are
 /// dropped (counted as expired) instead of sent.
-package final class PushDispatcher: Sendable {
+package final class PushDispatcher: Service {
     let configuration: IMServerConfiguration.Push
     let webhook: String
     let logger: Logger
@@ -90,7 +91,7 @@ package final class PushDispatcher: Sendable {
     }
 
     /// Queues jobs for the webhook; never blocks. Jobs past `maxPendingJobs` are dropped and counted.
-    /// Called by `ServerCore.pushOffline(_:)` on any thread.
+    /// Called by `MessageService.pushOffline(_:)` on any thread.
     func enqueue(_ jobs: [PushJob]) {
         let now = Self.nowMilliseconds()
         let (accepted, logDrop) = state.withLock { s -> (Int, Bool) in
@@ -131,13 +132,18 @@ package final class PushDispatcher: Sendable {
         )
     }
 
-    /// Writes and sends until `finish()`; then lets a POST in flight complete, writes what is buffered and
-    /// closes the store. On cancellation it stops at once (the jobs written stay for the next start).
-    func run() async {
+    /// Writes and sends until graceful shutdown (or `finish()`); then lets a POST in flight complete,
+    /// writes what is buffered and closes the store. The server shuts it down last, when no job can come
+    /// any more. On cancellation it stops at once (the jobs written stay for the next start).
+    package func run() async throws {
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         await withTaskGroup(of: Void.self) { loops in
             loops.addTask { await self.writeLoop() }
             loops.addTask { await self.sendLoop(client) }
+            loops.addTask {
+                try? await gracefulShutdown()
+                self.finish()
+            }
         }
         try? await client.shutdown()
         do {

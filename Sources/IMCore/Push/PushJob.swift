@@ -26,6 +26,38 @@ package struct PushJob: Sendable, Equatable {
     /// When the job was made, Unix milliseconds (for the oldest-job age and expiry).
     package var createdAt: Int64
 
+    /// The jobs for `message`'s `offline` receivers: one per receiver, or one per group message listing
+    /// them all (GoBelieve's queues, reference §9.4).
+    package static func jobs(for message: OfflinePushMessage, offline: [Int64], createdAt: Int64) -> [PushJob] {
+        func job(_ queue: Queue, _ receivers: [Int64]) -> PushJob {
+            PushJob(
+                queue: queue,
+                appID: message.appID,
+                sender: message.sender,
+                receivers: receivers,
+                content: message.content,
+                createdAt: createdAt
+            )
+        }
+        switch message.kind {
+        case .peer:
+            return offline.map { job(.peer, [$0]) }
+        case .system:
+            return offline.map { job(.system, [$0]) }
+        case .group(let groupID):
+            var group = job(.group, offline)
+            group.groupID = groupID
+            return [group]
+        case .customer(let senderAppID, let receiverAppID):
+            return offline.map { uid in
+                var customer = job(.customer, [uid])
+                customer.senderAppID = senderAppID
+                customer.receiverAppID = receiverAppID
+                return customer
+            }
+        }
+    }
+
     /// The job's JSON object, without the `"id"` the store assigns (`PushBatch` adds it in front).
     package func json() -> String {
         var out = "{\"appid\":\(appID)"

@@ -1,38 +1,43 @@
 import NIOCore
 import Synchronization
 
+/// A room within one app.
+package struct RoomKey: Hashable, Sendable, CustomStringConvertible {
+    package var appID: Int64
+    package var roomID: Int64
+
+    package init(appID: Int64, roomID: Int64) {
+        self.appID = appID
+        self.roomID = roomID
+    }
+
+    package var description: String { "room \(appID)/\(roomID)" }
+}
+
+/// A connection in a room.
+package struct RoomMember: Sendable {
+    package var uid: Int64
+    package var session: SessionEntry
+
+    package init(uid: Int64, session: SessionEntry) {
+        self.uid = uid
+        self.session = session
+    }
+}
+
 /// Chat rooms (reference §6.1): which connections are in which room. Not stored; a room exists while
 /// a connection is in it.
 ///
 /// A connection is in at most one room (its `SessionHandler` remembers which). Within a room only the
 /// newest connection of a `(uid, device)` with a device id above 0 is kept, as GoBelieve does.
 package final class RoomRegistry: Sendable {
-    /// A room within one app.
-    package struct RoomKey: Hashable, Sendable, CustomStringConvertible {
-        package var appID: Int64
-        package var roomID: Int64
-
-        package init(appID: Int64, roomID: Int64) {
-            self.appID = appID
-            self.roomID = roomID
-        }
-
-        package var description: String { "room \(appID)/\(roomID)" }
-    }
-
-    /// A connection in a room.
-    package struct Member: Sendable {
-        package var uid: Int64
-        package var entry: SessionRegistry.Entry
-    }
-
     private struct DeviceKey: Hashable {
         var uid: Int64
         var deviceID: Int64
     }
 
     private struct Room {
-        var members: [UInt64: Member] = [:]
+        var members: [UInt64: RoomMember] = [:]
         /// The session of each `(uid, device > 0)` in the room.
         var devices: [DeviceKey: UInt64] = [:]
     }
@@ -43,16 +48,16 @@ package final class RoomRegistry: Sendable {
 
     /// Adds the connection to `room`; returns the session it replaced (same uid and device > 0), if any.
     @discardableResult
-    package func enter(_ room: RoomKey, _ member: Member) -> UInt64? {
+    package func enter(_ room: RoomKey, _ member: RoomMember) -> UInt64? {
         rooms.withLock { rooms in
             var replaced: UInt64?
-            if member.entry.deviceID > 0 {
-                let device = DeviceKey(uid: member.uid, deviceID: member.entry.deviceID)
-                replaced = rooms[room, default: Room()].devices.updateValue(member.entry.id, forKey: device)
-                if let replaced, replaced != member.entry.id { rooms[room]?.members[replaced] = nil }
+            if member.session.deviceID > 0 {
+                let device = DeviceKey(uid: member.uid, deviceID: member.session.deviceID)
+                replaced = rooms[room, default: Room()].devices.updateValue(member.session.id, forKey: device)
+                if let replaced, replaced != member.session.id { rooms[room]?.members[replaced] = nil }
             }
-            rooms[room, default: Room()].members[member.entry.id] = member
-            return replaced == member.entry.id ? nil : replaced
+            rooms[room, default: Room()].members[member.session.id] = member
+            return replaced == member.session.id ? nil : replaced
         }
     }
 
@@ -60,14 +65,14 @@ package final class RoomRegistry: Sendable {
     package func leave(_ room: RoomKey, sessionID: UInt64) {
         rooms.withLock { rooms in
             guard var state = rooms[room], let member = state.members.removeValue(forKey: sessionID) else { return }
-            let device = DeviceKey(uid: member.uid, deviceID: member.entry.deviceID)
+            let device = DeviceKey(uid: member.uid, deviceID: member.session.deviceID)
             if state.devices[device] == sessionID { state.devices[device] = nil }
             rooms[room] = state.members.isEmpty ? nil : state
         }
     }
 
     /// The connections in `room` now.
-    package func members(of room: RoomKey) -> [Member] {
+    package func members(of room: RoomKey) -> [RoomMember] {
         rooms.withLock { Array($0[room]?.members.values ?? [:].values) }
     }
 

@@ -6,8 +6,9 @@ import JWTKit
 /// and HS256 JWTs signed with the configured secret, with integer claims `appid` and `uid` and `exp` if
 /// present.
 ///
-/// Synchronous, so a login is decided on the connection's event loop: jwt-kit parses the token and its
-/// claims, and the HMAC is checked with swift-crypto directly (jwt-kit's own verify is `async`).
+/// No task per login: an issued token is looked up through the directory's completion (at once for the
+/// embedded directory), and a JWT is checked synchronously: jwt-kit parses the token and its claims, and
+/// the HMAC is checked with swift-crypto directly (jwt-kit's own verify is `async`).
 package struct Authenticator: Sendable {
     package enum Failure: Error, Equatable, CustomStringConvertible {
         case unknownToken
@@ -15,6 +16,8 @@ package struct Authenticator: Sendable {
         case expired
         case malformedJWT(String)
         case zeroUID
+        /// The directory could not be read (a database down): the client may retry.
+        case unavailable(String)
 
         package var description: String {
             switch self {
@@ -23,6 +26,7 @@ package struct Authenticator: Sendable {
             case .expired: "JWT expired"
             case .malformedJWT(let reason): "malformed JWT: \(reason)"
             case .zeroUID: "uid 0"
+            case .unavailable(let reason): "the directory is unavailable: \(reason)"
             }
         }
     }
@@ -43,20 +47,30 @@ package struct Authenticator: Sendable {
         self.jwtKey = jwtSecret.map { SymmetricKey(data: Array($0.utf8)) }
     }
 
-    /// The `(appid, uid)` the token logs in as.
-    package func authenticate(_ token: String, now: Int64) -> Result<UserKey, Failure> {
-        let user: UserKey
-        if let grant = directory.lookupToken(token, now: now) {
-            user = UserKey(appID: grant.appID, uid: grant.uid)
-        } else if let jwtKey, token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
-            switch verifyJWT(token, key: jwtKey, now: now) {
-            case .success(let verified): user = verified
-            case .failure(let failure): return .failure(failure)
+    /// The `(appid, uid)` the token logs in as; `completion` runs once, on any thread, possibly before
+    /// this returns.
+    package func authenticate(
+        _ token: String,
+        now: Int64,
+        completion: @escaping @Sendable (Result<UserKey, Failure>) -> Void
+    ) {
+        directory.lookupToken(token, now: now) { found in
+            switch found {
+            case .failure(let error):
+                completion(.failure(.unavailable("\(error)")))
+            case .success(.some(let grant)):
+                completion(Self.nonZero(UserKey(appID: grant.appID, uid: grant.uid)))
+            case .success(.none):
+                guard let jwtKey = self.jwtKey, token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 else {
+                    return completion(.failure(.unknownToken))
+                }
+                completion(self.verifyJWT(token, key: jwtKey, now: now).flatMap(Self.nonZero))
             }
-        } else {
-            return .failure(.unknownToken)
         }
-        return user.uid == 0 ? .failure(.zeroUID) : .success(user)
+    }
+
+    private static func nonZero(_ user: UserKey) -> Result<UserKey, Failure> {
+        user.uid == 0 ? .failure(.zeroUID) : .success(user)
     }
 
     private func verifyJWT(_ token: String, key: SymmetricKey, now: Int64) -> Result<UserKey, Failure> {

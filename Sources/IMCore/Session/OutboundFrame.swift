@@ -85,13 +85,3 @@ package struct OutboundFrame: Sendable {
         return length
     }
 }
-
-/// A real-time copy of a message for one recipient: its frames go out together or, when the recipient
-/// is not reading and its queue is full, are dropped together (the client catches up by sync).
-package struct Push: Sendable {
-    package var frames: [OutboundFrame]
-
-    package init(_ frames: [OutboundFrame]) {
-        self.frames = frames
-    }
-}

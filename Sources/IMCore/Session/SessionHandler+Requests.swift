@@ -3,31 +3,30 @@ import NIOCore
 extension SessionHandler {
     /// Carries out a logged-in client's request.
     func serve(_ request: SessionStateMachine.Request, _ identity: SessionIdentity) {
+        let messages = server.messages
         switch request {
         case .peerMessage(let message, let seq, let flags):
-            sendPeerMessage(message, seq: seq, flags: flags, identity)
-        case .realtime(let message):
-            core.sendRealtimeMessage(message, from: origin(identity))
-        case .sync(let key):
-            sync(requestKey: key, identity)
-        case .syncKey(let key):
-            core.directory.setSyncKeyIfLarger(identity.user, key)
-        case .groupSyncKey(let group, let key):
-            core.directory.setGroupSyncKeyIfLarger(identity.user, groupID: group, key)
-        case .unreadCount(let count):
-            core.directory.setUnreadCount(identity.user, count)
+            send(.peer(message, flags: flags), seq: seq, identity)
         case .groupMessage(let message, let seq, let flags):
-            sendGroupMessage(message, seq: seq, flags: flags, identity)
-        case .syncGroup(let group, let key):
-            syncGroup(group, requestKey: key, identity)
+            send(.group(message, flags: flags), seq: seq, identity)
+        case .customerMessage(let message, let seq, let flags):
+            send(.customer(message, flags: flags), seq: seq, identity)
+        case .realtime(let message):
+            messages.sendRealtime(message, from: origin(identity))
+        case .sync, .syncGroup:
+            if machine.beginSync(request) { startSync(request, identity) }
+        case .syncKey(let key):
+            server.directory.setSyncKeyIfLarger(identity.user, key)
+        case .groupSyncKey(let group, let key):
+            server.directory.setGroupSyncKeyIfLarger(identity.user, groupID: group, key)
+        case .unreadCount(let count):
+            server.directory.setUnreadCount(identity.user, count)
         case .enterRoom(let room):
             enterRoom(room, identity)
         case .leaveRoom(let room):
             if self.room?.roomID == room { leaveRoom() }
         case .roomMessage(let message, let seq):
             sendRoomMessage(message, seq: seq, identity)
-        case .customerMessage(let message, let seq, let flags):
-            sendCustomerMessage(message, seq: seq, flags: flags, identity)
         }
     }
 
@@ -35,74 +34,35 @@ extension SessionHandler {
         MessageOrigin(user: identity.user, deviceID: identity.deviceID, sessionID: sessionID)
     }
 
-    func refuse(seq: Int32, _ status: IMMessageACK.Status, _ identity: SessionIdentity) {
-        core.counters.refusedMessages.add()
+    /// ACKs a refused or failed message: a `MessageRefusal`'s status, otherwise 68 (only v2 clients have
+    /// a status; older ones get no ACK).
+    func refuse(seq: Int32, error: any Error, _ identity: SessionIdentity) {
+        server.counters.refusedMessages.add()
+        let status: IMMessageACK.Status
+        if let refusal = error as? MessageRefusal {
+            logger.debug("\(peer): message \(seq) \(refusal)")
+            status = refusal.status
+        } else {
+            status = .serverError
+        }
         if identity.version >= 2 { send(.ack(seq: seq, status: status)) }
     }
 
-    /// ACKs a refused or failed message: a `MessageRefusal`'s status, otherwise 68.
-    func refuse(seq: Int32, error: any Error, _ identity: SessionIdentity) {
-        if let refusal = error as? MessageRefusal {
-            logger.debug("\(peer): message \(seq) \(refusal)")
-            refuse(seq: seq, refusal.status, identity)
-        } else {
-            refuse(seq: seq, .serverError, identity)
-        }
-    }
-
-    private func sendPeerMessage(_ message: IMMessage, seq: Int32, flags: IMMessageFlags, _ identity: SessionIdentity) {
-        guard let context else { return }
-        // The ACK's METADATA is the sender's own queue's entry (index 1). The callback form: no future
-        // chain on the hot path.
-        core.sendPeerMessage(
-            message,
-            flags: flags,
-            from: origin(identity),
-            on: context.eventLoop,
-            completion: acknowledgement(seq: seq, identity) { ($0[1].id, $0[1].previousID, []) }
-        )
-    }
-
-    private func sendGroupMessage(_ message: IMMessage, seq: Int32, flags: IMMessageFlags, _ identity: SessionIdentity)
-    {
-        guard let context else { return }
-        core.sendGroupMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete(
-            acknowledgement(seq: seq, identity) { ($0.id, $0.previousID, $0.isSuper ? .superGroup : []) }
-        )
-    }
-
-    private func sendCustomerMessage(
-        _ message: IMCustomerMessage,
-        seq: Int32,
-        flags: IMMessageFlags,
-        _ identity: SessionIdentity
-    ) {
-        guard let context else { return }
-        core.sendCustomerMessage(message, flags: flags, from: origin(identity), on: context.eventLoop).whenComplete(
-            acknowledgement(seq: seq, identity) { ($0[1].id, $0[1].previousID, []) }
-        )
-    }
-
-    /// What to do once a message is stored, as a completion to run on this session's loop:
-    /// METADATA{id, previous} + ACK (with `flags`) as `receipt` picks them from the result; a refusal or
-    /// failure gets its status instead.
-    private func acknowledgement<Value: Sendable>(
-        seq: Int32,
-        _ identity: SessionIdentity,
-        receipt: @escaping @Sendable (Value) -> (id: UInt64, previousID: UInt64, flags: IMMessageFlags)
-    ) -> @Sendable (Result<Value, any Error>) -> Void {
-        guard let loopBound else { return { _ in } }
-        return { result in
-            let handler = loopBound.value
-            switch result {
-            case .success(let value):
-                let (id, previousID, flags) = receipt(value)
-                handler.send(.metadata(id: id, previousID: previousID))
-                handler.send(.ack(seq: seq, flags: flags))
-            case .failure(let error):
-                handler.refuse(seq: seq, error: error, identity)
+    /// Hands a stored kind of message to the message service; once it is stored, METADATA (the sender's
+    /// own entry) + ACK, or the refusal's status.
+    private func send(_ message: OutgoingMessage, seq: Int32, _ identity: SessionIdentity) {
+        guard let context, let loop else { return }
+        server.messages.send(message, from: origin(identity), on: context.eventLoop) { result in
+            loop.run { handler in
+                switch result {
+                case .success(let receipt):
+                    if let entry = receipt.entry { handler.send(.metadata(id: entry.id, previousID: entry.previousID)) }
+                    handler.send(.ack(seq: seq, flags: receipt.ackFlags))
+                case .failure(let error):
+                    handler.refuse(seq: seq, error: error, identity)
+                }
+                handler.scheduleFlush()
             }
-            handler.scheduleFlush()
         }
     }
 }

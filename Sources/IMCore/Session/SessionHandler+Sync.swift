@@ -1,62 +1,103 @@
 import NIOCore
 
 extension SessionHandler {
-    /// `MSG_SYNC` (reference §4.1, PROTOCOL §4): BEGIN{key}, up to the batch limit of messages after the
-    /// key oldest first (SELF on those sent from this device), END{newest key}, and a SYNC_NOTIFY with the
-    /// queue's newest key when more remain.
-    func sync(requestKey: Int64, _ identity: SessionIdentity) {
-        let key = UInt64(max(0, requestKey == 0 ? core.directory.syncKey(identity.user) : requestKey))
-        sendPage(
-            of: .personal(appID: identity.appID, uid: identity.uid),
-            after: key,
-            identity,
-            keyFrame: { .syncKey($0, $1) },
-            commands: (.syncBegin, .syncEnd, .syncNotify)
-        )
+    /// Reads and answers a sync the machine let begin; when it is answered, the next queued one starts,
+    /// or the copies held meanwhile go out.
+    ///
+    /// - `MSG_SYNC{key}` (reference §4.1, PROTOCOL §4): key 0 means the user's server-stored sync key.
+    /// - `MSG_SYNC_GROUP{gid, key}` (reference §4.4): key 0 means the stored group sync key, and when that
+    ///   is 0 too, only messages from the member's join time on. A sync for a group that does not exist,
+    ///   is not a super group, or of which the user is not a member is ignored, as GoBelieve does.
+    func startSync(_ request: SessionStateMachine.Request, _ identity: SessionIdentity) {
+        guard let loop else { return }
+        let directory = server.directory
+        let answer: @Sendable (Result<SyncRead?, any Error>) -> Void = { read in
+            loop.run { $0.finishSync(read, identity) }
+        }
+        switch request {
+        case .sync(let key):
+            let queue = QueueID.personal(appID: identity.appID, uid: identity.uid)
+            Self.resolve(key, stored: { directory.syncKey(identity.user, completion: $0) }) { resolved in
+                answer(resolved.map { SyncRead(queue: queue, key: $0, notBefore: nil) })
+            }
+        case .syncGroup(let groupID, let key):
+            directory.group(groupID) { found in
+                guard case .success(let group?) = found, group.appID == identity.appID, group.isSuper,
+                    let member = group.members[identity.uid]
+                else {
+                    let ignored: Result<SyncRead?, any Error> = found.map { _ in nil }.mapError { $0 }
+                    return answer(ignored)
+                }
+                let queue = QueueID.group(appID: identity.appID, gid: groupID)
+                Self.resolve(key, stored: { directory.groupSyncKey(identity.user, groupID: groupID, completion: $0) }) {
+                    resolved in
+                    answer(
+                        resolved.map { key in SyncRead(queue: queue, key: key, notBefore: key == 0 ? member.joinedAt : nil) }
+                    )
+                }
+            }
+        default:
+            preconditionFailure("startSync(_:) with \(request)")
+        }
     }
 
-    /// One sync reply, for a personal or a super group's queue: `begin{key}`, up to the batch limit of
-    /// messages after `key` oldest first (SELF on those sent from this device), `end{newest key}`, and
-    /// `notify{the queue's newest key}` when more remain. `keyFrame` lays out a key frame for the queue
-    /// (`{key}`, or `{gid, key}`); `notBefore` skips messages stamped before it (a member's join time).
-    func sendPage(
-        of queue: QueueID,
-        after key: UInt64,
-        notBefore: Int64? = nil,
-        _ identity: SessionIdentity,
-        keyFrame: (IMCommand, UInt64) -> OutboundFrame,
-        commands: (begin: IMCommand, end: IMCommand, notify: IMCommand)
+    /// The key a sync reads after: the client's, or (for 0) the server-stored one.
+    private static func resolve(
+        _ key: Int64,
+        stored: (@escaping @Sendable (Result<Int64, DirectoryError>) -> Void) -> Void,
+        then: @escaping @Sendable (Result<UInt64, any Error>) -> Void
     ) {
-        let page: SyncPage
-        let queueLastID: UInt64
-        do {
-            page = try core.store.sync(
-                queue,
-                after: key,
-                limit: core.configuration.session.syncBatchLimit,
-                notBefore: notBefore
-            )
-            queueLastID = try core.store.lastID(queue)
-        } catch {
-            // The store is closing; the client will sync again after reconnecting.
-            logger.warning("sync of \(queue) for \(identity.user) failed: \(error)")
-            return
+        guard key == 0 else { return then(.success(UInt64(max(0, key)))) }
+        stored { then($0.map { UInt64(max(0, $0)) }.mapError { $0 }) }
+    }
+
+    /// A sync resolved to a queue and a key (nil: ignored), read from the store and answered.
+    private func finishSync(_ read: Result<SyncRead?, any Error>, _ identity: SessionIdentity) {
+        guard let loop else { return }
+        switch read {
+        case .success(.some(let read)):
+            server.messages.page(of: read.queue, after: read.key, notBefore: read.notBefore) { page in
+                loop.run { $0.answer(read, page, identity) }
+            }
+        case .success(.none):
+            logger.debug("\(peer): ignoring a sync of a group it is not a member of (or no such super group)")
+            syncDone(nil, identity)
+        case .failure(let error):
+            // A store or directory that cannot answer: the client syncs again after its next notify.
+            logger.warning("sync for \(identity.user) failed: \(error)")
+            syncDone(nil, identity)
         }
-        core.counters.syncs.add()
-        core.counters.syncedMessages.add(page.messages.count)
-        send(keyFrame(commands.begin, key))
+    }
+
+    /// BEGIN{key}, the page's messages oldest first (SELF on those sent from this device), END{newest key
+    /// returned}, and NOTIFY{the queue's newest key} when more remain (PROTOCOL §4).
+    private func answer(_ read: SyncRead, _ page: Result<SyncPage, StoreError>, _ identity: SessionIdentity) {
+        guard !closed else { return }
+        guard case .success(let page) = page else {
+            logger.warning("sync of \(read.queue) for \(identity.user) failed: \(page)")
+            return syncDone(nil, identity)
+        }
+        send(read.keyFrame(.begin, read.key))
         for message in page.messages {
             if let frame = syncedFrame(message, identity) { send(frame) }
         }
         var endKey = page.lastID
-        // The client is ahead of the server (its key is not in this queue, e.g. after data loss):
-        // reset it to the newest message we have, as GoBelieve does.
-        if page.messages.isEmpty && queueLastID > 0 && queueLastID < key {
-            endKey = queueLastID
-        }
-        send(keyFrame(commands.end, endKey))
-        if page.hasMore {
-            send(keyFrame(commands.notify, queueLastID))
+        // The client is ahead of the server (its key is not in this queue, e.g. after data loss): reset it
+        // to the newest message we have, as GoBelieve does.
+        if page.messages.isEmpty && page.newestID > 0 && page.newestID < read.key { endKey = page.newestID }
+        send(read.keyFrame(.end, endKey))
+        if page.hasMore { send(read.keyFrame(.notify, page.newestID)) }
+        syncDone((read.queue, page.lastID), identity)
+    }
+
+    /// The sync is answered: the next queued one starts, or the held copies go (those the page had are
+    /// dropped).
+    private func syncDone(_ synced: (queue: QueueID, through: UInt64)?, _ identity: SessionIdentity) {
+        if let next = machine.finishSync() {
+            startSync(next, identity)
+        } else {
+            releaseHeldCopies(synced: synced)
+            scheduleFlush()
         }
     }
 
@@ -81,6 +122,29 @@ extension SessionHandler {
             return .raw(command, message.body)
         default:
             return nil
+        }
+    }
+}
+
+/// A sync resolved to what to read: a queue, the key to read after, and for a super group read from the
+/// join time, that time.
+struct SyncRead: Sendable {
+    enum Frame { case begin, end, notify }
+
+    var queue: QueueID
+    var key: UInt64
+    var notBefore: Int64?
+
+    /// `begin{key}`/`end`/`notify` for a personal queue (`MSG_SYNC_BEGIN` ...), `{gid, key}` for a super
+    /// group's (`MSG_SYNC_GROUP_BEGIN` ...).
+    func keyFrame(_ frame: Frame, _ key: UInt64) -> OutboundFrame {
+        switch (queue.kind, frame) {
+        case (.personal, .begin): .syncKey(.syncBegin, key)
+        case (.personal, .end): .syncKey(.syncEnd, key)
+        case (.personal, .notify): .syncKey(.syncNotify, key)
+        case (.group, .begin): .groupSyncKey(.syncGroupBegin, groupID: queue.ownerID, key: key)
+        case (.group, .end): .groupSyncKey(.syncGroupEnd, groupID: queue.ownerID, key: key)
+        case (.group, .notify): .groupSyncKey(.syncGroupNotify, groupID: queue.ownerID, key: key)
         }
     }
 }

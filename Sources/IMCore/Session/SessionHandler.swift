@@ -5,8 +5,9 @@ import NIOSSL
 /// One client connection: decodes requests through `SessionStateMachine`, carries out its actions, and
 /// owns the connection's outbound side (seq numbers, version, batching, back-pressure).
 ///
-/// Everything runs on the channel's event loop. Other connections reach it through
-/// `SessionRegistry.deliver`, which hops here and calls `push(_:)`.
+/// Everything runs on the channel's event loop. Messages go through the message service; copies of
+/// other users' messages arrive through the route bus, which hops here and calls `deliver(_:)`.
+/// Completions of the ports (which may run on any thread) come back through `onLoop(_:)`.
 ///
 /// The same handler serves every transport: it splits the protocol's byte stream into frames itself, and
 /// in front of it the pipeline turns the transport's bytes into that stream (nothing on TCP, TLS, or
@@ -16,7 +17,7 @@ final class SessionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    let core: ServerCore
+    let server: ServerContext
     /// How the client is connected, for `/summary`'s per-transport counts.
     let transport: IMTransport
     let transportCounters: TransportCounters
@@ -33,9 +34,9 @@ final class SessionHandler: ChannelInboundHandler {
     var output = ByteBuffer()
     var outboundSeq: Int32 = 0
     var flushScheduled = false
-    /// Real-time pushes held while the client is not reading (drop-oldest past the limit).
-    /// An array, not a ring: it allocates nothing until a client falls behind.
-    var heldPushes: [Push] = []
+    /// Real-time copies held while the client is not reading (drop-oldest past the limit) or a sync is
+    /// being read. An array, not a ring: it allocates nothing until a client falls behind.
+    var heldCopies: [MessageCopy] = []
     /// Reply bytes written while the channel was not writable.
     var unreadReplyBytes = 0
     /// This loop's idle sweeper and this session's slot in it (touched on every frame).
@@ -45,19 +46,19 @@ final class SessionHandler: ChannelInboundHandler {
     /// Unix seconds of the successful login (for `GET /users/online`).
     var loggedInAt: Int64 = 0
     /// The chat room this connection is in (at most one).
-    var room: RoomRegistry.RoomKey?
+    var room: RoomKey?
     var closed = false
 
-    init(core: ServerCore, transport: IMTransport) {
-        self.core = core
+    init(server: ServerContext, transport: IMTransport) {
+        self.server = server
         self.transport = transport
-        self.transportCounters = core.counters.transport(transport)
-        self.sessionID = core.registry.makeSessionID()
+        self.transportCounters = server.counters.transport(transport)
+        self.sessionID = server.local.sessions.makeSessionID()
     }
 
     /// The server's logger; per-session details go into each message (a per-session copy of the logger
     /// with its own metadata would cost every idle connection a few hundred bytes).
-    var logger: Logger { core.logger }
+    var logger: Logger { server.logger }
 
     /// The client's address and this session, for log lines.
     var peer: String {
@@ -69,14 +70,18 @@ final class SessionHandler: ChannelInboundHandler {
         return text
     }
 
+    /// This session's event loop, for a port's completion (which may run on any thread) to come back to;
+    /// nil before the handler is added.
+    var loop: SessionLoop? { loopBound.map(SessionLoop.init) }
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        core.counters.connections.add()
-        core.counters.accepted.add()
+        server.counters.connections.add()
+        server.counters.accepted.add()
         transportCounters.connections.add()
         transportCounters.accepted.add()
-        let sweeper = core.idleSweepers.sweeper(on: context.eventLoop)
+        let sweeper = server.idleSweepers.sweeper(on: context.eventLoop)
         idleSweeper = sweeper
         idleSlot = sweeper.add(self)
     }
@@ -85,14 +90,14 @@ final class SessionHandler: ChannelInboundHandler {
         closed = true
         idleSweeper?.remove(idleSlot)
         idleSweeper = nil
-        core.counters.connections.add(-1)
+        server.counters.connections.add(-1)
         transportCounters.connections.add(-1)
         if let user = registeredAs {
-            core.registry.unregister(user, id: sessionID)
+            server.bus.unregister(user, sessionID: sessionID)
             registeredAs = nil
         }
         leaveRoom()
-        heldPushes = []
+        heldCopies = []
         self.context = nil
     }
 
@@ -129,7 +134,7 @@ final class SessionHandler: ChannelInboundHandler {
         case .reply(.pong):
             send(.raw(.pong, ByteBuffer()))
         case .reply(.refusal(let seq, let status)):
-            core.counters.refusedMessages.add()
+            server.counters.refusedMessages.add()
             send(.ack(seq: seq, status: status))
         case .authenticate(let token):
             authenticate(token)
@@ -145,11 +150,7 @@ final class SessionHandler: ChannelInboundHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         guard context.channel.isWritable else { return }
         unreadReplyBytes = 0
-        for push in heldPushes {
-            for frame in push.frames { encode(frame) }
-        }
-        heldPushes = []
-        flush()
+        releaseHeldCopies()
         context.fireChannelWritabilityChanged()
     }
 
@@ -157,114 +158,13 @@ final class SessionHandler: ChannelInboundHandler {
         if error is IMWireError {
             protocolError(error)
         } else if let error = error as? NIOSSLError, case .handshakeFailed = error {
-            core.counters.tlsHandshakeFailures.add()
+            server.counters.tlsHandshakeFailures.add()
             logger.info("closing \(peer): TLS handshake failed: \(error)")
             close(reason: "TLS handshake failed")
         } else {
             logger.debug("closing \(peer): \(error)")
             close(reason: "\(error)")
         }
-    }
-
-    // MARK: Login
-
-    private func authenticate(_ token: IMAuthToken) {
-        guard let version = machine.loginVersion else { return }
-        switch core.authenticator.authenticate(token.token, now: core.now()) {
-        case .failure(let failure):
-            machine.authenticationFailed()
-            core.counters.loginsFailed.add()
-            logger.info("login failed from \(peer): \(failure)")
-            send(.raw(.authStatus, IMScalarBody.int32(1)))
-        case .success(let user):
-            let deviceID = core.directory.deviceID(for: token.deviceID, platform: token.platform.rawValue)
-            let identity = SessionIdentity(user: user, deviceID: deviceID, platform: token.platform, version: version)
-            machine.authenticated(identity)
-            core.counters.loginsSucceeded.add()
-            send(.raw(.authStatus, IMScalarBody.int32(0)))
-            core.directory.setUnreadCount(user, 0)
-            register(identity)
-        }
-    }
-
-    private func register(_ identity: SessionIdentity) {
-        guard let loopBound else { return }
-        let entry = SessionRegistry.Entry(
-            id: sessionID,
-            deviceID: identity.deviceID,
-            platform: identity.platform,
-            handler: loopBound
-        )
-        registeredAs = identity.user
-        loggedInAt = core.now()
-        let evicted = core.registry.register(
-            identity.user,
-            entry,
-            limit: core.configuration.session.maxConnectionsPerUser
-        )
-        for old in evicted {
-            let handler = old.handler
-            handler.eventLoop.execute {
-                handler.value.registeredAs = nil
-                handler.value.close(reason: "the user's connection limit was exceeded; closing the oldest")
-            }
-        }
-    }
-
-    // MARK: Output
-
-    /// Encodes `frame` for this connection (next seq, the connection's version) into the pending output.
-    func encode(_ frame: OutboundFrame) {
-        if output.capacity == 0 { output.reserveCapacity(512) }
-        outboundSeq &+= 1
-        frame.write(into: &output, seq: outboundSeq, version: machine.version)
-        if frame.countsAsMessage { core.counters.outMessages.add() }
-    }
-
-    /// Sends a reply (AUTH_STATUS, PONG, ACK, sync pages): never dropped. A client that lets replies pile
-    /// up past `maxPendingReplyBytes` without reading is disconnected.
-    func send(_ frame: OutboundFrame) {
-        guard !closed else { return }
-        let before = output.writerIndex
-        encode(frame)
-        guard let context, !context.channel.isWritable else { return }
-        unreadReplyBytes += output.writerIndex - before
-        if unreadReplyBytes > core.configuration.session.maxPendingReplyBytes {
-            core.counters.slowConsumersClosed.add()
-            close(reason: "\(unreadReplyBytes) bytes of replies unread; it can catch up by sync")
-        }
-    }
-
-    /// A real-time copy from another session (or this one). Held, and the oldest dropped past the limit,
-    /// while the client is not reading; it catches up by sync.
-    func push(_ push: Push) {
-        guard !closed, let context else { return }
-        if context.channel.isWritable && heldPushes.isEmpty {
-            for frame in push.frames { encode(frame) }
-            scheduleFlush()
-            return
-        }
-        heldPushes.append(push)
-        if heldPushes.count > core.configuration.session.maxQueuedPushes {
-            heldPushes.removeFirst()
-            core.counters.droppedPushes.add()
-        }
-    }
-
-    func scheduleFlush() {
-        guard !flushScheduled, let context, let loopBound else { return }
-        flushScheduled = true
-        context.eventLoop.execute {
-            loopBound.value.flushScheduled = false
-            loopBound.value.flush()
-        }
-    }
-
-    func flush() {
-        guard let context, output.readableBytes > 0 else { return }
-        let bytes = output
-        output = ByteBuffer()
-        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
 
     // MARK: Closing
@@ -280,7 +180,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     private func protocolError(_ error: any Error) {
         guard !closed else { return }
-        core.counters.protocolErrors.add()
+        server.counters.protocolErrors.add()
         // One line with the peer and reason; never the body.
         logger.info("closing \(peer): protocol error: \(error)")
         close(reason: "protocol error")
@@ -289,10 +189,26 @@ final class SessionHandler: ChannelInboundHandler {
     /// Called by the idle sweeper: no complete frame for the idle timeout.
     func closeIdle() {
         guard !closed else { return }
-        core.counters.idleClosed.add()
-        close(reason: "no frame for \(core.configuration.session.idleTimeout)")
+        server.counters.idleClosed.add()
+        close(reason: "no frame for \(server.configuration.session.idleTimeout)")
     }
 }
 
 @available(*, unavailable)
 extension SessionHandler: Sendable {}
+
+/// A session's way back to its event loop from any thread (a `Sendable` value a completion can capture).
+struct SessionLoop: Sendable {
+    let bound: NIOLoopBound<SessionHandler>
+
+    /// Runs `body` with the session on its loop: at once when called there (a port that answered at
+    /// once), otherwise as the loop's next task.
+    func run(_ body: @escaping @Sendable (SessionHandler) -> Void) {
+        if bound.eventLoop.inEventLoop {
+            body(bound.value)
+        } else {
+            let bound = self.bound
+            bound.eventLoop.execute { body(bound.value) }
+        }
+    }
+}

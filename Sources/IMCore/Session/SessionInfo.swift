@@ -43,22 +43,7 @@ extension SessionHandler {
                 let idle = sweeper.idleTime(idleSlot).components
                 return Double(idle.seconds) + Double(idle.attoseconds) / 1e18
             } ?? 0,
-            heldPushes: heldPushes.count
+            heldPushes: heldCopies.count
         )
     }
-}
-
-extension SessionRegistry {
-    /// The user's sessions as each one's event loop sees it now, oldest login first.
-    package func info(of user: UserKey) async -> [SessionInfo] {
-        var infos: [SessionInfo] = []
-        for entry in sessions(of: user) {
-            let handler = entry.handler
-            if let info = try? await handler.eventLoop.submit({ handler.value.info() }).get() {
-                infos.append(info)
-            }
-        }
-        return infos
-    }
-
 }

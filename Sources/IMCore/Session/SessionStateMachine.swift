@@ -44,6 +44,11 @@ package struct SessionStateMachine {
     }
 
     package private(set) var state: State = .unauthenticated
+    /// Whether a sync's page is being read: real-time copies that arrive meanwhile are held and go out
+    /// after its END, so BEGIN … messages … END of one sync stay together and come first.
+    package private(set) var isSyncing = false
+    /// Syncs asked for while one is read, served in order afterwards.
+    private var queuedSyncs: [Request] = []
 
     package init() {}
 
@@ -129,6 +134,32 @@ package struct SessionStateMachine {
     package mutating func authenticationFailed() {
         guard case .authenticating = state else { preconditionFailure("authenticationFailed() in state \(state)") }
         state = .unauthenticated
+    }
+
+    /// A sync (`.sync` or `.syncGroup`) to serve: true when it may be read now, false when one is being
+    /// read (it is queued and handed back by `finishSync()`).
+    package mutating func beginSync(_ request: Request) -> Bool {
+        switch request {
+        case .sync, .syncGroup: break
+        default: preconditionFailure("beginSync(_:) with \(request)")
+        }
+        guard !isSyncing else {
+            queuedSyncs.append(request)
+            return false
+        }
+        isSyncing = true
+        return true
+    }
+
+    /// The sync being read has been answered (or ignored): returns the next queued one, which is being
+    /// read from now on, or nil (then held copies may go).
+    package mutating func finishSync() -> Request? {
+        guard isSyncing else { preconditionFailure("finishSync() with no sync being read") }
+        guard !queuedSyncs.isEmpty else {
+            isSyncing = false
+            return nil
+        }
+        return queuedSyncs.removeFirst()
     }
 
     private func refusal(seq: Int32, _ status: IMMessageACK.Status, _ identity: SessionIdentity) -> Action {

@@ -7,6 +7,8 @@ extension LogStore {
         var positions: [UInt64]
         var segments: [LogSegment?]
         var hasMore: Bool
+        /// The queue's newest visible key.
+        var newestID: UInt64
     }
 
     private func select(
@@ -22,7 +24,8 @@ extension LogStore {
                 ids: Array(index.ids[picked]),
                 positions: Array(index.positions[picked]),
                 segments: s.segments,
-                hasMore: picked.upperBound < visible
+                hasMore: picked.upperBound < visible,
+                newestID: visible > 0 ? index.ids[visible - 1] : 0
             )
         }
     }
@@ -61,10 +64,11 @@ extension LogStore {
         return messages
     }
 
-    /// Up to `limit` messages after `key`, oldest first, and whether more follow.
+    /// Up to `limit` messages after `key`, oldest first, whether more follow and the queue's newest key.
     ///
     /// A key past the queue's end or an unknown queue gives an empty page whose `lastID` is `key`.
     /// With `notBefore`, messages stamped before it are skipped (a super-group member's join time).
+    /// Synchronous: the port's form below answers at once.
     package func sync(_ queue: QueueID, after key: UInt64, limit: Int, notBefore: Int64? = nil) throws -> SyncPage {
         let limit = max(0, limit)
         guard
@@ -77,16 +81,17 @@ extension LogStore {
                     return start..<(start + min(limit, visible - start))
                 }
             )
-        else { return SyncPage(messages: [], lastID: key, hasMore: false) }
+        else { return SyncPage(messages: [], lastID: key, hasMore: false, newestID: 0) }
         let messages = read(selection)
         return SyncPage(
             messages: messages,
             lastID: selection.ids.last ?? key,
-            hasMore: selection.hasMore
+            hasMore: selection.hasMore,
+            newestID: selection.newestID
         )
     }
 
-    /// The newest `limit` messages with id below `before`, oldest first.
+    /// The newest `limit` messages with id below `before`, oldest first. Synchronous.
     package func history(_ queue: QueueID, before: UInt64, limit: Int) throws -> [StoredMessage] {
         let limit = max(0, limit)
         guard before > 0,
@@ -101,12 +106,7 @@ extension LogStore {
         return read(selection)
     }
 
-    /// The newest `limit` messages, oldest first.
-    package func latest(_ queue: QueueID, limit: Int) throws -> [StoredMessage] {
-        try history(queue, before: .max, limit: limit)
-    }
-
-    /// How many messages follow `key` (all of them for 0). O(log n) in the queue's length.
+    /// How many messages follow `key` (all of them for 0). O(log n) in the queue's length. Synchronous.
     package func newCount(_ queue: QueueID, after key: UInt64) throws -> Int {
         try state.withLock { s throws -> Int in
             if s.closed { throw StoreError(.closed, "the store is closed") }
@@ -116,7 +116,7 @@ extension LogStore {
         }
     }
 
-    /// The id of the queue's newest durable message, 0 if none.
+    /// The id of the queue's newest durable message, 0 if none. Synchronous.
     package func lastID(_ queue: QueueID) throws -> UInt64 {
         try state.withLock { s throws -> UInt64 in
             if s.closed { throw StoreError(.closed, "the store is closed") }
@@ -126,34 +126,32 @@ extension LogStore {
         }
     }
 
+    // MARK: MessageStore: reads answered at once, from memory and the mapped segments.
+
     package func sync(
         _ queue: QueueID,
         after key: UInt64,
         limit: Int,
         notBefore: Int64?,
-        on eventLoop: any EventLoop
-    )
-        -> EventLoopFuture<SyncPage>
-    {
-        eventLoop.makeCompletedFuture { try sync(queue, after: key, limit: limit, notBefore: notBefore) }
+        completion: @escaping @Sendable (Result<SyncPage, StoreError>) -> Void
+    ) {
+        completion(Result { try sync(queue, after: key, limit: limit, notBefore: notBefore) }.mapError(StoreError.wrap))
     }
 
     package func history(
         _ queue: QueueID,
         before: UInt64,
         limit: Int,
-        on eventLoop: any EventLoop
-    )
-        -> EventLoopFuture<[StoredMessage]>
-    {
-        eventLoop.makeCompletedFuture { try history(queue, before: before, limit: limit) }
+        completion: @escaping @Sendable (Result<[StoredMessage], StoreError>) -> Void
+    ) {
+        completion(Result { try history(queue, before: before, limit: limit) }.mapError(StoreError.wrap))
     }
 
-    package func newCount(_ queue: QueueID, after key: UInt64, on eventLoop: any EventLoop) -> EventLoopFuture<Int> {
-        eventLoop.makeCompletedFuture { try newCount(queue, after: key) }
-    }
-
-    package func lastID(_ queue: QueueID, on eventLoop: any EventLoop) -> EventLoopFuture<UInt64> {
-        eventLoop.makeCompletedFuture { try lastID(queue) }
+    package func newCount(
+        _ queue: QueueID,
+        after key: UInt64,
+        completion: @escaping @Sendable (Result<Int, StoreError>) -> Void
+    ) {
+        completion(Result { try newCount(queue, after: key) }.mapError(StoreError.wrap))
     }
 }

@@ -1,23 +1,11 @@
 import Logging
 
-/// When the store forces appended data to stable storage, and so when an append counts as durable.
-package enum FsyncPolicy: String, Sendable, CaseIterable {
-    /// Group commit: every batch of appends is written and fsynced once before any of them completes.
-    /// Nothing that completed is lost, even on power loss. The default.
-    case batch
-    /// GoBelieve's policy: appends complete once written to the OS; dirty data is fsynced every
-    /// `LogStoreConfiguration.fsyncInterval`. A process crash loses nothing, a power loss up to that long.
-    case interval
-    /// Appends complete once written to the OS and are fsynced only on close. For tests.
-    case none
-}
-
 /// Settings of a `LogStore`. Every default lives here.
 package struct LogStoreConfiguration: Sendable {
     /// The directory that holds segments, the index snapshot and the store's meta file. Created if missing.
     package var directory: String
-    /// See `FsyncPolicy`. Default `.batch`.
-    package var fsync: FsyncPolicy = .batch
+    /// When an append counts as durable (`IMServerConfiguration.FsyncPolicy`). Default `.batch`.
+    package var fsync: IMServerConfiguration.FsyncPolicy = .batch
     /// How often `.interval` fsyncs dirty data. Default 1 s (GoBelieve's).
     package var fsyncInterval: Duration = .seconds(1)
     /// The size at which a segment file is closed and the next one started. Default 64 MiB, at least 4 MiB.

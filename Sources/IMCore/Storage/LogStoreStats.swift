@@ -30,5 +30,5 @@ package struct LogStoreStats: Sendable, Equatable, Codable {
     /// Records replayed from the log at open (those after the snapshot).
     package var replayedRecords: UInt64 = 0
     package var openMilliseconds: Double = 0
-    package var fsyncPolicy: String = FsyncPolicy.batch.rawValue
+    package var fsyncPolicy: String = IMServerConfiguration.FsyncPolicy.batch.rawValue
 }

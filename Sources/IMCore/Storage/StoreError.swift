@@ -6,6 +6,8 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case bodyTooLarge
         case noQueues
         case tooManyQueues
+        /// The store has no such operation (a snapshot of a store that keeps no index).
+        case unsupported
         // The store cannot take writes: refuse the message (status 68) and go on.
         case closed
         case failed
@@ -26,6 +28,11 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     package var description: String { "\(code.rawValue): \(message)" }
+
+    /// `error` as a `StoreError` (`.failed` for any other error).
+    package static func wrap(_ error: any Error) -> StoreError {
+        error as? StoreError ?? StoreError(.failed, "\(error)")
+    }
 
     static func io(_ operation: String, path: String, errno: Int32) -> StoreError {
         StoreError(.io, "\(operation) \(path): \(String(cString: strerror(errno))) (errno \(errno))")

@@ -2,7 +2,7 @@
 ///
 /// The id ceiling is the highest id the store may hand out before it writes a higher ceiling. It is
 /// made durable before any id above the old one is returned, so ids are never reused, even when a power
-/// loss under `FsyncPolicy.interval` loses the tail of the log. A clean close writes the exact last id so
+/// loss under `IMServerConfiguration.FsyncPolicy.interval` loses the tail of the log. A clean close writes the exact last id so
 /// that a restart continues without a gap.
 struct StoreMeta: Equatable {
     static let fileName = "store.meta"

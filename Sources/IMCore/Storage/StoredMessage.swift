@@ -37,17 +37,32 @@ package struct StoredMessage: Sendable, Equatable {
     }
 }
 
-/// The result of one append: per queue (in the order given), the entry's id and the id of the entry
+/// The result of one append: per queue, in the order given, the entry's key and the key of the entry
 /// before it in that queue (0 if none).
 ///
-/// The pair becomes the client's `METADATA(sync_key, prev_sync_key)`. The ids of one append are
-/// consecutive: the entry for `queues[i]` has id `firstID + i`.
+/// The pair becomes the client's `METADATA(sync_key, prev_sync_key)`. Keys are per queue: an adapter may
+/// hand out consecutive ids (`LogStore`) or keys from each queue's own sequence.
 package struct AppendReceipt: Sendable, Equatable, RandomAccessCollection {
-    package let firstID: UInt64
+    /// The keys: consecutive from a first one (one allocation less per append on the hot path), or each
+    /// its own.
+    private enum Keys: Sendable, Equatable {
+        case consecutive(from: UInt64)
+        case explicit([UInt64])
+    }
+
+    private let keys: Keys
     package let previousIDs: [UInt64]
 
+    /// Entries keyed `firstID`, `firstID + 1`, ...
     package init(firstID: UInt64, previousIDs: [UInt64]) {
-        self.firstID = firstID
+        self.keys = .consecutive(from: firstID)
+        self.previousIDs = previousIDs
+    }
+
+    /// Entries with keys of their own.
+    package init(ids: [UInt64], previousIDs: [UInt64]) {
+        precondition(ids.count == previousIDs.count, "one previous id per entry")
+        self.keys = .explicit(ids)
         self.previousIDs = previousIDs
     }
 
@@ -55,22 +70,46 @@ package struct AppendReceipt: Sendable, Equatable, RandomAccessCollection {
     package var endIndex: Int { previousIDs.count }
 
     package subscript(position: Int) -> (id: UInt64, previousID: UInt64) {
-        (firstID + UInt64(position), previousIDs[position])
+        switch keys {
+        case .consecutive(let first): (first + UInt64(position), previousIDs[position])
+        case .explicit(let ids): (ids[position], previousIDs[position])
+        }
+    }
+
+    /// Equal when every entry is.
+    package static func == (lhs: AppendReceipt, rhs: AppendReceipt) -> Bool {
+        lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { $0 == $1 }
+    }
+}
+
+/// One entry of a queue: where a stored message sits for one of its recipients.
+package struct QueueEntry: Sendable, Hashable {
+    package var queue: QueueID
+    package var id: UInt64
+    package var previousID: UInt64
+
+    package init(queue: QueueID, id: UInt64, previousID: UInt64) {
+        self.queue = queue
+        self.id = id
+        self.previousID = previousID
     }
 }
 
 /// One page of a queue read oldest to newest.
 package struct SyncPage: Sendable, Equatable {
-    /// Messages after the requested key, oldest first.
+    /// Entries after the requested key, oldest first.
     package var messages: [StoredMessage]
-    /// The id of the newest message returned, or the requested key when none was.
+    /// The key of the newest entry returned, or the requested key when none was.
     package var lastID: UInt64
-    /// Whether more messages follow `lastID` in the queue.
+    /// Whether more entries follow `lastID` in the queue.
     package var hasMore: Bool
+    /// The key of the queue's newest entry, 0 if it has none.
+    package var newestID: UInt64
 
-    package init(messages: [StoredMessage], lastID: UInt64, hasMore: Bool) {
+    package init(messages: [StoredMessage], lastID: UInt64, hasMore: Bool, newestID: UInt64) {
         self.messages = messages
         self.lastID = lastID
         self.hasMore = hasMore
+        self.newestID = newestID
     }
 }

@@ -24,7 +24,7 @@ enum ClientListener {
     static func bind(
         _ transport: IMTransport,
         at address: IMServerConfiguration.Endpoint,
-        core: ServerCore,
+        core: ServerContext,
         tls: TLSCredentials?,
         group: any EventLoopGroup
     ) async throws -> any Channel {
@@ -51,7 +51,7 @@ enum ClientListener {
                     if transport.isWebSocket {
                         try WebSocketPipeline.configure(channel, core: core, transport: transport)
                     } else {
-                        try pipeline.addHandler(SessionHandler(core: core, transport: transport))
+                        try pipeline.addHandler(SessionHandler(server: core, transport: transport))
                     }
                 }
             }
@@ -64,10 +64,10 @@ enum ClientListener {
 final class AcceptErrorHandler: ChannelInboundHandler {
     typealias InboundIn = any Channel
 
-    let core: ServerCore
+    let core: ServerContext
     var lastLogged = NIODeadline.distantPast
 
-    init(core: ServerCore) {
+    init(core: ServerContext) {
         self.core = core
     }
 

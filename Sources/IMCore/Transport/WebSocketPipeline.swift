@@ -14,7 +14,7 @@ enum WebSocketPipeline {
     static let path = "/ws"
 
     /// Adds the HTTP handlers and the upgrader to a new child channel (on its event loop).
-    static func configure(_ channel: any Channel, core: ServerCore, transport: IMTransport) throws {
+    static func configure(_ channel: any Channel, core: ServerContext, transport: IMTransport) throws {
         let handshake = WebSocketHandshakeHandler(timeout: TimeAmount(core.configuration.session.idleTimeout))
         let sync = channel.pipeline.syncOperations
         try sync.configureHTTPServerPipeline(
@@ -40,11 +40,11 @@ enum WebSocketPipeline {
 /// the fragment aggregator, `WebSocketFraming` (which also encodes the outbound frames, so a flush of many
 /// protocol frames is one buffer, as on TCP) and the session.
 struct WebSocketSessionUpgrader: HTTPServerProtocolUpgrader, Sendable {
-    let core: ServerCore
+    let core: ServerContext
     let transport: IMTransport
     private let handshake: NIOWebSocketServerUpgrader
 
-    init(core: ServerCore, transport: IMTransport) {
+    init(core: ServerContext, transport: IMTransport) {
         self.core = core
         self.transport = transport
         handshake = NIOWebSocketServerUpgrader(
@@ -85,7 +85,7 @@ struct WebSocketSessionUpgrader: HTTPServerProtocolUpgrader, Sendable {
                 )
             )
             try pipeline.addHandler(WebSocketFraming(maxMessageSize: maxMessageSize))
-            try pipeline.addHandler(SessionHandler(core: core, transport: transport))
+            try pipeline.addHandler(SessionHandler(server: core, transport: transport))
         }
     }
 }

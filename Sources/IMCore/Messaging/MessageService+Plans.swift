@@ -1,0 +1,143 @@
+import NIOCore
+
+extension MessageService {
+    /// The plan for `message`, after the policy checks: nil when there is nothing to store (a group
+    /// without members), a `MessageRefusal` when it may not go.
+    func plan(
+        _ message: OutgoingMessage,
+        from origin: MessageOrigin,
+        completion: @escaping @Sendable (Result<DeliveryPlan?, any Error>) -> Void
+    ) {
+        switch message {
+        case .peer(let message, let flags):
+            counters.inMessages.add()
+            checkRelationship(from: origin, to: message.receiver) { checked in
+                completion(checked.map { self.peerPlan(message, flags: flags, from: origin) })
+            }
+        case .group(let message, let flags):
+            counters.inMessages.add()
+            groupPlan(message, flags: flags, from: origin, completion: completion)
+        case .customer(let message, let flags):
+            completion(Result { try customerPlan(message, flags: flags, from: origin) })
+        case .system(let content, let appID, let receivers):
+            completion(.success(systemPlan(content, appID: appID, receivers: receivers)))
+        case .groupNotification(let content, let group, let members):
+            completion(.success(notificationPlan(content, group: group, members: members)))
+        }
+    }
+
+    /// A peer message (reference §3 steps 7–9): stored in the receiver's queue (entry 0) and the
+    /// sender's (entry 1, its METADATA); every session of the receiver and the sender's other sessions
+    /// get METADATA + the message (flags + PUSH) + SYNC_NOTIFY with their own queue's key. Admin posts
+    /// send only the notify.
+    func peerPlan(_ message: IMMessage, flags: IMMessageFlags, from origin: MessageOrigin) -> DeliveryPlan {
+        var message = message
+        let timestamp = now()
+        message.timestamp = Int32(truncatingIfNeeded: timestamp)
+        if !origin.isAdmin, flags.contains(.text), let filtered = words.filter(message.content) {
+            message.content = filtered
+        }
+        let receiver = UserKey(appID: origin.user.appID, uid: message.receiver)
+        return DeliveryPlan(
+            message: NewMessage(
+                command: IMCommand.im.rawValue,
+                body: message.body(version: 2),
+                senderDeviceID: origin.deviceID,
+                timestamp: timestamp
+            ),
+            queues: [.personal(appID: receiver.appID, uid: receiver.uid), .personal(appID: origin.user.appID, uid: origin.user.uid)],
+            frame: OutboundFrame(command: .im, flags: flags.union(.push), body: .message(message)),
+            realtime: !origin.isAdmin,
+            recipients: [Delivery.Recipient(receiver, entry: 0), Delivery.Recipient(origin.user, entry: 1)],
+            exclusion: origin.exclusion,
+            offline: OfflinePushMessage(
+                kind: .peer,
+                appID: receiver.appID,
+                sender: origin.user.uid,
+                receivers: [receiver.uid],
+                content: message.content
+            ),
+            senderEntry: 1,
+            summary: "a peer message from \(origin.user) to \(receiver)"
+        )
+    }
+
+    /// A customer-service message (reference §6.2): a peer message across apps, one of which must be the
+    /// configured `kefu_appid` (otherwise refused with 68); stored and delivered as a peer message, in
+    /// each user's own app.
+    func customerPlan(_ message: IMCustomerMessage, flags: IMMessageFlags, from origin: MessageOrigin) throws
+        -> DeliveryPlan
+    {
+        let kefu = configuration.kefuAppID
+        guard kefu != 0, message.senderAppID == kefu || message.receiverAppID == kefu else {
+            throw MessageRefusal(
+                .serverError,
+                "customer messages must come from or go to the customer-service app (kefu_appid \(kefu))"
+            )
+        }
+        var message = message
+        let timestamp = now()
+        message.timestamp = Int32(truncatingIfNeeded: timestamp)
+        let body = message.body()
+        let sender = UserKey(appID: message.senderAppID, uid: message.sender)
+        let receiver = UserKey(appID: message.receiverAppID, uid: message.receiver)
+        return DeliveryPlan(
+            message: NewMessage(
+                command: IMCommand.customerV2.rawValue,
+                body: body,
+                senderDeviceID: origin.deviceID,
+                timestamp: timestamp
+            ),
+            queues: [.personal(appID: receiver.appID, uid: receiver.uid), .personal(appID: sender.appID, uid: sender.uid)],
+            frame: .raw(.customerV2, body, flags: flags.union(.push)),
+            realtime: !origin.isAdmin,
+            recipients: [Delivery.Recipient(receiver, entry: 0), Delivery.Recipient(sender, entry: 1)],
+            exclusion: origin.exclusion,
+            offline: OfflinePushMessage(
+                kind: .customer(senderAppID: sender.appID, receiverAppID: receiver.appID),
+                appID: receiver.appID,
+                sender: sender.uid,
+                receivers: [receiver.uid],
+                content: message.content
+            ),
+            senderEntry: 1,
+            summary: "a customer message from \(sender) to \(receiver)"
+        )
+    }
+
+    /// A system message (reference §6.3): stored once for every receiver's queue (duplicates once);
+    /// their sessions get SYNC_NOTIFY and fetch it by sync.
+    func systemPlan(_ content: ByteBuffer, appID: Int64, receivers: [Int64]) -> DeliveryPlan {
+        var seen = Set<Int64>()
+        let unique = receivers.filter { seen.insert($0).inserted }
+        return DeliveryPlan(
+            message: NewMessage(command: IMCommand.system.rawValue, body: content, senderDeviceID: 0, timestamp: now()),
+            queues: unique.map { .personal(appID: appID, uid: $0) },
+            frame: .raw(.system, content),
+            realtime: false,
+            recipients: unique.indices.map { Delivery.Recipient(UserKey(appID: appID, uid: unique[$0]), entry: $0) },
+            offline: OfflinePushMessage(kind: .system, appID: appID, sender: 0, receivers: unique, content: content),
+            summary: "a system message to \(unique.count) users of app \(appID)"
+        )
+    }
+
+    /// A group notification (reference §5.9) for `members`: a normal group's in every member's queue, a
+    /// super group's once in its queue; members get the notify and fetch it by sync.
+    func notificationPlan(_ content: ByteBuffer, group: GroupInfo, members: [Int64]) -> DeliveryPlan? {
+        guard !members.isEmpty else { return nil }
+        let users = members.map { UserKey(appID: group.appID, uid: $0) }
+        return DeliveryPlan(
+            message: NewMessage(
+                command: IMCommand.groupNotification.rawValue,
+                body: content,
+                senderDeviceID: 0,
+                timestamp: now()
+            ),
+            queues: group.isSuper ? [.group(appID: group.appID, gid: group.id)] : users.map { .personal(appID: $0.appID, uid: $0.uid) },
+            frame: .raw(.groupNotification, content),
+            realtime: false,
+            recipients: users.indices.map { Delivery.Recipient(users[$0], entry: group.isSuper ? 0 : $0) },
+            summary: "a notification to group \(group.id)"
+        )
+    }
+}

@@ -1,0 +1,107 @@
+import ServiceLifecycle
+
+/// The embedded `RouteBus`: every session is in this process, in `sessions` and `rooms`.
+///
+/// Delivery takes the registry's lock once per delivery, builds each recipient's copy once (recipients
+/// told about the same entry share it), and hands copies to sessions with one task per event loop.
+package final class LocalBus: RouteBus {
+    /// This server's logged-in sessions.
+    package let sessions = SessionRegistry()
+    /// This server's chat rooms.
+    package let rooms = RoomRegistry()
+
+    package init() {}
+
+    /// Until graceful shutdown or cancellation; then closes every session of this server and waits (at
+    /// most 5 s) until they are gone, so that nothing is delivered to a session after its server stopped.
+    package func run() async throws {
+        try? await gracefulShutdown()
+        let all = sessions.allSessions()
+        for (_, session) in all { session.close(reason: "server shutting down") }
+        await withTaskGroup(of: Void.self) { waiting in
+            waiting.addTask { await self.sessions.waitUntilEmpty() }
+            waiting.addTask { try? await Task.sleep(for: .seconds(5)) }
+            await waiting.next()
+            waiting.cancelAll()
+        }
+    }
+
+    package func register(_ session: SessionEntry, as user: UserKey, limit: Int) -> [SessionEntry] {
+        sessions.register(user, session, limit: limit)
+    }
+
+    package func unregister(_ user: UserKey, sessionID: UInt64) {
+        sessions.unregister(user, id: sessionID)
+    }
+
+    package func deliver(_ delivery: Delivery) {
+        let found = sessions.sessions(ofEach: delivery.recipients.map(\.user))
+        guard !found.isEmpty else { return }
+        var copies: [(SessionEntry, MessageCopy)] = []
+        copies.reserveCapacity(found.count)
+        // Recipients told about the same entry (a super group's members) share one copy.
+        var built = [MessageCopy?](repeating: nil, count: delivery.content.entryCount)
+        for (index, entries) in found {
+            let recipient = delivery.recipients[index]
+            for session in entries where !(delivery.exclusion?.excludes(session, of: recipient.user) ?? false) {
+                let copy = built[recipient.entry] ?? Self.copy(of: delivery.content, entry: recipient.entry)
+                built[recipient.entry] = copy
+                copies.append((session, copy))
+            }
+        }
+        SessionEntry.dispatch(copies)
+    }
+
+    /// The copy of `content` for the recipients told about entry `entry`.
+    static func copy(of content: Delivery.Content, entry: Int) -> MessageCopy {
+        switch content {
+        case .stored(let frame, let entries, let realtime): .stored(frame, entry: entries[entry], realtime: realtime)
+        case .transient(let frame): MessageCopy([frame])
+        }
+    }
+
+    package func presence(of user: UserKey) -> Presence {
+        sessions.presence(of: user)
+    }
+
+    @discardableResult
+    package func enter(_ room: RoomKey, _ member: RoomMember) -> UInt64? {
+        rooms.enter(room, member)
+    }
+
+    package func leave(_ room: RoomKey, sessionID: UInt64) {
+        rooms.leave(room, sessionID: sessionID)
+    }
+
+    @discardableResult
+    package func relay(_ frame: OutboundFrame, toRoom room: RoomKey, except exclusion: SessionExclusion?) -> Int {
+        let copy = MessageCopy([frame])
+        let user = { (uid: Int64) in UserKey(appID: room.appID, uid: uid) }
+        let copies = rooms.members(of: room).compactMap { member in
+            exclusion?.excludes(member.session, of: user(member.uid)) == true ? nil : (member.session, copy)
+        }
+        SessionEntry.dispatch(copies)
+        return copies.count
+    }
+
+    package func sessions(of user: UserKey) async -> [SessionInfo] {
+        var infos: [SessionInfo] = []
+        for session in sessions.sessions(of: user) {
+            let handler = session.handler
+            if let info = try? await handler.eventLoop.submit({ handler.value.info() }).get() {
+                infos.append(info)
+            }
+        }
+        return infos
+    }
+
+    package func onlineUsers(appID: Int64, limit: Int) async -> [Int64] {
+        Array(sessions.onlineUsers(appID: appID).prefix(limit))
+    }
+
+    package func kick(_ user: UserKey, deviceID: Int64?, reason: String) async -> Int {
+        let kicked = sessions.sessions(of: user).filter { deviceID == nil || $0.deviceID == deviceID }
+        for session in kicked { session.close(reason: reason) }
+        return kicked.count
+    }
+}

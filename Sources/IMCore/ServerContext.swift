@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import NIOCore
+
+/// What sessions, listeners and admin routes share while the server runs: the configuration, the
+/// message service (and through it the ports), this server's sessions and rooms, the counters.
+///
+/// Made by `IMServer.run()` once the store and directory are open; lives until shutdown. It holds parts,
+/// not logic: messages go through `messages`.
+package final class ServerContext: Sendable {
+    package let configuration: IMServerConfiguration
+    package let logger: Logger
+    /// Checking, storing, delivering and reading messages.
+    package let messages: MessageService
+    /// This server's sessions and rooms (the embedded bus; `/summary` counts them).
+    package let local: LocalBus
+    package let counters: ServerCounters
+    package let authenticator: Authenticator
+    /// Each event loop's idle-connection sweeper.
+    let idleSweepers: IdleSweepers
+    /// Wall-clock start, for `/summary`'s uptime.
+    package let startedAt: Date
+    package let version: String
+    /// The server's log level (`GET`/`PUT /log-level`); `logger` follows it.
+    let logLevel: LogLevelSwitch
+
+    package init(
+        configuration: IMServerConfiguration,
+        messages: MessageService,
+        local: LocalBus,
+        counters: ServerCounters,
+        logLevel: LogLevelSwitch? = nil,
+        startedAt: Date = Date()
+    ) {
+        self.configuration = configuration
+        self.logger = configuration.logger
+        self.messages = messages
+        self.local = local
+        self.counters = counters
+        self.authenticator = Authenticator(directory: messages.directory, jwtSecret: configuration.jwtSecret)
+        self.idleSweepers = IdleSweepers(timeout: configuration.session.idleTimeout)
+        self.version = configuration.version
+        self.startedAt = startedAt
+        self.logLevel = logLevel ?? LogLevelSwitch(configuration.logger.logLevel)
+    }
+
+    /// The ports, through the message service that holds them.
+    package var store: any MessageStore { messages.store }
+    package var directory: any Directory { messages.directory }
+    package var bus: any RouteBus { messages.bus }
+
+    /// Unix seconds now.
+    package func now() -> Int64 { messages.now() }
+}
