@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "imbench", targets: ["imbench"]),
         .executable(name: "imctl", targets: ["imctl"]),
         .library(name: "IMAdminClient", targets: ["IMAdminClient"]),
+        .library(name: "IMAdminAPI", targets: ["IMAdminAPI"]),
         .executable(name: "imtop", targets: ["imtop"]),
     ],
     dependencies: [
@@ -37,10 +38,24 @@ let package = Package(
         // CRC-32C in C (the SSE4.2 instruction, or slicing-by-8): no unsafe flags, so IMCore stays a
         // dependency any package may take; release builds compile it optimised.
         .target(name: "CIMSupport"),
+        // The admin API's endpoints and their request and reply types, shared by the server (IMCore) and
+        // its clients (IMAdminClient): Foundation only.
+        .target(name: "IMAdminAPI"),
+        .testTarget(
+            name: "IMAdminAPITests",
+            dependencies: [
+                "IMAdminAPI",
+                "IMAdminClient",
+                "IMCore",
+                "IMTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .target(
             name: "IMCore",
             dependencies: [
                 "CIMSupport",
+                "IMAdminAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -107,6 +122,7 @@ let package = Package(
             name: "IMBenchKit",
             dependencies: [
                 "IMCore",
+                "IMAdminClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -138,6 +154,7 @@ let package = Package(
         .target(
             name: "IMAdminClient",
             dependencies: [
+                "IMAdminAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -184,6 +201,7 @@ let package = Package(
         .target(
             name: "IMTopKit",
             dependencies: [
+                "IMAdminClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,9 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+@_exported import IMAdminAPI
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A client of swift-im's admin HTTP API (and GoBelieve's endpoints on it), for tools: imctl, imtop,
 /// scripts in Swift.
@@ -18,13 +20,16 @@ import NIOSSL
 /// let configuration = IMAdminClientConfiguration(server: try IMAdminServerURL(parsing: "127.0.0.1:6666"),
 ///                                                token: "secret")
 /// let kicked = try await IMAdminClient.withClient(configuration) { client in
-///     try await client.data(IMAdminRequest(.post, "/users/kick", body: .json(["appid": 7, "uid": 42])))
+///     try await client.call(IMAdmin.UserKick.self, .init(appid: 7, uid: 42)).kicked
 /// }
 /// ```
+///
+/// One client may watch several servers with the same token (`server:` on each call), as imtop does.
 public final class IMAdminClient: Sendable {
     /// What the client was made with.
     public let configuration: IMAdminClientConfiguration
     private let http: HTTPClient
+    private let isShutDown = Mutex(false)
 
     /// Checks the configuration (reads the TLS files); opens no connection yet.
     ///
@@ -66,18 +71,31 @@ public final class IMAdminClient: Sendable {
 
     /// Closes the connections. Calls made afterwards fail.
     public func shutdown() async {
+        isShutDown.withLock { $0 = true }
         try? await http.shutdown()
+    }
+
+    /// A client dropped without `shutdown()` closes its connections in the background.
+    deinit {
+        if !isShutDown.withLock({ $0 }) { http.shutdown { _ in } }
     }
 
     /// Sends `request` and returns the reply if its status is 2xx.
     ///
+    /// - Parameters:
+    ///   - request: What to send.
+    ///   - server: Where; default `configuration.server`.
     /// - Throws: `.unreachable`, `.timeout`, `.authFailed` (401/403), `.refused` (other statuses, with the
-    ///   server's `meta.message`), each carrying the server URL and `METHOD /path`.
-    public func send(_ request: IMAdminRequest) async throws(IMAdminError) -> IMAdminResponse {
+    ///   server's `meta.message` and the reply), each carrying the server URL and `METHOD /path`.
+    public func send(
+        _ request: IMAdminRequest,
+        server: IMAdminServerURL? = nil
+    ) async throws(IMAdminError) -> IMAdminResponse {
+        let server = server ?? configuration.server
         do {
-            return try await perform(request)
+            return try await perform(request, server: server)
         } catch var error {
-            error.server = configuration.server.description
+            error.server = server.description
             error.request = request.line
             throw error
         }
@@ -95,8 +113,11 @@ public final class IMAdminClient: Sendable {
         }
     }
 
-    private func perform(_ request: IMAdminRequest) async throws(IMAdminError) -> IMAdminResponse {
-        let url = configuration.server.description + request.target
+    private func perform(
+        _ request: IMAdminRequest,
+        server: IMAdminServerURL
+    ) async throws(IMAdminError) -> IMAdminResponse {
+        let url = server.description + request.target
         var outgoing = HTTPClientRequest(url: url)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         outgoing.headers.add(name: "User-Agent", value: configuration.userAgent)
@@ -116,7 +137,7 @@ public final class IMAdminClient: Sendable {
         if request.body != nil { outgoing.body = .bytes(ByteBuffer(bytes: bodyBytes)) }
         if let trace = configuration.trace {
             var lines = [
-                "> \(request.line) HTTP/1.1", "> Host: \(configuration.server.host):\(configuration.server.port)",
+                "> \(request.line) HTTP/1.1", "> Host: \(server.host):\(server.port)",
             ]
             for header in outgoing.headers {
                 let value = header.name.lowercased() == "authorization" ? "Bearer <redacted>" : header.value
@@ -147,25 +168,35 @@ public final class IMAdminClient: Sendable {
         } catch {
             throw Self.classify(error, timeout: configuration.timeout, limit: configuration.maxResponseBytes)
         }
+        let response = IMAdminResponse(status: status, contentType: contentType, body: body)
         guard (200..<300).contains(status) else {
             let message = Self.serverMessage(body) ?? HTTPResponseStatus(statusCode: status).reasonPhrase
-            throw IMAdminError(status == 401 || status == 403 ? .authFailed : .refused, message, status: status)
+            throw IMAdminError(
+                status == 401 || status == 403 ? .authFailed : .refused,
+                message,
+                status: status,
+                reply: response
+            )
         }
-        return IMAdminResponse(status: status, contentType: contentType, body: body)
+        return response
     }
 
     /// The `meta.message` of an error reply, else its text (short), else nil.
     static func serverMessage(_ body: [UInt8]) -> String? {
-        if let json = try? IMJSON(parsing: body), let message = json["meta"]?["message"]?.stringValue {
-            return message
-        }
+        if let reply = IMAdminErrorReply.decode(body) { return reply.meta.message }
         let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
     }
 
-    /// What a thrown transport error means for the caller.
+    /// What a thrown transport error means for the caller; the error itself is kept as `underlying`.
     static func classify(_ error: any Error, timeout: Duration, limit: Int) -> IMAdminError {
         if let error = error as? IMAdminError { return error }
+        var classified = explain(error, timeout: timeout, limit: limit)
+        classified.underlying = error
+        return classified
+    }
+
+    private static func explain(_ error: any Error, timeout: Duration, limit: Int) -> IMAdminError {
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout:

@@ -30,14 +30,28 @@ public struct IMAdminError: Error, Sendable, CustomStringConvertible {
     public var server: String?
     /// `METHOD /path` of the call (set by `IMAdminClient`).
     public var request: String?
+    /// The server's reply when it answered with an error status or a body the call could not read.
+    public var reply: IMAdminResponse?
+    /// What the HTTP client or the JSON decoder threw, for a tool that words failures its own way.
+    public var underlying: (any Error)?
 
     /// An error of `kind`; `IMAdminClient` fills in `server` and `request`.
-    public init(_ kind: Kind, _ message: String, status: Int? = nil, server: String? = nil, request: String? = nil) {
+    public init(
+        _ kind: Kind,
+        _ message: String,
+        status: Int? = nil,
+        server: String? = nil,
+        request: String? = nil,
+        reply: IMAdminResponse? = nil,
+        underlying: (any Error)? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.status = status
         self.server = server
         self.request = request
+        self.reply = reply
+        self.underlying = underlying
     }
 
     /// `server: METHOD /path: what failed: message`.

@@ -1,13 +1,7 @@
 /// One admin API call: method, path, query and body. Building one does no I/O.
 public struct IMAdminRequest: Sendable, Hashable {
     /// The HTTP methods the admin API uses.
-    public enum Method: String, Sendable, Hashable {
-        case get = "GET"
-        case post = "POST"
-        case put = "PUT"
-        case patch = "PATCH"
-        case delete = "DELETE"
-    }
+    public typealias Method = IMAdminMethod
 
     /// What the request carries.
     public enum Body: Sendable, Hashable {
@@ -36,6 +30,36 @@ public struct IMAdminRequest: Sendable, Hashable {
         self.path = path
         self.query = query
         self.body = body
+    }
+
+    /// The request for `endpoint`: its first method, its path with the parameters filled in, the query
+    /// and the body that `request` writes.
+    ///
+    /// - Throws: `.invalidConfiguration` if the request cannot be encoded (nothing is sent).
+    public init<Endpoint: IMAdminEndpoint>(
+        _ endpoint: Endpoint.Type,
+        _ request: Endpoint.Request
+    ) throws(IMAdminError) {
+        var parts = IMAdminHTTPParts()
+        do {
+            try request.write(to: &parts)
+        } catch {
+            throw IMAdminError(.invalidConfiguration, error.message)
+        }
+        var body: Body?
+        if let bytes = parts.body {
+            if parts.bodyIsJSON, let json = try? IMJSON(parsing: bytes) {
+                body = .json(json)
+            } else {
+                body = .bytes(bytes)
+            }
+        }
+        self.init(
+            endpoint.methods.first ?? .get,
+            endpoint.path(filling: parts.pathParameters),
+            query: parts.query,
+            body: body
+        )
     }
 
     /// `METHOD /path?query` as sent (percent-encoded), for messages and `--verbose`.

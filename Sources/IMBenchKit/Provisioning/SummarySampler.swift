@@ -1,10 +1,9 @@
-import AsyncHTTPClient
-import Foundation
-import NIOCore
+import IMAdminClient
 
 /// Reads the server's `/summary` (no token needed) for its memory, CPU and counters.
 struct SummarySampler: Sendable {
     let url: String
+    private let client: IMAdminClient?
 
     struct Sample: Sendable, Equatable {
         var rssBytes: Int
@@ -23,25 +22,23 @@ struct SummarySampler: Sendable {
         var generatorCPUSeconds: Double = 0
     }
 
+    /// A sampler of the server at `url`; one whose URL does not parse samples nothing.
+    init(url: String) {
+        self.url = url
+        client = try? BenchAdminClient.make(url: url, token: nil, timeout: .seconds(5))
+    }
+
     func sample() async -> Sample? {
-        var request = HTTPClientRequest(url: url + "/summary")
-        request.method = .GET
-        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
-            response.status == .ok,
-            let body = try? await response.body.collect(upTo: 4 << 20),
-            let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
-        else { return nil }
-        let process = object["process"] as? [String: Any] ?? [:]
-        let store = object["store"] as? [String: Any] ?? [:]
+        guard let client, let summary = try? await client.call(IMAdmin.Summary.self, .init()) else { return nil }
         let at = BenchClock.now()
         return Sample(
-            rssBytes: (process["rss_bytes"] as? NSNumber)?.intValue ?? 0,
-            cpuSeconds: (process["cpu_seconds"] as? NSNumber)?.doubleValue ?? 0,
-            connections: (object["connection_count"] as? NSNumber)?.intValue ?? 0,
-            droppedPushes: (object["dropped_push_count"] as? NSNumber)?.intValue ?? 0,
-            inMessages: (object["in_message_count"] as? NSNumber)?.intValue ?? 0,
-            fsyncs: (store["fsyncs"] as? NSNumber)?.intValue ?? 0,
-            averageFsyncMicroseconds: (store["average_fsync_microseconds"] as? NSNumber)?.doubleValue ?? 0,
+            rssBytes: Int(summary.process?.rssBytes ?? 0),
+            cpuSeconds: summary.process?.cpuSeconds ?? 0,
+            connections: Int(summary.connectionCount ?? 0),
+            droppedPushes: Int(summary.droppedPushCount ?? 0),
+            inMessages: Int(summary.inMessageCount ?? 0),
+            fsyncs: Int(summary.store?.fsyncs ?? 0),
+            averageFsyncMicroseconds: summary.store?.averageFsyncMicroseconds ?? 0,
             at: at
         )
     }

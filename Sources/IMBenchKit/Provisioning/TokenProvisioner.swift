@@ -1,6 +1,5 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
+import IMAdminClient
 
 /// Gets users' tokens: from the admin API (`POST /auth/token`, many requests in flight) or a file.
 enum TokenProvisioner {
@@ -13,51 +12,36 @@ enum TokenProvisioner {
         adminToken: String?,
         concurrency: Int = 32
     ) async throws -> [BenchUser] {
-        var users = [BenchUser?](repeating: nil, count: count)
-        try await withThrowingTaskGroup(of: (Int, BenchUser).self) { group in
-            var next = 0
-            func add() {
-                let index = next
-                next += 1
-                group.addTask {
-                    let uid = uidBase + Int64(index)
-                    let token = try await issueOne(uid: uid, appID: appID, url: url, adminToken: adminToken)
-                    return (index, BenchUser(uid: uid, token: token))
+        try await BenchAdminClient.with(url: url, token: adminToken, timeout: .seconds(10), connections: concurrency) {
+            client in
+            var users = [BenchUser?](repeating: nil, count: count)
+            try await withThrowingTaskGroup(of: (Int, BenchUser).self) { group in
+                var next = 0
+                func add() {
+                    let index = next
+                    next += 1
+                    group.addTask {
+                        let uid = uidBase + Int64(index)
+                        let token = try await issueOne(client, uid: uid, appID: appID, url: url)
+                        return (index, BenchUser(uid: uid, token: token))
+                    }
+                }
+                while next < min(count, concurrency) { add() }
+                while let (index, user) = try await group.next() {
+                    users[index] = user
+                    if next < count { add() }
                 }
             }
-            while next < min(count, concurrency) { add() }
-            while let (index, user) = try await group.next() {
-                users[index] = user
-                if next < count { add() }
-            }
+            return users.map { $0! }
         }
-        return users.map { $0! }
     }
 
-    private static func issueOne(uid: Int64, appID: Int64, url: String, adminToken: String?) async throws -> String {
-        var request = HTTPClientRequest(url: url + "/auth/token")
-        request.method = .POST
-        if let adminToken { request.headers.add(name: "Authorization", value: "Bearer \(adminToken)") }
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"appid":\#(appID),"uid":\#(uid)}"#))
-        let response: HTTPClientResponse
+    private static func issueOne(_ client: IMAdminClient, uid: Int64, appID: Int64, url: String) async throws -> String {
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            return try await client.call(IMAdmin.TokenIssue.self, .init(appid: appID, uid: uid)).token
         } catch {
-            throw BenchError(.provision, "cannot reach the admin API at \(url): \(BenchError.describe(error))")
+            throw BenchAdminClient.failure(error, url: url, call: "POST \(url)/auth/token for uid \(uid)")
         }
-        let body = try await response.body.collect(upTo: 1 << 20)
-        guard response.status == .ok,
-            let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-            let data = object["data"] as? [String: Any],
-            let token = data["token"] as? String
-        else {
-            throw BenchError(
-                .provision,
-                "POST \(url)/auth/token for uid \(uid) answered \(response.status.code): \(String(buffer: body).prefix(200))"
-            )
-        }
-        return token
     }
 
     /// The first `count` users of a tokens file (lines `uid token`).

@@ -18,12 +18,4 @@ package struct PushStats: Sendable, Equatable {
     package var pending: Int
     /// How long the oldest waiting job has waited; 0 when none waits.
     package var oldestAgeSeconds: Double
-
-    /// As `/summary` shows it.
-    var json: [String: Any] {
-        [
-            "webhook": webhook, "queued": queued, "sent": sent, "failed": failed, "expired": expired,
-            "dropped": dropped, "batches": batches, "pending": pending, "oldest_age_seconds": oldestAgeSeconds,
-        ]
-    }
 }

@@ -32,21 +32,4 @@ package struct MessageStoreStatistics: Sendable, Equatable {
     package init(backend: String) {
         self.backend = backend
     }
-
-    /// Every figure by its snake_case name, as `/summary`'s `store` object.
-    package var json: [String: Any] {
-        var object: [String: Any] = [
-            "backend": backend, "messages": messages, "entries": entries, "queues": queues, "bytes": bytes,
-            "last_id": lastID, "appends": appends, "failed_appends": failedAppends, "fsyncs": fsyncs,
-            "last_fsync_microseconds": lastFsyncMicroseconds, "average_fsync_microseconds": averageFsyncMicroseconds,
-        ]
-        for (name, figure) in details {
-            switch figure {
-            case .count(let count): object[name] = count
-            case .value(let value): object[name] = value
-            case .text(let text): object[name] = text
-            }
-        }
-        return object
-    }
 }

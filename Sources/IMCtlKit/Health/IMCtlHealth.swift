@@ -89,10 +89,21 @@ public enum IMCtlHealth {
         }
     }
 
-    /// Judges the replies of `/health` and `/summary` (nil if it was not asked because `/health` failed).
+    /// Judges the replies of `/health` and `/summary` (nil if it was not asked because `/health` failed);
+    /// the summary as JSON, as a script or a test has it.
     public static func evaluate(
         health: Result<IMJSON, IMAdminError>,
         summary: Result<IMJSON, IMAdminError>?,
+        thresholds: Thresholds
+    ) -> Report {
+        let typed = summary.map { result in result.map { (try? $0.decoded(as: IMSummary.self)) ?? IMSummary() } }
+        return evaluate(health: health, summary: typed, thresholds: thresholds)
+    }
+
+    /// Judges the replies of `/health` and `/summary` (nil if it was not asked because `/health` failed).
+    public static func evaluate(
+        health: Result<IMJSON, IMAdminError>,
+        summary: Result<IMSummary, IMAdminError>?,
         thresholds: Thresholds
     ) -> Report {
         let healthData: IMJSON
@@ -126,75 +137,77 @@ public enum IMCtlHealth {
                 Check(name: "summary", status: .unknown, message: "cannot read /summary: \(error.description)")
             )
         case .success(let data)?:
-            let connections = data["connection_count"]?.intValue ?? 0
-            let users = data["clientset_count"]?.intValue ?? 0
-            let rss = data["process"]?["rss_bytes"]?.intValue ?? 0
-            let openFiles = data["process"]?["open_files"]?.intValue ?? 0
-            let maxOpenFiles = data["process"]?["max_open_files"]?.intValue ?? 0
-            let storeFailures = data["store_failure_count"]?.intValue ?? 0
-            let failedAppends = data["store"]?["failed_appends"]?.intValue ?? 0
-            let corrupt =
-                (data["store"]?["corrupt_records"]?.intValue ?? 0)
-                + (data["store"]?["unreadable_entries"]?.intValue ?? 0)
-            let uptime = data["uptime_seconds"]?.intValue ?? 0
-
-            checks.append(
-                level(
-                    "connections",
-                    connections,
-                    warning: thresholds.warningConnections,
-                    critical: thresholds.criticalConnections,
-                    text: "\(connections) connections"
-                )
-            )
-            checks.append(
-                level(
-                    "rss",
-                    rss,
-                    warning: thresholds.warningRSS,
-                    critical: thresholds.criticalRSS,
-                    text: "rss \(IMCtlRenderer.bytes(rss))"
-                )
-            )
-            if storeFailures > 0 || failedAppends > 0 {
-                checks.append(
-                    Check(
-                        name: "store",
-                        status: .critical,
-                        message:
-                            "the store failed to write (\(max(storeFailures, failedAppends)) failures; it refuses appends until restarted)"
-                    )
-                )
-            } else if corrupt > 0 {
-                checks.append(
-                    Check(name: "store", status: .warning, message: "\(corrupt) corrupt or unreadable store records")
-                )
-            } else {
-                checks.append(Check(name: "store", status: .ok, message: "store writes ok"))
-            }
-            if maxOpenFiles > 0 {
-                let share = Double(openFiles) / Double(maxOpenFiles)
-                let status: Status =
-                    share >= thresholds.criticalOpenFiles
-                    ? .critical : share >= thresholds.warningOpenFiles ? .warning : .ok
-                checks.append(
-                    Check(name: "open_files", status: status, message: "\(openFiles) of \(maxOpenFiles) open files")
-                )
-            }
-            figures = ", up \(IMCtlRenderer.uptime(uptime)), \(connections) connections, \(users) users"
-            perfdata = [
-                "connections=\(connections);\(thresholds.warningConnections.map(String.init) ?? "");\(thresholds.criticalConnections.map(String.init) ?? "");0",
-                "users=\(users);;;0",
-                "rss=\(rss)B;\(thresholds.warningRSS.map(String.init) ?? "");\(thresholds.criticalRSS.map(String.init) ?? "");0",
-                "open_files=\(openFiles);;;0;\(maxOpenFiles)",
-                "store_failures=\(max(storeFailures, failedAppends));;1;0",
-            ]
+            let judged = judge(data, thresholds: thresholds)
+            checks += judged.checks
+            figures = judged.figures
+            perfdata = judged.perfdata
         }
         let status = checks.map(\.status).max() ?? .unknown
         let problems = checks.filter { $0.status != .ok }.map(\.message)
         let identity = "\(node) \(version)"
         let summaryText = problems.isEmpty ? identity + figures : problems.joined(separator: "; ") + " (\(identity))"
         return Report(status: status, checks: checks, summary: summaryText, perfdata: perfdata)
+    }
+
+    /// The checks on `/summary`'s figures, the figures for the line, and the performance data.
+    private static func judge(
+        _ data: IMSummary,
+        thresholds: Thresholds
+    ) -> (checks: [Check], figures: String, perfdata: [String]) {
+        let connections = data.connectionCount ?? 0
+        let users = data.clientsetCount ?? 0
+        let rss = data.process?.rssBytes ?? 0
+        let openFiles = data.process?.openFiles ?? 0
+        let maxOpenFiles = data.process?.maxOpenFiles ?? 0
+        let storeFailures = data.storeFailureCount ?? 0
+        let failedAppends = data.store?.failedAppends ?? 0
+        let corrupt = (data.store?.count("corrupt_records") ?? 0) + (data.store?.count("unreadable_entries") ?? 0)
+        let uptime = data.uptimeSeconds ?? 0
+        var checks: [Check] = [
+            level(
+                "connections",
+                connections,
+                warning: thresholds.warningConnections,
+                critical: thresholds.criticalConnections,
+                text: "\(connections) connections"
+            ),
+            level(
+                "rss",
+                rss,
+                warning: thresholds.warningRSS,
+                critical: thresholds.criticalRSS,
+                text: "rss \(IMCtlRenderer.bytes(rss))"
+            ),
+        ]
+        if storeFailures > 0 || failedAppends > 0 {
+            checks.append(
+                Check(
+                    name: "store",
+                    status: .critical,
+                    message:
+                        "the store failed to write (\(max(storeFailures, failedAppends)) failures; it refuses appends until restarted)"
+                )
+            )
+        } else if corrupt > 0 {
+            checks.append(Check(name: "store", status: .warning, message: "\(corrupt) corrupt or unreadable store records"))
+        } else {
+            checks.append(Check(name: "store", status: .ok, message: "store writes ok"))
+        }
+        if maxOpenFiles > 0 {
+            let share = Double(openFiles) / Double(maxOpenFiles)
+            let status: Status =
+                share >= thresholds.criticalOpenFiles ? .critical : share >= thresholds.warningOpenFiles ? .warning : .ok
+            checks.append(Check(name: "open_files", status: status, message: "\(openFiles) of \(maxOpenFiles) open files"))
+        }
+        let figures = ", up \(IMCtlRenderer.uptime(uptime)), \(connections) connections, \(users) users"
+        let perfdata = [
+            "connections=\(connections);\(thresholds.warningConnections.map(String.init) ?? "");\(thresholds.criticalConnections.map(String.init) ?? "");0",
+            "users=\(users);;;0",
+            "rss=\(rss)B;\(thresholds.warningRSS.map(String.init) ?? "");\(thresholds.criticalRSS.map(String.init) ?? "");0",
+            "open_files=\(openFiles);;;0;\(maxOpenFiles)",
+            "store_failures=\(max(storeFailures, failedAppends));;1;0",
+        ]
+        return (checks, figures, perfdata)
     }
 
     private static func level(_ name: String, _ value: Int64, warning: Int64?, critical: Int64?, text: String) -> Check
@@ -232,16 +245,17 @@ public enum IMCtlHealth {
             emit(Report(status: .unknown, checks: [], summary: error.description, perfdata: []), output: output, io: io)
             return .unknown
         }
+        // /health is read as it comes, so a reply without a field is judged rather than refused.
         let health: Result<IMJSON, IMAdminError>
         do {
-            health = .success(try await client.data(IMAdminRequest(.get, "/health")))
+            health = .success(try await client.data(try IMAdminRequest(IMAdmin.Health.self, IMAdminNone())))
         } catch {
             health = .failure(error)
         }
-        var summary: Result<IMJSON, IMAdminError>?
+        var summary: Result<IMSummary, IMAdminError>?
         if case .success = health {
             do {
-                summary = .success(try await client.data(IMAdminRequest(.get, "/summary")))
+                summary = .success(try await client.call(IMAdmin.Summary.self, .init()))
             } catch {
                 summary = .failure(error)
             }

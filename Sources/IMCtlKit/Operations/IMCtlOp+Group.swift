@@ -55,15 +55,19 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            var body: [String: IMJSON] = [
-                "appid": .int(appid), "members": .array(members.map { .int($0) }), "super": .bool(isSuper),
-            ]
-            if let name { body["name"] = .string(name) }
-            if let notice { body["notice"] = .string(notice) }
-            if let groupID { body["group_id"] = .int(groupID) }
-            if let master { body["master"] = .int(master) }
-            if notify { body["notify"] = true }
-            return IMAdminRequest(.post, "/groups", body: .json(.object(body)))
+            try IMCtlOp.request(
+                IMAdmin.GroupCreate.self,
+                .init(
+                    appid: appid,
+                    members: members,
+                    isSuper: isSuper,
+                    name: name,
+                    notice: notice,
+                    groupID: groupID,
+                    master: master,
+                    notify: notify ? true : nil
+                )
+            )
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -89,7 +93,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.delete, "/groups/\(group)", body: IMCtlOp.notifyBody(notify))
+            try IMCtlOp.request(IMAdmin.GroupDisband.self, .init(gid: group, notify: notify))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -108,7 +112,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/groups/\(group)")
+            try IMCtlOp.request(IMAdmin.GroupInfo.self, .init(gid: group))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -139,7 +143,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/groups", query: appid.map { query(("appid", $0)) } ?? [])
+            try IMCtlOp.request(IMAdmin.GroupList.self, .init(appid: appid))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -171,9 +175,7 @@ extension IMCtlOp {
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
             guard !members.isEmpty else { throw .usage("members: give at least one uid") }
-            var body: [String: IMJSON] = ["members": .array(members.map { .int($0) })]
-            if notify == true { body["notify"] = true }
-            return IMAdminRequest(.post, "/groups/\(group)/members", body: .json(.object(body)))
+            return try IMCtlOp.request(IMAdmin.GroupAddMembers.self, .init(gid: group, members: members, notify: notify))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -205,15 +207,12 @@ extension IMCtlOp {
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
             guard !members.isEmpty else { throw .usage("members: give at least one uid") }
             if members.count == 1 {
-                return IMAdminRequest(
-                    .delete,
-                    "/groups/\(group)/members/\(members[0])",
-                    body: IMCtlOp.notifyBody(notify)
+                return try IMCtlOp.request(
+                    IMAdmin.GroupRemoveMember.self,
+                    .init(gid: group, uid: members[0], notify: notify)
                 )
             }
-            var body: [String: IMJSON] = ["members": .array(members.map { .int($0) })]
-            if notify == true { body["notify"] = true }
-            return IMAdminRequest(.delete, "/groups/\(group)/members", body: .json(.object(body)))
+            return try IMCtlOp.request(IMAdmin.GroupRemoveMembers.self, .init(gid: group, members: members, notify: notify))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -239,7 +238,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.patch, "/groups/\(group)/members/\(uid)", body: .json(["mute": true]))
+            try IMCtlOp.request(IMAdmin.GroupUpdateMember.self, .init(gid: group, uid: uid, mute: true))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -260,7 +259,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.patch, "/groups/\(group)/members/\(uid)", body: .json(["mute": false]))
+            try IMCtlOp.request(IMAdmin.GroupUpdateMember.self, .init(gid: group, uid: uid, mute: false))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -282,7 +281,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.post, "/groups/\(group)/upgrade", body: IMCtlOp.notifyBody(notify))
+            try IMCtlOp.request(IMAdmin.GroupUpgrade.self, .init(gid: group, notify: notify))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -308,9 +307,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            var body: [String: IMJSON] = ["name": .string(name)]
-            if notify == true { body["notify"] = true }
-            return IMAdminRequest(.patch, "/groups/\(group)", body: .json(.object(body)))
+            try IMCtlOp.request(IMAdmin.GroupUpdate.self, .init(gid: group, name: name, notify: notify))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -334,9 +331,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            var body: [String: IMJSON] = ["notice": .string(notice)]
-            if notify == true { body["notify"] = true }
-            return IMAdminRequest(.patch, "/groups/\(group)", body: .json(.object(body)))
+            try IMCtlOp.request(IMAdmin.GroupUpdate.self, .init(gid: group, notice: notice, notify: notify))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -358,7 +353,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.patch, "/groups/\(group)", body: .json(["master": .int(uid)]))
+            try IMCtlOp.request(IMAdmin.GroupUpdate.self, .init(gid: group, master: uid))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -381,16 +376,11 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.patch, "/groups/\(group)/members/\(uid)", body: .json(["nickname": .string(nickname)]))
+            try IMCtlOp.request(IMAdmin.GroupUpdateMember.self, .init(gid: group, uid: uid, nickname: nickname))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
             .message("\(uid) is \"\(nickname)\" in group \(group)")
         }
-    }
-
-    /// `{"notify":true}`, or no body.
-    static func notifyBody(_ notify: Bool?) -> IMAdminRequest.Body? {
-        notify == true ? .json(["notify": true]) : nil
     }
 }

@@ -19,11 +19,9 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(
-                .post,
-                "/post_peer_message",
-                query: query(("appid", appid), ("sender", sender), ("receiver", receiver)),
-                body: .bytes(content.bytes)
+            try IMCtlOp.request(
+                IMAdmin.PostPeerMessage.self,
+                .init(appid: appid, sender: sender, receiver: receiver, content: content.bytes)
             )
         }
 
@@ -49,11 +47,9 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(
-                .post,
-                "/post_group_message",
-                query: query(("appid", appid), ("sender", sender), ("receiver", group)),
-                body: .bytes(content.bytes)
+            try IMCtlOp.request(
+                IMAdmin.PostGroupMessage.self,
+                .init(appid: appid, sender: sender, receiver: group, content: content.bytes)
             )
         }
 
@@ -78,11 +74,11 @@ extension IMCtlOp {
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
             guard !receivers.isEmpty else { throw .usage("receivers: give at least one uid") }
-            let body: IMJSON = [
-                "appid": .int(appid), "receivers": .array(receivers.map { .int($0) }),
-                "content": .string(try content.text(field: "content")),
-            ]
-            return IMAdminRequest(.post, "/post_system_message", body: .json(body))
+            let text = try content.text(field: "content")
+            return try IMCtlOp.request(
+                IMAdmin.PostSystemMessage.self,
+                .init(appid: appid, content: text, receivers: receivers)
+            )
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -110,11 +106,9 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(
-                .post,
-                "/post_room_message",
-                query: query(("appid", appid), ("uid", uid), ("room", room)),
-                body: .bytes(content.bytes)
+            try IMCtlOp.request(
+                IMAdmin.PostRoomMessage.self,
+                .init(appid: appid, uid: uid, room: room, content: content.bytes)
             )
         }
 
@@ -150,11 +144,17 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            let body: IMJSON = [
-                "sender_appid": .int(senderAppid), "sender": .int(sender), "receiver_appid": .int(receiverAppid),
-                "receiver": .int(receiver), "content": .string(try content.text(field: "content")),
-            ]
-            return IMAdminRequest(.post, "/post_customer_message", body: .json(body))
+            let text = try content.text(field: "content")
+            return try IMCtlOp.request(
+                IMAdmin.PostCustomerMessage.self,
+                .init(
+                    senderAppID: senderAppid,
+                    sender: sender,
+                    receiverAppID: receiverAppid,
+                    receiver: receiver,
+                    content: text
+                )
+            )
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -182,11 +182,9 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(
-                .post,
-                "/post_realtime_message",
-                query: query(("appid", appid), ("sender", sender), ("receiver", receiver)),
-                body: .bytes(content.bytes)
+            try IMCtlOp.request(
+                IMAdmin.PostRealtimeMessage.self,
+                .init(appid: appid, sender: sender, receiver: receiver, content: content.bytes)
             )
         }
 
@@ -215,18 +213,16 @@ extension IMCtlOp {
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
             switch (uid, group) {
             case (let uid?, nil):
-                return IMAdminRequest(
-                    .post,
-                    "/post_notification",
-                    query: query(("appid", appid), ("uid", uid)),
-                    body: .bytes(content.bytes)
+                return try IMCtlOp.request(
+                    IMAdmin.PostNotification.self,
+                    .init(appid: appid, uid: uid, content: content.bytes)
                 )
             case (nil, let group?):
-                let body: IMJSON = [
-                    "appid": .int(appid), "group_id": .int(group),
-                    "notification": .string(try content.text(field: "content")),
-                ]
-                return IMAdminRequest(.post, "/post_group_notification", body: .json(body))
+                let text = try content.text(field: "content")
+                return try IMCtlOp.request(
+                    IMAdmin.PostGroupNotification.self,
+                    .init(appid: appid, groupID: group, notification: text)
+                )
             default:
                 throw .usage("give either uid (a user's sessions) or group (a group's members), not both")
             }

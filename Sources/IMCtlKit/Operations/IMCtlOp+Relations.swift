@@ -25,7 +25,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.post, "/friends", body: .json(IMCtlOp.friendBody(appid, uid, friend, oneWay)))
+            try IMCtlOp.request(IMAdmin.FriendAdd.self, IMCtlOp.friendChange(appid, uid, friend, oneWay))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -57,7 +57,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.delete, "/friends", body: .json(IMCtlOp.friendBody(appid, uid, friend, oneWay)))
+            try IMCtlOp.request(IMAdmin.FriendRemove.self, IMCtlOp.friendChange(appid, uid, friend, oneWay))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -78,7 +78,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/friends", query: query(("appid", appid), ("uid", uid)))
+            try IMCtlOp.request(IMAdmin.FriendList.self, .init(appid: appid, uid: uid))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -102,11 +102,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(
-                .post,
-                "/blacklist",
-                body: .json(["appid": .int(appid), "uid": .int(uid), "other": .int(other)])
-            )
+            try IMCtlOp.request(IMAdmin.BlacklistAdd.self, .init(appid: appid, uid: uid, other: other))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -130,11 +126,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(
-                .delete,
-                "/blacklist",
-                body: .json(["appid": .int(appid), "uid": .int(uid), "other": .int(other)])
-            )
+            try IMCtlOp.request(IMAdmin.BlacklistRemove.self, .init(appid: appid, uid: uid, other: other))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -155,7 +147,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/blacklist", query: query(("appid", appid), ("uid", uid)))
+            try IMCtlOp.request(IMAdmin.BlacklistList.self, .init(appid: appid, uid: uid))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -163,8 +155,9 @@ extension IMCtlOp {
         }
     }
 
-    static func friendBody(_ appid: Int64, _ uid: Int64, _ friend: Int64, _ oneWay: Bool?) -> IMJSON {
-        ["appid": .int(appid), "uid": .int(uid), "friend_uid": .int(friend), "mutual": .bool(oneWay != true)]
+    /// `mutual` is always sent: both directions unless `oneWay`.
+    static func friendChange(_ appid: Int64, _ uid: Int64, _ friend: Int64, _ oneWay: Bool?) -> IMAdmin.RelationChange {
+        IMAdmin.RelationChange(appid: appid, uid: uid, friendUID: friend, mutual: oneWay != true)
     }
 
     static func friendMessage(

@@ -9,7 +9,7 @@ extension IMCtlOp {
         public init() {}
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.post, "/words/reload")
+            try IMCtlOp.request(IMAdmin.WordsReload.self, IMAdminNone())
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -25,7 +25,7 @@ extension IMCtlOp {
         public init() {}
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/words")
+            try IMCtlOp.request(IMAdmin.WordsShow.self, IMAdminNone())
         }
     }
 
@@ -37,7 +37,7 @@ extension IMCtlOp {
         public init() {}
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/store/stats")
+            try IMCtlOp.request(IMAdmin.StoreStats.self, IMAdminNone())
         }
     }
 
@@ -49,7 +49,7 @@ extension IMCtlOp {
         public init() {}
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.post, "/store/snapshot")
+            try IMCtlOp.request(IMAdmin.StoreSnapshot.self, IMAdminNone())
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -74,7 +74,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/summary", query: appid.map { query(("appid", $0)) } ?? [])
+            try IMCtlOp.request(IMAdmin.Summary.self, .init(appid: appid))
         }
     }
 
@@ -86,7 +86,7 @@ extension IMCtlOp {
         public init() {}
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/config")
+            try IMCtlOp.request(IMAdmin.Config.self, IMAdminNone())
         }
     }
 
@@ -103,8 +103,8 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            guard let level else { return IMAdminRequest(.get, "/log-level") }
-            return IMAdminRequest(.put, "/log-level", body: .json(["level": .string(level)]))
+            guard let level else { return try IMCtlOp.request(IMAdmin.LogLevelShow.self, IMAdminNone()) }
+            return try IMCtlOp.request(IMAdmin.LogLevelSet.self, .init(level: level))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -126,7 +126,7 @@ extension IMCtlOp {
         public init() {}
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/metrics")
+            try IMCtlOp.request(IMAdmin.Metrics.self, IMAdminNone())
         }
     }
 
@@ -138,7 +138,7 @@ extension IMCtlOp {
         public init() {}
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/stack")
+            try IMCtlOp.request(IMAdmin.Stack.self, IMAdminNone())
         }
     }
 

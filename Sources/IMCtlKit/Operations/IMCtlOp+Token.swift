@@ -17,9 +17,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            var body: [String: IMJSON] = ["appid": .int(appid), "uid": .int(uid)]
-            if let ttl { body["ttl"] = .int(ttl.seconds) }
-            return IMAdminRequest(.post, "/auth/token", body: .json(.object(body)))
+            try IMCtlOp.request(IMAdmin.TokenIssue.self, .init(appid: appid, uid: uid, ttl: ttl?.seconds))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -38,7 +36,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.delete, "/auth/token", body: .json(["token": .string(token)]))
+            try IMCtlOp.request(IMAdmin.TokenRevoke.self, .init(token: token))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {

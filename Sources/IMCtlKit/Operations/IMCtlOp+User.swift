@@ -21,9 +21,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            var body: [String: IMJSON] = ["appid": .int(appid), "uid": .int(uid)]
-            if let deviceID { body["device_id"] = .int(deviceID) }
-            return IMAdminRequest(.post, "/users/kick", body: .json(.object(body)))
+            try IMCtlOp.request(IMAdmin.UserKick.self, .init(appid: appid, uid: uid, deviceID: deviceID))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -60,10 +58,7 @@ extension IMCtlOp {
         private enum Keys: String, CodingKey { case appid, uids, limit }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            var items = query(("appid", appid))
-            if !uids.isEmpty { items.append((name: "uid", value: uids.map(String.init).joined(separator: ","))) }
-            if let limit { items.append((name: "limit", value: String(limit))) }
-            return IMAdminRequest(.get, "/users/online", query: items)
+            try IMCtlOp.request(IMAdmin.UsersOnline.self, .init(appid: appid, uids: uids, limit: limit))
         }
 
         /// One row per session; a user without sessions gets one row saying so.
@@ -109,7 +104,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.post, "/users/mute", body: .json(["appid": .int(appid), "uid": .int(uid)]))
+            try IMCtlOp.request(IMAdmin.UserMute.self, .init(appid: appid, uid: uid))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -132,7 +127,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.post, "/users/unmute", body: .json(["appid": .int(appid), "uid": .int(uid)]))
+            try IMCtlOp.request(IMAdmin.UserUnmute.self, .init(appid: appid, uid: uid))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -162,9 +157,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            var items = query(("appid", appid), ("uid", uid))
-            if let syncKey { items.append((name: "sync_key", value: String(syncKey))) }
-            return IMAdminRequest(.get, "/get_offline_count", query: items)
+            try IMCtlOp.request(IMAdmin.GetOfflineCount.self, .init(appid: appid, uid: uid, syncKey: syncKey))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -194,11 +187,7 @@ extension IMCtlOp {
         }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(
-                .get,
-                "/load_history_message",
-                query: query(("appid", appid), ("uid", uid), ("last_id", lastID ?? 0))
-            )
+            try IMCtlOp.request(IMAdmin.LoadHistoryMessage.self, .init(appid: appid, uid: uid, lastID: lastID ?? 0))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {
@@ -230,7 +219,7 @@ extension IMCtlOp {
         private enum Keys: String, CodingKey { case appid, uid, limit }
 
         public func request() throws(IMCtlFailure) -> IMAdminRequest {
-            IMAdminRequest(.get, "/load_latest_message", query: query(("appid", appid), ("uid", uid), ("limit", limit)))
+            try IMCtlOp.request(IMAdmin.LoadLatestMessage.self, .init(appid: appid, uid: uid, limit: limit))
         }
 
         public func present(_ data: IMJSON) -> IMCtlPresentation {

@@ -84,8 +84,16 @@ public enum IMCtlOp {
     /// `user 42 (app 7)`.
     static func user(_ uid: Int64, app: Int64) -> String { "user \(uid) (app \(app))" }
 
-    /// Query items from integer pairs.
-    static func query(_ items: (String, Int64)...) -> [(name: String, value: String)] {
-        items.map { (name: $0.0, value: String($0.1)) }
+    /// The request for `endpoint` (its declaration in `IMAdmin`) carrying `request`; one that cannot be
+    /// encoded is a usage failure, and nothing is sent.
+    static func request<Endpoint: IMAdminEndpoint>(
+        _ endpoint: Endpoint.Type,
+        _ request: Endpoint.Request
+    ) throws(IMCtlFailure) -> IMAdminRequest {
+        do {
+            return try IMAdminRequest(endpoint, request)
+        } catch {
+            throw .usage(error.message)
+        }
     }
 }

@@ -1,34 +1,33 @@
 import AsyncHTTPClient
 import Foundation
+import IMAdminClient
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
-/// Fetches `GET <server>/summary` from every server, concurrently: imtop's only HTTP code.
+/// Fetches every server's `/summary`, concurrently, through one `IMAdminClient` (the admin API's client
+/// that imctl and imbench use too), and words what went wrong imtop's way.
 ///
-/// Kept to this one file so that a shared admin client (imctl's) can replace it. `/summary` needs no token
-/// today; the admin token is sent when one is configured, so a server that starts requiring it keeps working.
+/// `/summary` needs no token today; the admin token is sent when one is configured, so a server that
+/// starts requiring it keeps working.
 package struct SummaryFetcher: Sendable {
-    package var token: String?
     /// The deadline of one request (connect included): a node that does not answer in time is DOWN.
-    package var timeout: Duration
+    package let timeout: Duration
     /// The largest reply read.
-    package var maximumBytes = 8 << 20
+    package let maximumBytes: Int
+    private let client: IMAdminClient
 
-    package init(token: String?, timeout: Duration) {
-        self.token = token
+    /// A client that reports a refused connection at once instead of retrying it until the deadline: a
+    /// node that is down shows DOWN in the next refresh, not one timeout later.
+    package init(token: String?, timeout: Duration, maximumBytes: Int = 8 << 20) {
         self.timeout = timeout
+        self.maximumBytes = maximumBytes
+        var configuration = IMAdminClientConfiguration(token: token)
+        configuration.timeout = timeout
+        configuration.maxResponseBytes = maximumBytes
+        configuration.userAgent = "imtop"
+        // Without TLS files there is nothing to read, so making the client cannot fail.
+        client = try! IMAdminClient(configuration: configuration)
     }
-
-    /// One client for the process (never shut down, like `HTTPClient.shared`), which reports a refused
-    /// connection at once instead of retrying it until the deadline: a node that is down shows DOWN in the
-    /// next refresh, not one timeout later.
-    private static let client: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .seconds(5)
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
 
     /// One round: every server's reply, in `servers`' order.
     package func poll(_ servers: [String]) async -> Poll {
@@ -46,28 +45,48 @@ package struct SummaryFetcher: Sendable {
 
     /// One server's reply; never throws: a failure is part of the result.
     package func fetch(_ server: String) async -> NodeResult {
-        var request = HTTPClientRequest(url: server + "/summary")
-        request.method = .GET
-        request.headers.add(name: "Accept", value: "application/json")
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let outcome: NodeResult.Outcome
         do {
-            let response = try await Self.client.execute(request, timeout: .init(timeout))
-            let body = try await response.body.collect(upTo: maximumBytes)
-            let data = Data(body.readableBytesView)
-            guard response.status == .ok else {
-                throw NodeFailure(
-                    .badReply,
-                    "HTTP \(response.status.code)\(Self.errorMessage(data).map { ": \($0)" } ?? "")"
-                )
-            }
-            outcome = .summary(try NodeSummary(data: data), raw: data)
+            let url = try IMAdminServerURL(parsing: server)
+            let (summary, reply) = try await client.exchange(IMAdmin.Summary.self, .init(), server: url)
+            outcome = .summary(try NodeSummary(summary: summary), raw: Data(reply.body))
         } catch let failure as NodeFailure {
             outcome = .failure(failure)
+        } catch let error as IMAdminError {
+            outcome = .failure(failure(error))
         } catch {
-            outcome = .failure(NodeFailure(.unreachable, reason(for: error)))
+            outcome = .failure(NodeFailure(.unreachable, "\(error)"))
         }
         return NodeResult(server: server, time: Date().timeIntervalSince1970, outcome: outcome)
+    }
+
+    /// What imtop says about a failed call.
+    private func failure(_ error: IMAdminError) -> NodeFailure {
+        switch error.kind {
+        case .refused, .authFailed:
+            let body = error.reply.map { Data($0.body) } ?? Data()
+            return NodeFailure(
+                .badReply,
+                "HTTP \(error.status ?? 0)\(Self.errorMessage(body).map { ": \($0)" } ?? "")"
+            )
+        case .badResponse:
+            if error.underlying is NIOTooManyBytesError {
+                return NodeFailure(.unreachable, "reply larger than \(maximumBytes) bytes")
+            }
+            // A 2xx that is not a /summary: say why as the model reads it.
+            do {
+                _ = try NodeSummary(data: Data(error.reply?.body ?? []))
+                return NodeFailure(.badReply, error.message)
+            } catch {
+                return error
+            }
+        case .timeout:
+            return NodeFailure(.unreachable, "no answer within \(Self.seconds(timeout))")
+        case .invalidConfiguration:
+            return NodeFailure(.unreachable, error.message)
+        case .unreachable:
+            return NodeFailure(.unreachable, reason(for: error.underlying ?? error))
+        }
     }
 
     /// "1s", "0.5s".
@@ -79,16 +98,12 @@ package struct SummaryFetcher: Sendable {
 
     /// The admin API's `{"meta":{"message"}}`, or the start of a text body.
     private static func errorMessage(_ data: Data) -> String? {
-        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let message = (object["meta"] as? [String: Any])?["message"] as? String
-        {
-            return message
-        }
+        if let reply = IMAdminErrorReply.decode(Array(data)) { return reply.meta.message }
         let text = String(decoding: data.prefix(80), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
     }
 
-    /// A short reason for a failed request: "connection refused", "timed out after 2s".
+    /// A short reason for a request that got no answer: "connection refused", "connection reset".
     private func reason(for error: any Error) -> String {
         if let error = error as? HTTPClientError {
             switch error {
@@ -97,7 +112,6 @@ package struct SummaryFetcher: Sendable {
             default: break
             }
         }
-        if error is NIOTooManyBytesError { return "reply larger than \(maximumBytes) bytes" }
         if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
             return Self.describe(ioError: first.error)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import IMAdminAPI
 
 /// One node's `/summary` reply, read leniently: the figures it has, its identity, and who is online per app.
 package struct NodeSummary: Sendable, Equatable {
@@ -41,14 +42,14 @@ package struct NodeSummary: Sendable, Equatable {
         set { values[field] = newValue }
     }
 
-    /// Reads a decoded `/summary` object.
+    /// Reads a node's `/summary`.
     ///
-    /// - Throws: `NodeFailure` (`badReply`) when the object has none of `/summary`'s fields: the URL
-    ///   points at something else.
-    package init(json: [String: Any]) throws(NodeFailure) {
+    /// - Throws: `NodeFailure` (`badReply`) when the reply has none of `/summary`'s fields: the URL points
+    ///   at something else.
+    package init(summary: IMSummary) throws(NodeFailure) {
         var values: [SummaryField: Double] = [:]
-        for field in SummaryField.allCases where !field.path.isEmpty {
-            if let value = Self.number(at: field.path, in: json) { values[field] = value }
+        for field in SummaryField.allCases {
+            if let value = field.value(in: summary), value.isFinite { values[field] = value }
         }
         if let average = values[.storeAverageFsyncMicroseconds], let count = values[.storeFsyncs] {
             values[.storeFsyncMicroseconds] = average * count
@@ -57,32 +58,39 @@ package struct NodeSummary: Sendable, Equatable {
             throw NodeFailure(.badReply, "not a /summary reply (no connection_count, client_count or in_message_count)")
         }
         var apps: [Int64: AppCounts] = [:]
-        let appsObject = json["apps"] as? [String: Any]
-        for (key, value) in appsObject ?? [:] {
-            guard let appID = Int64(key), let app = value as? [String: Any] else { continue }
-            apps[appID] = AppCounts(
-                clients: Self.number(at: ["client_count"], in: app).map { Int($0) } ?? 0,
-                users: Self.number(at: ["clientset_count"], in: app).map { Int($0) } ?? 0
-            )
+        for (appID, app) in summary.apps ?? [:] {
+            apps[appID] = AppCounts(clients: Int(app.clientCount ?? 0), users: Int(app.clientsetCount ?? 0))
         }
         self.init(
-            nodeID: json["node_id"] as? String,
-            version: json["version"] as? String,
+            nodeID: summary.nodeID,
+            version: summary.version,
             values: values,
             apps: apps,
-            reportsApps: appsObject != nil
+            reportsApps: summary.apps != nil
         )
     }
 
     /// Reads `/summary`'s JSON bytes.
     package init(data: Data) throws(NodeFailure) {
-        guard let object = try? JSONSerialization.jsonObject(with: data), let json = object as? [String: Any] else {
+        let summary: IMSummary
+        do {
+            summary = try IMAdmin.Summary.Reply.decode(Array(data))
+        } catch {
             let start = String(decoding: data.prefix(60), as: UTF8.self)
             throw NodeFailure(.badReply, "the reply is not a JSON object: \"\(start)\"")
         }
-        try self.init(json: json)
+        try self.init(summary: summary)
     }
 
+    /// Reads a `/summary` object decoded by `JSONSerialization` (a recording's line).
+    package init(json: [String: Any]) throws(NodeFailure) {
+        guard let data = try? JSONSerialization.data(withJSONObject: json) else {
+            throw NodeFailure(.badReply, "the reply is not a JSON object")
+        }
+        try self.init(data: data)
+    }
+
+    /// A number in a `JSONSerialization` object (a recording's fields).
     static func number(at path: [String], in object: [String: Any]) -> Double? {
         var current: Any = object
         for key in path {

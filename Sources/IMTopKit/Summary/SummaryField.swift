@@ -1,4 +1,6 @@
-/// A number imtop reads from a node's `/summary`: where it is in the JSON and whether it is a counter.
+import IMAdminAPI
+
+/// A number imtop reads from a node's `/summary` (`IMSummary`), and whether it is a counter.
 ///
 /// Counters only grow while a process runs, so a counter that goes backwards means the node restarted.
 /// Every field is optional in a reply: GoBelieve's `im` serves only its own six, older swift-im versions
@@ -17,41 +19,42 @@ package enum SummaryField: String, CaseIterable, Sendable {
     /// Derived: the average fsync latency times the number of fsyncs (the store reports both).
     case storeFsyncMicroseconds
 
-    /// The keys leading to the value in `/summary`'s JSON.
-    package var path: [String] {
+    /// The figure in a node's summary; nil when the node does not report it.
+    package func value(in summary: IMSummary) -> Double? {
         switch self {
-        case .connections: ["connection_count"]
-        case .clients: ["client_count"]
-        case .users: ["clientset_count"]
-        case .threads: ["goroutine_count"]
-        case .uptimeSeconds: ["uptime_seconds"]
-        case .startedAt: ["started_at"]
-        case .rssBytes: ["process", "rss_bytes"]
-        case .openFiles: ["process", "open_files"]
-        case .maxOpenFiles: ["process", "max_open_files"]
-        case .cpuCount: ["process", "cpu_count"]
-        case .cpuSeconds: ["process", "cpu_seconds"]
-        case .storeAverageFsyncMicroseconds: ["store", "average_fsync_microseconds"]
-        case .storeBytes: ["store", "bytes"]
-        case .storeMessages: ["store", "messages"]
-        case .inMessages: ["in_message_count"]
-        case .outMessages: ["out_message_count"]
-        case .accepted: ["accepted_count"]
-        case .logins: ["login_count"]
-        case .loginFailures: ["login_failed_count"]
-        case .protocolErrors: ["protocol_error_count"]
-        case .idleClosed: ["idle_closed_count"]
-        case .droppedPushes: ["dropped_push_count"]
-        case .slowConsumersClosed: ["slow_consumer_closed_count"]
-        case .refusedMessages: ["refused_message_count"]
-        case .storeFailures: ["store_failure_count"]
-        case .syncs: ["sync_count"]
-        case .syncedMessages: ["synced_message_count"]
-        case .acceptErrors: ["accept_error_count"]
-        case .storeAppends: ["store", "appends"]
-        case .storeFailedAppends: ["store", "failed_appends"]
-        case .storeFsyncs: ["store", "fsyncs"]
-        case .storeFsyncMicroseconds: []
+        case .connections: summary.connectionCount.map(Double.init)
+        case .clients: summary.clientCount.map(Double.init)
+        case .users: summary.clientsetCount.map(Double.init)
+        case .threads: summary.goroutineCount.map(Double.init)
+        case .uptimeSeconds: summary.uptimeSeconds.map(Double.init)
+        case .startedAt: summary.startedAt.map(Double.init)
+        case .rssBytes: summary.process?.rssBytes.map(Double.init)
+        case .openFiles: summary.process?.openFiles.map(Double.init)
+        case .maxOpenFiles: summary.process?.maxOpenFiles.map(Double.init)
+        case .cpuCount: summary.process?.cpuCount.map(Double.init)
+        case .cpuSeconds: summary.process?.cpuSeconds
+        case .storeAverageFsyncMicroseconds: summary.store?.averageFsyncMicroseconds
+        case .storeBytes: summary.store?.bytes.map(Double.init)
+        case .storeMessages: summary.store?.messages.map(Double.init)
+        case .inMessages: summary.inMessageCount.map(Double.init)
+        case .outMessages: summary.outMessageCount.map(Double.init)
+        case .accepted: summary.acceptedCount.map(Double.init)
+        case .logins: summary.loginCount.map(Double.init)
+        case .loginFailures: summary.loginFailedCount.map(Double.init)
+        case .protocolErrors: summary.protocolErrorCount.map(Double.init)
+        case .idleClosed: summary.idleClosedCount.map(Double.init)
+        case .droppedPushes: summary.droppedPushCount.map(Double.init)
+        case .slowConsumersClosed: summary.slowConsumerClosedCount.map(Double.init)
+        case .refusedMessages: summary.refusedMessageCount.map(Double.init)
+        case .storeFailures: summary.storeFailureCount.map(Double.init)
+        case .syncs: summary.syncCount.map(Double.init)
+        case .syncedMessages: summary.syncedMessageCount.map(Double.init)
+        case .acceptErrors: summary.acceptErrorCount.map(Double.init)
+        case .storeAppends: summary.store?.appends.map(Double.init)
+        case .storeFailedAppends: summary.store?.failedAppends.map(Double.init)
+        case .storeFsyncs: summary.store?.fsyncs.map(Double.init)
+        // Derived from two figures by `NodeSummary`.
+        case .storeFsyncMicroseconds: nil
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import IMAdminAPI
 
 /// `/stack`: what helps debug a stuck server. Swift cannot walk other threads' stacks from inside the
 /// process, so this shows each thread's kernel state and wait channel (and kernel stack where readable),
@@ -33,9 +34,15 @@ enum StackDump {
         out += "appends \(stats.appends) failed \(stats.failedAppends) fsyncs \(stats.fsyncs) "
         out += "last fsync \(stats.lastFsyncMicroseconds) µs\n"
         out += "\n== summary ==\n"
-        let summary = (try? await Summary.make(core: core, appID: nil)) ?? [:]
-        for key in summary.keys.sorted() where !(summary[key] is [String: Any]) {
-            out += "\(key) \(summary[key]!)\n"
+        // The summary's top-level figures, by key.
+        let summary = (try? await SummaryBuilder.summary(core, appID: nil)) ?? SummaryBuilder.figures(core)
+        let figures = (try? IMJSON(parsing: IMAdminJSON.encode(summary)))?.objectValue ?? [:]
+        for key in figures.keys.sorted() {
+            switch figures[key]! {
+            case .object, .array, .null: continue
+            case .string(let text): out += "\(key) \(text)\n"
+            case let value: out += "\(key) \(value.encoded())\n"
+            }
         }
         return out
     }

@@ -198,3 +198,15 @@ extension IMJSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expressi
         self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
     }
 }
+
+extension IMJSON {
+    /// `value` as a JSON value (a typed reply turned back into data, for output or a test).
+    public init(encoding value: some Encodable) throws {
+        try self.init(parsing: IMAdminJSON.encode(value))
+    }
+
+    /// The value decoded as `type`, as if it had arrived as JSON text.
+    public func decoded<T: Decodable>(as type: T.Type) throws -> T {
+        try IMAdminJSON.decode(type, from: Array(encoded().utf8))
+    }
+}

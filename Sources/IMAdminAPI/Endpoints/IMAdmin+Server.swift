@@ -1,0 +1,136 @@
+extension IMAdmin {
+    /// `POST /words/reload` → `{"data":{"words":N}}`: re-reads `word_file` (500 and the old list stays if
+    /// it cannot be read; 409 if none is configured).
+    public enum WordsReload: IMAdminEndpoint {
+        public typealias Request = IMAdminNone
+        public typealias Reply = IMDataReply<WordCount>
+        public static let methods: [IMAdminMethod] = [.post]
+        public static let path = "/words/reload"
+    }
+
+    /// `GET /words` → `{"data":{"file":path|null,"words":N}}`.
+    public enum WordsShow: IMAdminEndpoint {
+        public typealias Request = IMAdminNone
+        public typealias Reply = IMDataReply<WordList>
+        public static let methods: [IMAdminMethod] = [.get]
+        public static let path = "/words"
+    }
+
+    /// `GET /store/stats` → `{"data":IMStoreStatistics}` (as `/summary`'s `store`).
+    public enum StoreStats: IMAdminEndpoint {
+        public typealias Request = IMAdminNone
+        public typealias Reply = IMDataReply<IMStoreStatistics>
+        public static let methods: [IMAdminMethod] = [.get]
+        public static let path = "/store/stats"
+    }
+
+    /// `POST /store/snapshot` → `{"data":{"bytes","milliseconds","last_id","queues","messages"}}`: writes
+    /// the index snapshot now; 503 while the store closes, 409 for a store without snapshots.
+    public enum StoreSnapshot: IMAdminEndpoint {
+        public typealias Request = IMAdminNone
+        public typealias Reply = IMDataReply<Snapshot>
+        public static let methods: [IMAdminMethod] = [.post]
+        public static let path = "/store/snapshot"
+    }
+
+    /// `GET /config` → `{"data":{...}}`: the configuration the server runs with, keys as in imd's config
+    /// file, secrets as `"<redacted>"`, plus the current `log_level`. Free-form: it follows the
+    /// configuration.
+    public enum Config: IMAdminEndpoint {
+        public typealias Request = IMAdminNone
+        public typealias Reply = IMDataReply<IMJSON>
+        public static let methods: [IMAdminMethod] = [.get]
+        public static let path = "/config"
+    }
+
+    /// `GET /log-level` → `{"data":{"level":"info"}}`.
+    public enum LogLevelShow: IMAdminEndpoint {
+        public typealias Request = IMAdminNone
+        public typealias Reply = IMDataReply<LogLevel>
+        public static let methods: [IMAdminMethod] = [.get]
+        public static let path = "/log-level"
+    }
+
+    /// `PUT /log-level {"level":"debug"}` → `{"data":{"level":"debug","previous":"info"}}`; levels trace,
+    /// debug, info, notice, warning, error, critical; not kept across a restart.
+    public enum LogLevelSet: IMAdminEndpoint {
+        public typealias Request = LogLevelChange
+        public typealias Reply = IMDataReply<LogLevel>
+        public static let methods: [IMAdminMethod] = [.put]
+        public static let path = "/log-level"
+    }
+
+    /// `POST /words/reload`'s data.
+    public struct WordCount: Codable, Sendable, Equatable {
+        public var words: Int
+
+        public init(words: Int) {
+            self.words = words
+        }
+    }
+
+    /// `GET /words`'s data: the word file (null when none is configured) and the words in use.
+    public struct WordList: Codable, Sendable, Equatable {
+        public var file: String?
+        public var words: Int
+
+        enum CodingKeys: String, CodingKey { case file, words }
+
+        public init(file: String?, words: Int) {
+            self.file = file
+            self.words = words
+        }
+
+        /// `file` is written as null when there is none.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(file, forKey: .file)
+            try container.encode(words, forKey: .words)
+        }
+    }
+
+    /// `POST /store/snapshot`'s data.
+    public struct Snapshot: Codable, Sendable, Equatable {
+        /// The snapshot's size.
+        public var bytes: Int
+        /// How long writing it took, to the microsecond.
+        public var milliseconds: Double
+        /// Every entry up to this id is in it.
+        public var lastID: UInt64
+        public var queues: Int
+        public var messages: UInt64
+
+        enum CodingKeys: String, CodingKey {
+            case bytes, milliseconds, queues, messages
+            case lastID = "last_id"
+        }
+
+        public init(bytes: Int, milliseconds: Double, lastID: UInt64, queues: Int, messages: UInt64) {
+            self.bytes = bytes
+            self.milliseconds = milliseconds
+            self.lastID = lastID
+            self.queues = queues
+            self.messages = messages
+        }
+    }
+
+    /// `PUT /log-level`'s body.
+    public struct LogLevelChange: IMAdminJSONParameters, Equatable {
+        public var level: String
+
+        public init(level: String) {
+            self.level = level
+        }
+    }
+
+    /// The log level, and the one before a change.
+    public struct LogLevel: Codable, Sendable, Equatable {
+        public var level: String
+        public var previous: String?
+
+        public init(level: String, previous: String? = nil) {
+            self.level = level
+            self.previous = previous
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import IMAdminAPI
+
+/// The message store.
+enum StoreHandlers {
+    /// `GET /store/stats`: the store's figures, as `/summary`'s `store`.
+    static func stats(_ admin: AdminContext, _ request: IMAdminNone) async throws -> IMStoreStatistics {
+        IMStoreStatistics(admin.core.store.statistics)
+    }
+
+    /// `POST /store/snapshot`: writes the index snapshot now, so a restart replays nothing written before it.
+    static func snapshot(_ admin: AdminContext, _ request: IMAdminNone) async throws -> IMAdmin.Snapshot {
+        let report: SnapshotReport
+        do {
+            report = try await admin.core.store.requestSnapshot()
+        } catch let error as StoreError where error.code == .closed {
+            throw AdminError(.serviceUnavailable, "the store is closing: \(error.message)")
+        } catch let error as StoreError where error.code == .unsupported {
+            throw AdminError(.conflict, error.message)
+        } catch {
+            throw AdminError(.internalServerError, "writing the snapshot failed: \(error)")
+        }
+        admin.core.logger.info(
+            "index snapshot written on request",
+            metadata: ["bytes": "\(report.bytes)", "last_id": "\(report.lastID)"]
+        )
+        return IMAdmin.Snapshot(
+            bytes: report.bytes,
+            milliseconds: (report.milliseconds * 1000).rounded() / 1000,
+            lastID: report.lastID,
+            queues: report.queues,
+            messages: report.messages
+        )
+    }
+}

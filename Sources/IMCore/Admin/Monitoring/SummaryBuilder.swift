@@ -1,0 +1,131 @@
+import Foundation
+import IMAdminAPI
+import NIOCore
+
+/// Builds `IMSummary` (reference §10.2: every GoBelieve field with its meaning, plus ours): `/summary`
+/// sends it and `/metrics` exports its figures, so both always agree.
+enum SummaryBuilder {
+    /// `/summary`: the figures, the directory's group count, and GoBelieve's `app_<appID>` when asked.
+    static func summary(_ core: ServerContext, appID: Int64?) async throws -> IMSummary {
+        var summary = figures(core)
+        summary.groupCount = Int64(try await directoryCall { try await core.directory.groupCount() })
+        if let appID { summary.requestedApp = requestedApp(core, appID) }
+        return summary
+    }
+
+    /// Every figure that is read from memory and `/proc` (no I/O that may wait): what `/metrics` exports.
+    static func figures(_ core: ServerContext, process: ProcessStats = .current()) -> IMSummary {
+        let counters = core.counters
+        let (clients, users) = core.local.sessions.counts()
+        let rooms = core.local.rooms.totals()
+        var summary = IMSummary()
+        // GoBelieve's. There are no goroutines: the closest figure is the thread count.
+        summary.goroutineCount = Int64(process.threads)
+        summary.connectionCount = Int64(counters.connections.value)
+        summary.clientCount = Int64(clients)
+        summary.clientsetCount = Int64(users)
+        summary.inMessageCount = Int64(counters.inMessages.value)
+        summary.outMessageCount = Int64(counters.outMessages.value)
+        // Ours.
+        summary.nodeID = core.configuration.nodeID
+        summary.version = core.version
+        summary.uptimeSeconds = Int64(Date().timeIntervalSince(core.startedAt))
+        summary.startedAt = Int64(core.startedAt.timeIntervalSince1970)
+        summary.acceptedCount = Int64(counters.accepted.value)
+        summary.loginCount = Int64(counters.loginsSucceeded.value)
+        summary.loginFailedCount = Int64(counters.loginsFailed.value)
+        summary.protocolErrorCount = Int64(counters.protocolErrors.value)
+        summary.idleClosedCount = Int64(counters.idleClosed.value)
+        summary.droppedPushCount = Int64(counters.droppedPushes.value)
+        summary.slowConsumerClosedCount = Int64(counters.slowConsumersClosed.value)
+        summary.refusedMessageCount = Int64(counters.refusedMessages.value)
+        summary.storeFailureCount = Int64(counters.storeFailures.value)
+        summary.syncCount = Int64(counters.syncs.value)
+        summary.syncedMessageCount = Int64(counters.syncedMessages.value)
+        summary.acceptErrorCount = Int64(counters.acceptErrors.value)
+        summary.roomCount = Int64(rooms.rooms)
+        summary.roomClientCount = Int64(rooms.clients)
+        summary.wordCount = Int64(core.messages.words.wordCount)
+        summary.tlsHandshakeFailureCount = Int64(counters.tlsHandshakeFailures.value)
+        summary.transports = transports(core)
+        summary.push = push(core)
+        summary.process = self.process(process)
+        summary.store = IMStoreStatistics(core.store.statistics)
+        summary.apps = apps(core)
+        return summary
+    }
+
+    /// Per configured listener: open and accepted connections.
+    private static func transports(_ core: ServerContext) -> [String: IMSummary.Transport] {
+        var transports: [String: IMSummary.Transport] = [:]
+        for transport in IMTransport.allCases where core.configuration.listenAddress(transport) != nil {
+            let figures = core.counters.transport(transport)
+            transports[transport.rawValue] = IMSummary.Transport(
+                connections: Int64(figures.connections.value),
+                accepted: Int64(figures.accepted.value)
+            )
+        }
+        return transports
+    }
+
+    /// The offline push hook's figures; `{"enabled":false}` without a webhook.
+    private static func push(_ core: ServerContext) -> IMSummary.Push {
+        guard let stats = core.messages.push?.stats else { return IMSummary.Push(enabled: false) }
+        var push = IMSummary.Push(enabled: true)
+        push.webhook = stats.webhook
+        push.queued = Int64(stats.queued)
+        push.sent = Int64(stats.sent)
+        push.failed = Int64(stats.failed)
+        push.expired = Int64(stats.expired)
+        push.dropped = Int64(stats.dropped)
+        push.batches = Int64(stats.batches)
+        push.pending = Int64(stats.pending)
+        push.oldestAgeSeconds = finite(stats.oldestAgeSeconds)
+        return push
+    }
+
+    private static func process(_ stats: ProcessStats) -> IMSummary.Process {
+        var process = IMSummary.Process()
+        process.rssBytes = Int64(stats.residentBytes)
+        process.virtualBytes = Int64(stats.virtualBytes)
+        process.threads = Int64(stats.threads)
+        process.cpuSeconds = finite(stats.cpuSeconds)
+        process.openFiles = Int64(stats.openFiles)
+        process.maxOpenFiles = Int64(stats.maxOpenFiles)
+        process.cpuCount = Int64(System.coreCount)
+        return process
+    }
+
+    /// Who is online per app (imtop's per-app view); one object per app so figures can be added to it.
+    private static func apps(_ core: ServerContext) -> [Int64: IMSummary.AppCounts] {
+        let rooms = core.local.rooms.countsByApp()
+        var apps: [Int64: IMSummary.AppCounts] = [:]
+        for (appID, counts) in core.local.sessions.countsByApp() {
+            apps[appID] = IMSummary.AppCounts(
+                clientCount: Int64(counts.clients),
+                clientsetCount: Int64(counts.users),
+                roomCount: Int64(rooms[appID]?.rooms ?? 0),
+                roomClientCount: Int64(rooms[appID]?.clients ?? 0)
+            )
+        }
+        return apps
+    }
+
+    /// GoBelieve's `app_<id>`; `room_stat` lists only rooms with at least 1000 connections.
+    private static func requestedApp(_ core: ServerContext, _ appID: Int64) -> IMSummary.RequestedApp {
+        let (clients, users) = core.local.sessions.counts(appID: appID)
+        let rooms = core.local.rooms.counts(appID: appID)
+        var app = IMSummary.RequestedApp(appID: appID)
+        app.clientsetCount = Int64(users)
+        app.clientCount = Int64(clients)
+        app.roomCount = Int64(rooms.rooms)
+        app.roomClientCount = Int64(rooms.clients)
+        app.roomStat = rooms.big.mapValues { Int64($0) }
+        return app
+    }
+
+    /// JSON has no NaN or infinity: a figure that is not finite reads as 0.
+    static func finite(_ value: Double) -> Double {
+        value.isFinite ? value : 0
+    }
+}
