@@ -38,7 +38,8 @@ final class WebSocketFraming: ChannelDuplexHandler {
     private var closeCode: WebSocketErrorCode? = .normalClosure
     /// Set by a close frame from the peer: answered once this read's answers are flushed.
     private var peerClosed = false
-    /// Set when the connection is ending (the peer's close, or a rule broken): nothing more is read.
+    /// Set when the connection is ending (a close frame received or sent, or a rule broken): nothing more
+    /// is read.
     private var ending = false
     private var closeSent = false
 
@@ -67,6 +68,7 @@ final class WebSocketFraming: ChannelDuplexHandler {
         // The handlers behind flush their answers here; the close answer goes after them.
         context.fireChannelReadComplete()
         if peerClosed {
+            peerClosed = false
             sendClose(context)
             context.close(promise: nil)
         }
@@ -155,6 +157,7 @@ final class WebSocketFraming: ChannelDuplexHandler {
     private func sendClose(_ context: ChannelHandlerContext) {
         guard !closeSent, context.channel.isActive else { return }
         closeSent = true
+        ending = true
         var message = context.channel.allocator.buffer(capacity: 2 + writer.shortHeaderSize)
         writer.writeClose(closeCode, into: &message)
         context.writeAndFlush(wrapOutboundOut(message), promise: nil)
