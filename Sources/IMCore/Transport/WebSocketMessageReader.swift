@@ -119,7 +119,9 @@ struct WebSocketMessageReader {
     private mutating func appendFragment(_ header: WebSocketFrameHeader) {
         let payload = buffer!.readSlice(length: header.length)!
         if fragments == nil {
-            fragments = (header.opcode, ByteBufferAllocator().buffer(capacity: max(header.length * 2, 256)))
+            // Room for a few more fragments like this one, never more than the limit.
+            let capacity = min(max(header.length * 2, 256), maxMessageSize)
+            fragments = (header.opcode, ByteBufferAllocator().buffer(capacity: capacity))
         }
         if let mask = header.mask {
             fragments!.payload.writeMasked(payload, mask)
