@@ -209,8 +209,9 @@ struct WebSocketTransportTests {
     @Test func anIdleWebSocketIsClosed() async throws {
         try await withTestServer(configure: { configuration in
             configuration.webSocketAddress = .init(host: "127.0.0.1", port: 0)
-            // Long enough that the handshake itself is never cut short on a loaded machine.
-            configuration.session.idleTimeout = .seconds(1)
+            // Long enough that the handshake itself is never cut short on a loaded machine (one that starves
+            // the test process for seconds at a time).
+            configuration.session.idleTimeout = .seconds(10)
         }) { server in
             let raw = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
             #expect(try await raw.closeCode() == .normalClosure)
