@@ -18,6 +18,9 @@ struct IMD: AsyncParsableCommand {
 
             Without an admin token the admin API may listen only on a loopback address.
 
+            Under systemd (Type=notify) imd sends READY=1 to NOTIFY_SOCKET once every listener is bound, \
+            and STOPPING=1 when a stop begins.
+
             SIGTERM or SIGINT shuts down gracefully; a second one forces exit. SIGHUP reopens --log-file and \
             re-reads --cert-file and --key-file (new TLS/WSS connections get the new certificate; none is \
             dropped).
@@ -64,7 +67,7 @@ struct IMD: AsyncParsableCommand {
             }
             return
         }
-        try await Daemon(configuration: configuration).run()
+        try await Daemon(configuration: configuration, notifier: SystemdNotifier(environment: environment)).run()
     }
 
     /// ArgumentParser exits 64 for a usage error; imd's contract is 2 for any bad flag or configuration.
