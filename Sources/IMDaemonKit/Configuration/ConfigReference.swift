@@ -9,11 +9,7 @@ package enum ConfigReference {
     /// The reference for `settings`, top-level keys first, then one `[section]` per section.
     package static func text(for settings: [DaemonSetting] = DaemonSetting.all) -> String {
         var lines = header
-        var sections: [String?] = [nil]
-        for case let section? in settings.map(\.section) where !sections.contains(section) {
-            sections.append(section)
-        }
-        for section in sections {
+        for section in [nil] + DaemonSetting.sections(of: settings) {
             if let section { lines += ["", "[\(section)]"] }
             for setting in settings where setting.section == section {
                 lines += [""] + entry(setting)

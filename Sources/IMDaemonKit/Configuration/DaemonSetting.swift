@@ -73,9 +73,12 @@ package struct DaemonSetting {
     }
 
     /// The sections a config file may have, in the order their settings first appear in `all`.
-    package static var sections: [String] {
+    package static var sections: [String] { sections(of: all) }
+
+    /// The sections of `settings`, in the order they first appear.
+    static func sections(of settings: [DaemonSetting]) -> [String] {
         var seen: [String] = []
-        for case let section? in all.map(\.section) where !seen.contains(section) { seen.append(section) }
+        for case let section? in settings.map(\.section) where !seen.contains(section) { seen.append(section) }
         return seen
     }
 
