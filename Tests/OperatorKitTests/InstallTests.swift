@@ -101,6 +101,12 @@ struct InstallTests {
             )
             #expect(verify.status == 0, "\(verify.transcript)")
             #expect(!verify.stderr.contains(unit), "no complaint about the unit: \(verify.transcript)")
+            // systemd's own score of the sandboxing (0 = fully locked down, 10 = none); 1.5 when written.
+            let security = try await runCommand(analyze, ["security", "--offline=yes", "--no-pager", unit])
+            #expect(security.status == 0, "\(security.transcript)")
+            let level = security.stdout.firstMatch(of: /Overall exposure level for imd.service: (\d+\.\d+)/)
+            let exposure = try #require(level.flatMap { Double($0.1) }, "\(security.transcript)")
+            #expect(exposure <= 2.0, "exposure \(exposure): \(security.stdout)")
         }
     }
 
