@@ -216,6 +216,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(
+            name: "OperatorKitTests",
+            dependencies: [
+                "IMTestSupport",
+                "IMCore",
+                "imd",
+                "imctl",
+                "imtop",
+                "imbench",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "LogStoreCrashChild",
             dependencies: ["IMCore"],
