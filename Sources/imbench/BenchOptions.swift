@@ -22,7 +22,10 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "The admin API's bearer token.")
     var adminToken: String?
 
-    @Option(help: ArgumentHelp("Tokens file, lines `uid token` (any GoBelieve-compatible server).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Tokens file, lines `uid token` (any GoBelieve-compatible server).", valueName: "file"),
+        completion: .file()
+    )
     var tokens: String?
 
     @Option(help: "The app id users are provisioned in.")
@@ -35,11 +38,15 @@ struct ServerOptions: ParsableArguments {
         help: ArgumentHelp(
             "tcp, tls, ws or wss. An embedded server listens on it (tls/wss with a certificate from a throwaway CA).",
             valueName: "transport"
-        )
+        ),
+        completion: .list(IMTransport.allCases.map(\.rawValue))
     )
     var transport = "tcp"
 
-    @Option(help: ArgumentHelp("tls/wss: trust only the CA certificates in this PEM file.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("tls/wss: trust only the CA certificates in this PEM file.", valueName: "file"),
+        completion: .file()
+    )
     var caFile: String?
 
     @Flag(help: "tls/wss: do not check the server's certificate (encrypted, not authenticated).")
@@ -48,7 +55,10 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("tls/wss: the name the certificate must carry (default: --host).", valueName: "name"))
     var serverName: String?
 
-    @Option(help: "Embedded server: fsync policy (batch, interval, none).")
+    @Option(
+        help: "Embedded server: fsync policy (batch, interval, none).",
+        completion: .list(IMServerConfiguration.FsyncPolicy.allCases.map(\.rawValue))
+    )
     var fsync: String = "batch"
 
     @Option(help: "Embedded server: event-loop threads (default: one per core).")
@@ -178,10 +188,13 @@ struct ThresholdOptions: ParsableArguments {
 
 /// Progress and report files.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Write the report as JSON (schema imbench/1) to this file.")
+    @Option(help: "Write the report as JSON (schema imbench/1) to this file.", completion: .file())
     var json: String?
 
-    @Option(help: "Progress: lines (stderr), ndjson (stdout), quiet. Default: lines on a terminal, else quiet.")
+    @Option(
+        help: "Progress: lines (stderr), ndjson (stdout), quiet. Default: lines on a terminal, else quiet.",
+        completion: .list(ProgressMode.allCases.map(\.rawValue))
+    )
     var progress: String?
 
     func validate() throws {

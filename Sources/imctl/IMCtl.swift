@@ -13,7 +13,8 @@ struct IMCtl: AsyncParsableCommand {
             IMCTL_SERVER, the admin token from IMCTL_TOKEN, IMCTL_TOKEN_FILE, --token-file or --token, \
             --timeout, TLS) and the output options: a table or sentence by default, --json (one envelope \
             {"ok","data","error"} whose "ok" always agrees with the exit code), --ndjson, --csv or --raw. \
-            --verbose shows each request and reply on stderr.
+            --verbose shows each request and reply on stderr. These options, and --appid, may come before \
+            the command too: imctl --server im-1:6666 --json summary.
 
             \(IMCtlExitCode.help)
 
@@ -34,9 +35,14 @@ struct IMCtl: AsyncParsableCommand {
     )
 
     /// Runs the command; argument errors exit 2 (not ArgumentParser's 64), as the exit-code table says.
+    /// Connection and output options may come before the command (`imctl --server URL summary`).
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            let arguments = IMCtlGlobalArguments.hoisted(
+                Array(CommandLine.arguments.dropFirst()),
+                commands: commandTree(of: IMCtl.self)
+            )
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -51,6 +57,18 @@ struct IMCtl: AsyncParsableCommand {
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             Foundation.exit(IMCtlExitCode.usage.rawValue)
         }
+    }
+}
+
+extension IMCtl {
+    /// The names (and aliases) of `command`'s subcommands, all the way down.
+    static func commandTree(of command: any ParsableCommand.Type) -> IMCtlGlobalArguments.CommandTree {
+        var subcommands: [String: IMCtlGlobalArguments.CommandTree] = [:]
+        for subcommand in command.configuration.subcommands {
+            let tree = commandTree(of: subcommand)
+            for name in [subcommand._commandName] + subcommand.configuration.aliases { subcommands[name] = tree }
+        }
+        return .init(subcommands)
     }
 }
 

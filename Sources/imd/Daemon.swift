@@ -7,9 +7,12 @@ import ServiceLifecycle
 import UnixSignals
 
 /// What `imd` does once its configuration is good: logging, the open-file limit, and the server in a
-/// `ServiceGroup` until a signal.
+/// `ServiceGroup` until a signal; under systemd (`Type=notify`) it reports READY once listening and STOPPING
+/// when a stop begins.
 struct Daemon {
     let configuration: DaemonConfiguration
+    /// From `NOTIFY_SOCKET`; nil outside systemd.
+    let notifier: SystemdNotifier?
 
     func run() async throws {
         let output = try openLog()
@@ -81,6 +84,7 @@ struct Daemon {
                 if let address = addresses[transport] { line += " \(transport)=\(address)" }
             }
             logger.info("\(line)")
+            notify("READY=1\nSTATUS=\(line)\nMAINPID=\(getpid())", logger: logger)
         } catch {
             // run() failed to start and reports why itself.
             logger.debug("no listening addresses: \(error)")
@@ -113,10 +117,22 @@ struct Daemon {
             shutdownSignals += 1
             if shutdownSignals == 1 {
                 logger.notice("\(signal): shutting down gracefully; send it again to exit at once")
+                notify("STOPPING=1\nSTATUS=shutting down gracefully (\(signal))", logger: logger)
             } else {
                 logger.critical("\(signal) during shutdown: exiting at once")
                 Foundation.exit(128 + signal.rawValue)
             }
+        }
+    }
+
+    /// Tells systemd (when it started imd with `NOTIFY_SOCKET`); a failure is logged and imd runs on.
+    private func notify(_ state: String, logger: Logger) {
+        guard let notifier else { return }
+        do {
+            try notifier.notify(state)
+            logger.debug("told systemd \(state.split(separator: "\n").first ?? "")")
+        } catch {
+            logger.warning("cannot notify systemd: \(error)")
         }
     }
 

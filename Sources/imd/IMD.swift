@@ -13,9 +13,13 @@ struct IMD: AsyncParsableCommand {
             Settings come from, lowest first: the defaults, IMD_* environment variables, the TOML config \
             file, flags. Every config key has an environment variable: IMD_ and its name in capitals \
             (storage.fsync_interval is IMD_FSYNC_INTERVAL). Without a config file imd runs on the \
-            defaults, storing in ./data. --check-config prints every key with its value.
+            defaults, storing in ./data. --print-config prints every key with its default and help (a \
+            config file to start from); --check-config prints every key with the value in effect.
 
             Without an admin token the admin API may listen only on a loopback address.
+
+            Under systemd (Type=notify) imd sends READY=1 to NOTIFY_SOCKET once every listener is bound, \
+            and STOPPING=1 when a stop begins.
 
             SIGTERM or SIGINT shuts down gracefully; a second one forces exit. SIGHUP reopens --log-file and \
             re-reads --cert-file and --key-file (new TLS/WSS connections get the new certificate; none is \
@@ -34,10 +38,24 @@ struct IMD: AsyncParsableCommand {
     @Flag(help: "Parse and check the configuration, print it with secrets redacted, and exit (0 if good, 2 if not).")
     var checkConfig = false
 
+    @Flag(
+        help: """
+            Print every setting with its default, flag, env var and help, as a config file with every key \
+            commented out, and exit.
+            """
+    )
+    var printConfig = false
+
     mutating func run() async throws {
+        if printConfig {
+            // The defaults only: nothing is read, so it works whatever the environment or a file holds.
+            print(ConfigReference.text(), terminator: "")
+            return
+        }
+        let environment = ProcessInfo.processInfo.environment
         let configuration: DaemonConfiguration
         do {
-            configuration = try DaemonConfiguration.load(flags: flags, environment: ProcessInfo.processInfo.environment)
+            configuration = try DaemonConfiguration.load(flags: flags, environment: environment)
         } catch {
             FileHandle.standardError.write(Data("imd: \(error)\n".utf8))
             throw ExitCode(2)
@@ -49,7 +67,7 @@ struct IMD: AsyncParsableCommand {
             }
             return
         }
-        try await Daemon(configuration: configuration).run()
+        try await Daemon(configuration: configuration, notifier: SystemdNotifier(environment: environment)).run()
     }
 
     /// ArgumentParser exits 64 for a usage error; imd's contract is 2 for any bad flag or configuration.

@@ -45,7 +45,10 @@ struct IMTop: AsyncParsableCommand {
     )
     var servers: [String] = []
 
-    @Option(help: ArgumentHelp("A file holding the admin token (sent as Authorization: Bearer).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("A file holding the admin token (sent as Authorization: Bearer).", valueName: "file"),
+        completion: .file()
+    )
     var tokenFile: String?
 
     @Option(help: "The admin token; visible in process lists, prefer --token-file or env IMTOP_TOKEN.")
@@ -81,7 +84,8 @@ struct IMTop: AsyncParsableCommand {
         help: ArgumentHelp(
             "Sort nodes by: \(NodeSortColumn.allCases.map(\.rawValue).joined(separator: ", ")).",
             valueName: "column"
-        )
+        ),
+        completion: .list(NodeSortColumn.allCases.map(\.rawValue))
     )
     var sort: String?
 
@@ -97,7 +101,11 @@ struct IMTop: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A critical threshold, e.g. clients=100: (repeatable).", valueName: "figure=range"))
     var crit: [String] = []
 
-    @Option(name: .customLong("thresholds"), help: ArgumentHelp("A thresholds file.", valueName: "file"))
+    @Option(
+        name: .customLong("thresholds"),
+        help: ArgumentHelp("A thresholds file.", valueName: "file"),
+        completion: .file()
+    )
     var thresholdsFile: String?
 
     @Flag(help: "Start without the default thresholds.")
@@ -109,14 +117,18 @@ struct IMTop: AsyncParsableCommand {
     @Flag(help: "ASCII only (no block sparklines), whatever the locale.")
     var ascii = false
 
-    @Option(help: ArgumentHelp("Write every sample to FILE (NDJSON) for --replay.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Write every sample to FILE (NDJSON) for --replay.", valueName: "file"),
+        completion: .file()
+    )
     var record: String?
 
     @Option(
         help: ArgumentHelp(
             "Show a recording instead of live servers (with --batch/--check: as fast as read).",
             valueName: "file"
-        )
+        ),
+        completion: .file()
     )
     var replay: String?
 

@@ -5,33 +5,33 @@ import NIOCore
 import NIOWebSocket
 import Testing
 
+/// A server with TCP and WebSocket listeners (and WSS when `certificates` are given).
+func withWebSocketServer<T>(
+    certificates: TestCertificates? = nil,
+    _ body: (TestServer) async throws -> T
+) async throws -> T {
+    try await withTestServer(configure: { configuration in
+        configuration.webSocketAddress = .init(host: "127.0.0.1", port: 0)
+        if let certificates {
+            configuration.tls = certificates.files
+            configuration.secureWebSocketAddress = .init(host: "127.0.0.1", port: 0)
+        }
+    }) { server in try await body(server) }
+}
+
+/// Decodes a server message: it must hold exactly one whole frame.
+func onlyFrame(_ message: WebSocketFrame) throws -> IMFrame {
+    #expect(message.opcode == .binary)
+    #expect(message.fin)
+    var bytes = message.unmaskedData
+    var decoder = IMFrameDecoder(maxBodySize: 1 << 20)
+    let frame = try #require(try decoder.decode(buffer: &bytes), "a message without a whole frame")
+    #expect(bytes.readableBytes == 0, "a message with more than one frame")
+    return frame
+}
+
 @Suite("WebSocket transport")
 struct WebSocketTransportTests {
-    /// A server with TCP and WebSocket listeners (and WSS when `certificates` are given).
-    func withWebSocketServer<T>(
-        certificates: TestCertificates? = nil,
-        _ body: (TestServer) async throws -> T
-    ) async throws -> T {
-        try await withTestServer(configure: { configuration in
-            configuration.webSocketAddress = .init(host: "127.0.0.1", port: 0)
-            if let certificates {
-                configuration.tls = certificates.files
-                configuration.secureWebSocketAddress = .init(host: "127.0.0.1", port: 0)
-            }
-        }) { server in try await body(server) }
-    }
-
-    /// Decodes a server message: it must hold exactly one whole frame.
-    func onlyFrame(_ message: WebSocketFrame) throws -> IMFrame {
-        #expect(message.opcode == .binary)
-        #expect(message.fin)
-        var bytes = message.unmaskedData
-        var decoder = IMFrameDecoder(maxBodySize: 1 << 20)
-        let frame = try #require(try decoder.decode(buffer: &bytes), "a message without a whole frame")
-        #expect(bytes.readableBytes == 0, "a message with more than one frame")
-        return frame
-    }
-
     func authFrame(_ token: String, seq: Int32 = 1) -> IMFrame {
         IMFrame(
             seq: seq,
@@ -93,7 +93,7 @@ struct WebSocketTransportTests {
 
     @Test func everyServerFrameIsItsOwnBinaryMessage() async throws {
         try await withWebSocketServer { server in
-            let raw = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
+            let raw = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
             defer { Task { await raw.close() } }
             try await raw.sendBinary([authFrame(try await server.token(uid: 2))])
             #expect(try onlyFrame(try #require(try await raw.next())).command == .authStatus)
@@ -107,7 +107,7 @@ struct WebSocketTransportTests {
 
     @Test func bytesAfterTheFirstFrameOfAMessageAreIgnored() async throws {
         try await withWebSocketServer { server in
-            let raw = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
+            let raw = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
             defer { Task { await raw.close() } }
             let ping = IMFrame(seq: 1, command: .ping, version: 2, body: ByteBuffer())
             // Two PINGs in one message: one PONG (reference §1.1).
@@ -124,7 +124,7 @@ struct WebSocketTransportTests {
 
     @Test func webSocketPingIsAnsweredWithPong() async throws {
         try await withWebSocketServer { server in
-            let raw = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
+            let raw = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
             defer { Task { await raw.close() } }
             try await raw.send(.ping, ByteBuffer(string: "are you there"))
             let pong = try #require(try await raw.next())
@@ -135,7 +135,7 @@ struct WebSocketTransportTests {
 
     @Test func textMessagesCloseTheConnection() async throws {
         try await withWebSocketServer { server in
-            let raw = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
+            let raw = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
             try await raw.send(.text, ByteBuffer(string: "{\"hello\":1}"))
             #expect(try await raw.closeCode() == .unacceptableData)
             try await raw.channel.closeFuture.get()
@@ -147,19 +147,19 @@ struct WebSocketTransportTests {
 
     @Test func oversizeMessagesCloseTheConnection() async throws {
         try await withWebSocketServer { server in
-            let raw = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
+            let raw = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
             try await raw.send(.binary, ByteBuffer(repeating: 0, count: (64 << 10) + 1))
             #expect(try await raw.closeCode() == .messageTooLarge)
             try await raw.channel.closeFuture.get()
 
             // Fragments that add up past the limit, too.
-            let fragmented = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
+            let fragmented = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
             try await fragmented.send(.binary, ByteBuffer(repeating: 0, count: 40 << 10), fin: false)
             try await fragmented.send(.continuation, ByteBuffer(repeating: 0, count: 40 << 10), fin: true)
             #expect(try await fragmented.closeCode() == .messageTooLarge)
 
             // A message that is not a whole frame, and a frame with a bad length, likewise.
-            let partial = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
+            let partial = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
             try await partial.send(.binary, ByteBuffer(bytes: [0, 0, 0, 8, 0, 0, 0, 1, 13, 2, 0, 0, 1, 2]))
             #expect(try await partial.closeCode() == .protocolError)
             try await eventually("three protocol errors are counted") {
@@ -173,7 +173,7 @@ struct WebSocketTransportTests {
 
     @Test func aFragmentedMessageCarriesOneFrame() async throws {
         try await withWebSocketServer { server in
-            let raw = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
+            let raw = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
             defer { Task { await raw.close() } }
             var bytes = ByteBuffer()
             bytes.writeIMFrame(authFrame(try await server.token(uid: 5)))
@@ -198,10 +198,10 @@ struct WebSocketTransportTests {
                 _ = try await response.body.collect(upTo: 1 << 16)
             }
             await #expect(throws: (any Error).self) {
-                _ = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port, path: "/other")
+                _ = try await RawWebSocket.connect(port: server.addresses.webSocket!.port, path: "/other")
             }
             // A query string on /ws is fine (browsers' SDKs add one).
-            let raw = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port, path: "/ws?v=2")
+            let raw = try await RawWebSocket.connect(port: server.addresses.webSocket!.port, path: "/ws?v=2")
             await raw.close()
         }
     }
@@ -213,8 +213,9 @@ struct WebSocketTransportTests {
             // the test process for seconds at a time).
             configuration.session.idleTimeout = .seconds(10)
         }) { server in
-            let raw = try await RawWebSocketClient.connect(port: server.addresses.webSocket!.port)
-            #expect(try await raw.closeCode() == .normalClosure)
+            let raw = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
+            // Waits well past the idle timeout: the close comes from the server's sweep, not from this deadline.
+            #expect(try await raw.closeCode(timeout: .seconds(60)) == .normalClosure)
             // A connection that never upgrades is closed after the same time.
             let plain = try await IMClient.connect(host: "127.0.0.1", port: server.addresses.webSocket!.port)
             try await plain.waitUntilClosed()

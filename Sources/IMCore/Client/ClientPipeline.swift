@@ -80,8 +80,9 @@ package final class ClientPipeline: Sendable {
 }
 
 /// The client's WebSocket upgrade: NIO's `NIOWebSocketClientUpgrader` adds the request headers and checks
-/// the answer; the pipeline after it is ours: NIO's frame decoder, the fragment aggregator,
-/// `ClientWebSocketFraming` (which also encodes and masks the outbound frames) and `handlers`.
+/// the answer; the pipeline after it is ours: `WebSocketFraming` in the client role (the server's framing
+/// code: RFC 6455 rules, fragments joined, pings and closes answered, outbound frames masked), the frame
+/// decoder of the TCP pipeline, and `handlers`.
 struct ClientWebSocketUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
     let maxMessageSize: Int
     let maxFrameBodySize: Int
@@ -119,15 +120,9 @@ struct ClientWebSocketUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
         let channel = context.channel
         let added = context.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
-            try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxMessageSize)))
-            try pipeline.addHandler(
-                NIOWebSocketFrameAggregator(
-                    minNonFinalFragmentSize: 1,
-                    maxAccumulatedFrameCount: 64,
-                    maxAccumulatedFrameSize: maxMessageSize
-                )
-            )
-            try pipeline.addHandler(ClientWebSocketFraming(maxFrameBodySize: maxFrameBodySize))
+            let frames = IMFrameDecoder(maxBodySize: maxFrameBodySize)
+            try pipeline.addHandler(WebSocketFraming(role: .client, maxMessageSize: maxMessageSize, frames: frames))
+            try pipeline.addHandler(ByteToMessageHandler(frames))
             try handlers(channel)
         }
         added.cascade(to: upgraded)
@@ -202,120 +197,3 @@ final class WebSocketUpgradeRequester: ChannelInboundHandler, RemovableChannelHa
 
 @available(*, unavailable)
 extension WebSocketUpgradeRequester: Sendable {}
-
-/// The client side of WebSocket framing: every frame written leaves as its own masked binary message,
-/// all of one write encoded into one buffer; every binary message received is decoded into the frames it
-/// holds (the server sends one per message). Pings are answered, a close is echoed and ends the
-/// connection, text messages are ignored.
-///
-/// Masks (RFC 6455 §5.3) come from a generator seeded once per connection from the system's random
-/// source: unpredictable to anyone on the path, without a system call per message.
-final class ClientWebSocketFraming: ChannelDuplexHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias InboundOut = IMFrame
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    private var decoder: IMFrameDecoder
-    private var masks = MaskGenerator()
-    private var closeSent = false
-
-    init(maxFrameBodySize: Int) {
-        decoder = IMFrameDecoder(maxBodySize: maxFrameBodySize)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let message = unwrapInboundIn(data)
-        switch message.opcode {
-        case .binary:
-            var bytes = message.unmaskedData
-            do {
-                while let frame = try decoder.decode(buffer: &bytes) {
-                    context.fireChannelRead(wrapInboundOut(frame))
-                }
-            } catch {
-                context.fireErrorCaught(error)
-            }
-        case .ping:
-            let payload = message.unmaskedData
-            var pong = context.channel.allocator.buffer(capacity: payload.readableBytes + 6)
-            writeMessage(.pong, payload, into: &pong)
-            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
-        case .connectionClose:
-            context.close(promise: nil)
-        default:
-            break
-        }
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        var frames = unwrapOutboundIn(data)
-        // At most an 8-byte header (with the mask) per 12-byte frame.
-        var messages = context.channel.allocator.buffer(capacity: frames.readableBytes * 5 / 3 + 14)
-        while let frame = frames.readIMFrameBytes() {
-            writeMessage(.binary, frame, into: &messages)
-        }
-        // Not a whole frame (tests of malformed input write such bytes): one message as it is.
-        if frames.readableBytes > 0 { writeMessage(.binary, frames, into: &messages) }
-        context.write(wrapOutboundOut(messages), promise: promise)
-    }
-
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        guard mode == .all, !closeSent, context.channel.isActive else {
-            context.close(mode: mode, promise: promise)
-            return
-        }
-        closeSent = true
-        var payload = context.channel.allocator.buffer(capacity: 2)
-        payload.write(webSocketErrorCode: .normalClosure)
-        var message = context.channel.allocator.buffer(capacity: 8)
-        writeMessage(.connectionClose, payload, into: &message)
-        context.writeAndFlush(wrapOutboundOut(message), promise: nil)
-        context.close(mode: mode, promise: promise)
-    }
-
-    /// Appends one unfragmented, masked WebSocket message (RFC 6455 §5.2).
-    private func writeMessage(_ opcode: WebSocketOpcode, _ payload: ByteBuffer, into buffer: inout ByteBuffer) {
-        let length = payload.readableBytes
-        buffer.writeInteger(UInt8(0x80) | UInt8(webSocketOpcode: opcode))
-        switch length {
-        case ..<126: buffer.writeInteger(UInt8(0x80) | UInt8(length))
-        case ...Int(UInt16.max): buffer.writeMultipleIntegers(UInt8(0x80 | 126), UInt16(length))
-        default: buffer.writeMultipleIntegers(UInt8(0x80 | 127), UInt64(length))
-        }
-        let mask = masks.next()
-        buffer.writeInteger(mask)
-        let start = buffer.writerIndex - buffer.readerIndex
-        buffer.writeImmutableBuffer(payload)
-        let key = (
-            UInt8(truncatingIfNeeded: mask >> 24), UInt8(truncatingIfNeeded: mask >> 16),
-            UInt8(truncatingIfNeeded: mask >> 8), UInt8(truncatingIfNeeded: mask)
-        )
-        buffer.withUnsafeMutableReadableBytes { bytes in
-            for index in 0..<length {
-                switch index & 3 {
-                case 0: bytes[start + index] ^= key.0
-                case 1: bytes[start + index] ^= key.1
-                case 2: bytes[start + index] ^= key.2
-                default: bytes[start + index] ^= key.3
-                }
-            }
-        }
-    }
-}
-
-@available(*, unavailable)
-extension ClientWebSocketFraming: Sendable {}
-
-/// SplitMix64, seeded from the system's random source: WebSocket masks without a system call each.
-struct MaskGenerator {
-    private var state = UInt64.random(in: .min ... .max)
-
-    mutating func next() -> UInt32 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return UInt32(truncatingIfNeeded: z ^ (z >> 31))
-    }
-}

@@ -24,18 +24,18 @@ enum ClientListener {
     static func bind(
         _ transport: IMTransport,
         at address: IMServerConfiguration.Endpoint,
-        core: ServerContext,
+        server: ServerContext,
         tls: TLSCredentials?,
         group: any EventLoopGroup
     ) async throws -> any Channel {
         precondition(!transport.isSecure || tls != nil, "\(transport) needs TLS credentials")
-        let highWater = max(core.configuration.session.writeBufferHighWater, 2)
+        let highWater = max(server.configuration.session.writeBufferHighWater, 2)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AcceptErrorHandler(core: core))
+                    try channel.pipeline.syncOperations.addHandler(AcceptErrorHandler(server: server))
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -49,9 +49,9 @@ enum ClientListener {
                         try pipeline.addHandler(NIOSSLServerHandler(context: tls.context))
                     }
                     if transport.isWebSocket {
-                        try WebSocketPipeline.configure(channel, core: core, transport: transport)
+                        try WebSocketPipeline.configure(channel, server: server, transport: transport)
                     } else {
-                        try pipeline.addHandler(SessionHandler(server: core, transport: transport))
+                        try pipeline.addHandler(SessionHandler(server: server, transport: transport))
                     }
                 }
             }
@@ -64,19 +64,19 @@ enum ClientListener {
 final class AcceptErrorHandler: ChannelInboundHandler {
     typealias InboundIn = any Channel
 
-    let core: ServerContext
+    let server: ServerContext
     var lastLogged = NIODeadline.distantPast
 
-    init(core: ServerContext) {
-        self.core = core
+    init(server: ServerContext) {
+        self.server = server
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        core.counters.acceptErrors.add()
+        server.counters.acceptErrors.add()
         let now = NIODeadline.now()
         if now - lastLogged > .seconds(10) {
             lastLogged = now
-            core.logger.error(
+            server.logger.error(
                 "accepting a client connection failed: \(error) (if EMFILE: raise the open-files limit)"
             )
         }

@@ -57,7 +57,7 @@ final class ServerFrontend: Service {
         var listeners: [(IMTransport, any Channel)] = []
         for (transport, address) in server.configuration.clientListeners {
             do {
-                let channel = try await ClientListener.bind(transport, at: address, core: server, tls: tls, group: group)
+                let channel = try await ClientListener.bind(transport, at: address, server: server, tls: tls, group: group)
                 listeners.append((transport, channel))
             } catch {
                 for (_, listener) in listeners { try? await listener.close() }

@@ -1,145 +1,166 @@
 import NIOCore
 import NIOWebSocket
 
-/// Turns WebSocket messages into protocol frames and back, in front of a `SessionHandler` (PROTOCOL §1,
-/// reference §1.1).
+/// The WebSocket side of a connection after the upgrade, for both ends (`role`): turns the bytes read
+/// into protocol frames, one per binary message, and the runs of frames written into binary messages
+/// (PROTOCOL §1, reference §1.1, RFC 6455).
 ///
-/// Inbound, each binary message must hold one whole frame, decoded with the client rules (32 KiB body
-/// limit, client commands only); bytes after the first frame are ignored, as GoBelieve does. A text
-/// message, a binary message without a whole frame, or broken WebSocket framing (a message past the size
-/// limit) reaches the session as an `IMWireError`, which closes the connection as any malformed input
-/// does. Pings are answered with pongs; pongs are ignored; a close is answered and the connection closed.
+/// Inbound, `WebSocketMessageReader` joins fragments and enforces the framing rules; each binary message
+/// must then hold one whole protocol frame, checked with `frames` (a server uses the client rules: 32 KiB
+/// body limit, client commands only), and that frame's bytes are passed on (bytes after it are ignored,
+/// as GoBelieve does). Anything that breaks a rule fails the connection: the handlers behind get an
+/// `IMWireError` (a server's session counts it as a protocol error and closes, as for any malformed
+/// input) and the close frame carries the code: 1002 for broken framing or a message that is not a whole
+/// frame, 1003 for a text message, 1007 for a close reason that is not UTF-8, 1009 for a message past
+/// `maxMessageSize`. Nothing read after the offending frame is passed on.
 ///
-/// Outbound, the session writes runs of encoded frames; each frame leaves as its own binary message, all
-/// of one write encoded into one buffer (server messages are not masked, so this is a header and a copy
-/// per frame; NIO's `WebSocketFrameEncoder` would make two buffers per frame). When the connection
-/// closes, a close message goes first, with a code saying why.
+/// Pings are answered with pongs at once, also between the fragments of a message; pongs are ignored. A
+/// close frame from the peer is answered with a close frame echoing its code, once the handlers behind
+/// have flushed their answers to what came before it, and then the connection is closed.
+///
+/// Outbound, each protocol frame leaves as its own binary message, all the frames of one write encoded
+/// into one buffer (NIO's `WebSocketFrameEncoder` would make two buffers per frame); a client masks them.
+/// When the connection closes, a close frame goes first, with the code saying why (1000 unless an error
+/// or the peer's close set another); nothing is written after it (§5.5.1).
 final class WebSocketFraming: ChannelDuplexHandler {
-    typealias InboundIn = WebSocketFrame
-    /// The bytes of exactly one whole frame, which the session reads as it reads a TCP stream.
+    /// Bytes from the connection (what the HTTP upgrade left over first).
+    typealias InboundIn = ByteBuffer
+    /// The bytes of exactly one whole protocol frame, which a session reads as it reads a TCP stream.
     typealias InboundOut = ByteBuffer
+    /// Runs of whole encoded protocol frames.
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// The largest message accepted, for error messages (the WebSocket decoder enforces it).
-    let maxMessageSize: Int
-    private var decoder = IMFrameDecoder.forClients
-    /// The code the close message will carry: set by the error that ends the connection.
-    private var closeCode = WebSocketErrorCode.normalClosure
+    private var reader: WebSocketMessageReader
+    private var writer: WebSocketMessageWriter
+    private var frames: IMFrameDecoder
+    /// The code the close frame will carry (nil: no body, the answer to a close frame without one).
+    private var closeCode: WebSocketErrorCode? = .normalClosure
+    /// Set by a close frame from the peer: answered once this read's answers are flushed.
+    private var peerClosed = false
+    /// Set when the connection is ending (a close frame received or sent, or a rule broken): nothing more
+    /// is read.
+    private var ending = false
     private var closeSent = false
 
-    init(maxMessageSize: Int) {
-        self.maxMessageSize = maxMessageSize
+    /// - Parameters:
+    ///   - role: which end this is: a server reads masked frames and writes unmasked ones, a client the
+    ///     reverse.
+    ///   - maxMessageSize: the largest message read, fragments joined.
+    ///   - frames: the protocol frame rules each binary message is checked with.
+    init(role: WebSocketRole, maxMessageSize: Int, frames: IMFrameDecoder) {
+        reader = WebSocketMessageReader(role: role, maxMessageSize: maxMessageSize)
+        writer = WebSocketMessageWriter(role: role)
+        self.frames = frames
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let message = unwrapInboundIn(data)
-        switch message.opcode {
-        case .binary:
-            let data = message.unmaskedData
-            var bytes = data
-            let size = bytes.readableBytes
-            do {
-                guard try decoder.decode(buffer: &bytes) != nil else {
-                    throw IMWireError(
-                        .badWebSocketMessage,
-                        "a binary message of \(size) bytes does not hold a whole frame"
-                    )
-                }
-                // The first frame's bytes only: what follows it in the message is ignored.
-                let first = data.getSlice(at: data.readerIndex, length: size - bytes.readableBytes)!
-                context.fireChannelRead(wrapInboundOut(first))
-            } catch {
-                closeCode = .protocolError
-                context.fireErrorCaught(error)
-            }
-        case .text:
-            closeCode = .unacceptableData
-            context.fireErrorCaught(
-                IMWireError(.badWebSocketMessage, "a text message (frames travel in binary messages only)")
-            )
-        case .ping:
-            let payload = message.unmaskedData
-            var pong = context.channel.allocator.buffer(capacity: payload.readableBytes + 2)
-            Self.writeMessage(.pong, payload, into: &pong)
-            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
-        case .connectionClose:
-            // The peer is leaving: echo its code (RFC 6455 §5.5.1) and close.
-            var payload = message.unmaskedData
-            closeCode = payload.readWebSocketErrorCode() ?? .normalClosure
-            context.close(promise: nil)
-        default:
-            // Pongs, and nothing else reaches here: the aggregator joins continuations and the decoder
-            // refuses reserved opcodes.
-            break
+        guard !ending else { return }
+        reader.append(unwrapInboundIn(data))
+        do throws(WebSocketProtocolError) {
+            while !ending, let message = try reader.next() { received(message, context: context) }
+        } catch {
+            fail(context, error.closeCode, IMWireError(.badWebSocketMessage, error.description))
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        switch error {
-        case let error as NIOWebSocketError:
-            closeCode = error == .invalidFrameLength ? .messageTooLarge : .protocolError
-            context.fireErrorCaught(IMWireError(.badWebSocketMessage, describe(error)))
-        case let error as NIOWebSocketFrameAggregator.Error:
-            if error == .accumulatedFrameSizeIsTooLarge {
-                closeCode = .messageTooLarge
-                context.fireErrorCaught(
-                    IMWireError(.badWebSocketMessage, "a fragmented message larger than \(maxMessageSize) bytes")
-                )
-            } else {
-                closeCode = .protocolError
-                context.fireErrorCaught(IMWireError(.badWebSocketMessage, "bad fragments: \(error)"))
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // The handlers behind flush their answers here; the close answer goes after them.
+        context.fireChannelReadComplete()
+        if peerClosed {
+            peerClosed = false
+            sendClose(context)
+            context.close(promise: nil)
+        }
+    }
+
+    private func received(_ message: WebSocketMessage, context: ChannelHandlerContext) {
+        switch message {
+        case .binary(let payload):
+            passFrame(payload, context: context)
+        case .text:
+            fail(
+                context,
+                .unacceptableData,
+                IMWireError(.badWebSocketMessage, "a text message (frames travel in binary messages only)")
+            )
+        case .ping(let payload):
+            var pong = context.channel.allocator.buffer(capacity: payload.readableBytes + writer.shortHeaderSize)
+            writer.write(.pong, payload, into: &pong)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .pong:
+            break
+        case .close(let code):
+            // The peer is leaving: echo its code (RFC 6455 §5.5.1) at the end of this read.
+            closeCode = code
+            peerClosed = true
+            ending = true
+        }
+    }
+
+    /// Passes on the first protocol frame of a binary message, which must hold a whole one.
+    private func passFrame(_ message: ByteBuffer, context: ChannelHandlerContext) {
+        var bytes = message
+        let size = bytes.readableBytes
+        do {
+            guard try frames.decode(buffer: &bytes) != nil else {
+                throw IMWireError(.badWebSocketMessage, "a binary message of \(size) bytes does not hold a whole frame")
             }
-        default:
-            context.fireErrorCaught(error)
+        } catch {
+            fail(context, .protocolError, error as? IMWireError ?? IMWireError(.badWebSocketMessage, "\(error)"))
+            return
+        }
+        // The first frame's bytes only: what follows it in the message is ignored.
+        let first = message.getSlice(at: message.readerIndex, length: size - bytes.readableBytes)!
+        context.fireChannelRead(wrapInboundOut(first))
+    }
+
+    /// Fails the connection (RFC 6455 §7.1.7): the handlers behind get `error` and close, which sends the
+    /// close frame with `code`; if none closed, it is closed here.
+    private func fail(_ context: ChannelHandlerContext, _ code: WebSocketErrorCode, _ error: IMWireError) {
+        ending = true
+        closeCode = code
+        context.fireErrorCaught(error)
+        if !closeSent {
+            sendClose(context)
+            context.close(promise: nil)
         }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        var frames = unwrapOutboundIn(data)
-        // Each frame is at least 12 bytes, so at most a 4-byte header per 12 bytes (frames stay < 64 KiB).
-        var messages = context.channel.allocator.buffer(capacity: frames.readableBytes * 4 / 3 + 10)
-        while let frame = frames.readIMFrameBytes() {
-            Self.writeMessage(.binary, frame, into: &messages)
+        guard !closeSent else {
+            // No data after the close frame (§5.5.1).
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
         }
-        // The session writes whole frames only; anything else would be a bug, sent as it is rather than lost.
-        if frames.readableBytes > 0 { Self.writeMessage(.binary, frames, into: &messages) }
+        var frames = unwrapOutboundIn(data)
+        // Each frame is at least 12 bytes long, so at most one short header per 12 bytes (frames past
+        // 64 KiB take a longer one, and the buffer grows).
+        let count = frames.readableBytes
+        var messages = context.channel.allocator.buffer(
+            capacity: count + (count / IMFrame.headerSize + 1) * writer.shortHeaderSize
+        )
+        while let frame = frames.readIMFrameBytes() {
+            writer.write(.binary, frame, into: &messages)
+        }
+        // Not whole frames: a bug in a server, malformed input on purpose in a client's tests; sent as one
+        // message rather than lost.
+        if frames.readableBytes > 0 { writer.write(.binary, frames, into: &messages) }
         context.write(wrapOutboundOut(messages), promise: promise)
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        guard mode == .all, !closeSent, context.channel.isActive else {
-            context.close(mode: mode, promise: promise)
-            return
-        }
-        closeSent = true
-        var payload = context.channel.allocator.buffer(capacity: 2)
-        payload.write(webSocketErrorCode: closeCode)
-        var message = context.channel.allocator.buffer(capacity: 4)
-        Self.writeMessage(.connectionClose, payload, into: &message)
-        context.writeAndFlush(wrapOutboundOut(message), promise: nil)
+        if mode == .all { sendClose(context) }
         context.close(mode: mode, promise: promise)
     }
 
-    /// Appends one unfragmented, unmasked WebSocket message (RFC 6455 §5.2): FIN and the opcode, the
-    /// length in 7, 7+16 or 7+64 bits, the payload.
-    static func writeMessage(_ opcode: WebSocketOpcode, _ payload: ByteBuffer, into buffer: inout ByteBuffer) {
-        let length = payload.readableBytes
-        buffer.writeInteger(UInt8(0x80) | UInt8(webSocketOpcode: opcode))
-        switch length {
-        case ..<126: buffer.writeInteger(UInt8(length))
-        case ...Int(UInt16.max): buffer.writeMultipleIntegers(UInt8(126), UInt16(length))
-        default: buffer.writeMultipleIntegers(UInt8(127), UInt64(length))
-        }
-        buffer.writeImmutableBuffer(payload)
-    }
-
-    private func describe(_ error: NIOWebSocketError) -> String {
-        switch error {
-        case .invalidFrameLength: "a message larger than \(maxMessageSize) bytes"
-        case .fragmentedControlFrame: "a fragmented control frame"
-        case .multiByteControlFrameLength: "a control frame longer than 125 bytes"
-        }
+    private func sendClose(_ context: ChannelHandlerContext) {
+        guard !closeSent, context.channel.isActive else { return }
+        closeSent = true
+        ending = true
+        var message = context.channel.allocator.buffer(capacity: 2 + writer.shortHeaderSize)
+        writer.writeClose(closeCode, into: &message)
+        context.writeAndFlush(wrapOutboundOut(message), promise: nil)
     }
 }
 

@@ -3,8 +3,8 @@ import NIOHTTP1
 import NIOWebSocket
 
 /// The pipeline of a WebSocket client connection (`ws_listen`, `wss_listen`): HTTP until the upgrade on
-/// path `/ws` (any Origin, as GoBelieve), then the WebSocket codec, `WebSocketFraming` and the same
-/// `SessionHandler` as every other transport.
+/// path `/ws` (any Origin, as GoBelieve), then `WebSocketFraming` and the same `SessionHandler` as every
+/// other transport.
 ///
 /// Before the upgrade, `WebSocketHandshakeHandler` answers any other request (404 for another path, 426
 /// for `/ws` without an upgrade) and closes a connection that has not upgraded within the idle timeout,
@@ -14,12 +14,12 @@ enum WebSocketPipeline {
     static let path = "/ws"
 
     /// Adds the HTTP handlers and the upgrader to a new child channel (on its event loop).
-    static func configure(_ channel: any Channel, core: ServerContext, transport: IMTransport) throws {
-        let handshake = WebSocketHandshakeHandler(timeout: TimeAmount(core.configuration.session.idleTimeout))
+    static func configure(_ channel: any Channel, server: ServerContext, transport: IMTransport) throws {
+        let handshake = WebSocketHandshakeHandler(timeout: TimeAmount(server.configuration.session.idleTimeout))
         let sync = channel.pipeline.syncOperations
         try sync.configureHTTPServerPipeline(
             withServerUpgrade: (
-                upgraders: [WebSocketSessionUpgrader(core: core, transport: transport)],
+                upgraders: [WebSocketSessionUpgrader(server: server, transport: transport)],
                 completionHandler: { context in
                     // Called before the upgrader adds the WebSocket handlers behind it.
                     context.pipeline.syncOperations.removeHandler(name: WebSocketHandshakeHandler.name, promise: nil)
@@ -36,19 +36,19 @@ enum WebSocketPipeline {
 }
 
 /// The WebSocket upgrade on `/ws`: NIO's `NIOWebSocketServerUpgrader` checks the request and builds the
-/// 101 response; the pipeline after it is ours: NIO's frame decoder (bounded by `ws_max_message_size`),
-/// the fragment aggregator, `WebSocketFraming` (which also encodes the outbound frames, so a flush of many
-/// protocol frames is one buffer, as on TCP) and the session.
+/// 101 response; the pipeline after it is ours: `WebSocketFraming` in the server role (RFC 6455 framing
+/// with its rules, fragments joined up to `ws_max_message_size`, a flush of many protocol frames encoded
+/// into one buffer, as on TCP) and the session.
 struct WebSocketSessionUpgrader: HTTPServerProtocolUpgrader, Sendable {
-    let core: ServerContext
+    let server: ServerContext
     let transport: IMTransport
     private let handshake: NIOWebSocketServerUpgrader
 
-    init(core: ServerContext, transport: IMTransport) {
-        self.core = core
+    init(server: ServerContext, transport: IMTransport) {
+        self.server = server
         self.transport = transport
         handshake = NIOWebSocketServerUpgrader(
-            maxFrameSize: core.configuration.webSocket.maxMessageSize,
+            maxFrameSize: server.configuration.webSocket.maxMessageSize,
             automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
                 channel.eventLoop.makeSucceededFuture(WebSocketPipeline.isWebSocketPath(head.uri) ? HTTPHeaders() : nil)
@@ -73,19 +73,16 @@ struct WebSocketSessionUpgrader: HTTPServerProtocolUpgrader, Sendable {
     }
 
     func upgrade(context: ChannelHandlerContext, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<Void> {
-        let maxMessageSize = core.configuration.webSocket.maxMessageSize
-        return context.eventLoop.makeCompletedFuture {
+        context.eventLoop.makeCompletedFuture {
             let pipeline = context.pipeline.syncOperations
-            try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxMessageSize)))
             try pipeline.addHandler(
-                NIOWebSocketFrameAggregator(
-                    minNonFinalFragmentSize: 1,
-                    maxAccumulatedFrameCount: 64,
-                    maxAccumulatedFrameSize: maxMessageSize
+                WebSocketFraming(
+                    role: .server,
+                    maxMessageSize: server.configuration.webSocket.maxMessageSize,
+                    frames: .forClients
                 )
             )
-            try pipeline.addHandler(WebSocketFraming(maxMessageSize: maxMessageSize))
-            try pipeline.addHandler(SessionHandler(server: core, transport: transport))
+            try pipeline.addHandler(SessionHandler(server: server, transport: transport))
         }
     }
 }

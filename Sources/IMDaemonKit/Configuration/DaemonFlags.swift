@@ -1,132 +1,101 @@
 import ArgumentParser
+import IMCore
+import Logging
 
 /// The flags that override the config file, which overrides env vars, which override the defaults.
 ///
 /// Values stay text here and are parsed by the same `ValueParser` as the file and env vars, so a bad
 /// `--fsync` reads like a bad `fsync` key. Settings without a flag are set in the file or by env var.
 package struct DaemonFlags: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("The TOML config file.", valueName: "file"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp("The TOML config file (imd --print-config prints one with every key).", valueName: "file"),
+        completion: .file(extensions: ["toml"])
+    )
     package var config: String?
 
-    @Option(help: ArgumentHelp("Data directory (default ./data). Env: IMD_DATA_DIR.", valueName: "dir"))
+    @Option(help: .setting("data_dir", valueName: "dir"), completion: .directory)
     package var dataDir: String?
 
-    @Option(help: ArgumentHelp("Client TCP listener (default 0.0.0.0:23000). Env: IMD_LISTEN.", valueName: "host:port"))
+    @Option(help: .setting("listen", valueName: "host:port"))
     package var listen: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Client TLS listener, or off (default off; needs --cert-file, --key-file). Env: IMD_TLS_LISTEN.",
-            valueName: "host:port"
-        )
-    )
+    @Option(help: .setting("tls_listen", valueName: "host:port"))
     package var tlsListen: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Client WebSocket listener (path /ws), or off (default off). Env: IMD_WS_LISTEN.",
-            valueName: "host:port"
-        )
-    )
+    @Option(help: .setting("ws_listen", valueName: "host:port"))
     package var wsListen: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Client WebSocket-over-TLS listener (path /ws), or off (default off; needs --cert-file, --key-file). "
-                + "Env: IMD_WSS_LISTEN.",
-            valueName: "host:port"
-        )
-    )
+    @Option(help: .setting("wss_listen", valueName: "host:port"))
     package var wssListen: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "PEM certificate chain for TLS and WSS; re-read on SIGHUP. Env: IMD_CERT_FILE.",
-            valueName: "file"
-        )
-    )
+    @Option(help: .setting("cert_file", valueName: "file"), completion: .file())
     package var certFile: String?
 
-    @Option(
-        help: ArgumentHelp("PEM private key for TLS and WSS; re-read on SIGHUP. Env: IMD_KEY_FILE.", valueName: "file")
-    )
+    @Option(help: .setting("key_file", valueName: "file"), completion: .file())
     package var keyFile: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "POST offline push jobs (JSON batches) to this URL (default off). Env: IMD_PUSH_WEBHOOK.",
-            valueName: "url"
-        )
-    )
+    @Option(help: .setting("push_webhook", valueName: "url"))
     package var pushWebhook: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Admin HTTP listener, or off (default 127.0.0.1:6666). Env: IMD_ADMIN_LISTEN.",
-            valueName: "host:port"
-        )
-    )
+    @Option(help: .setting("admin_listen", valueName: "host:port"))
     package var adminListen: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Bearer token for the admin API; required unless it listens on loopback. Env: IMD_ADMIN_TOKEN.",
-            valueName: "token"
-        )
-    )
+    @Option(help: .setting("admin_token", valueName: "token"))
     package var adminToken: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Read the admin token from a file (whitespace trimmed). Env: IMD_ADMIN_TOKEN_FILE.",
-            valueName: "file"
-        )
-    )
+    @Option(help: .setting("admin_token_file", valueName: "file"), completion: .file())
     package var adminTokenFile: String?
 
-    @Option(help: ArgumentHelp("HS256 secret for JWT logins. Env: IMD_JWT_SECRET.", valueName: "secret"))
+    @Option(help: .setting("jwt_secret", valueName: "secret"))
     package var jwtSecret: String?
 
-    @Option(help: ArgumentHelp("This node's name (default: the host name). Env: IMD_NODE_ID.", valueName: "name"))
+    @Option(help: .setting("node_id", valueName: "name"))
     package var nodeId: String?
 
-    @Option(help: ArgumentHelp("Event-loop threads (default: one per core). Env: IMD_THREADS.", valueName: "n"))
+    @Option(help: .setting("threads", valueName: "n"))
     package var threads: String?
 
-    @Option(help: ArgumentHelp("batch, interval or none (default batch). Env: IMD_FSYNC.", valueName: "policy"))
+    @Option(
+        help: .setting("storage.fsync", valueName: "policy"),
+        completion: .list(IMServerConfiguration.FsyncPolicy.allCases.map(\.rawValue))
+    )
     package var fsync: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "How often fsync=interval syncs (default 1s). Env: IMD_FSYNC_INTERVAL.",
-            valueName: "duration"
-        )
-    )
+    @Option(help: .setting("storage.fsync_interval", valueName: "duration"))
     package var fsyncInterval: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "trace, debug, info, notice, warning, error or critical (default info). Env: IMD_LOG_LEVEL.",
-            valueName: "level"
-        )
-    )
+    @Option(help: .setting("log_level", valueName: "level"), completion: .list(Logger.Level.allCases.map(\.rawValue)))
     package var logLevel: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Append the log to a file instead of stderr; reopened on SIGHUP. Env: IMD_LOG_FILE.",
-            valueName: "file"
-        )
-    )
+    @Option(help: .setting("log_file", valueName: "file"), completion: .file())
     package var logFile: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Sensitive-word file (one word per line) for TEXT messages; reloaded by POST /words/reload. Env: IMD_WORD_FILE.",
-            valueName: "file"
-        )
-    )
+    @Option(help: .setting("word_file", valueName: "file"), completion: .file())
     package var wordFile: String?
 
     package init() {}
+}
+
+extension ArgumentHelp {
+    /// A flag's help from its row in `DaemonSetting.all`: the setting's help, its default and env var, so
+    /// `--help` (and the man page) say what `--print-config` says.
+    static func setting(_ key: String, valueName: String) -> ArgumentHelp {
+        guard let setting = DaemonSetting.named(key) else { preconditionFailure("no setting \(key)") }
+        var text = setting.help
+        if let note = setting.defaultNote {
+            text += " Default: \(note)."
+        } else if let value = setting.defaultValue {
+            text += " Default: \(value.unquoted)."
+        }
+        return ArgumentHelp(text + " Env: \(setting.environmentVariable).", valueName: valueName)
+    }
+}
+
+extension String {
+    /// A TOML string without its quotes when it needs no escapes (`"./data"` → `./data`).
+    fileprivate var unquoted: String {
+        guard count >= 2, hasPrefix("\""), hasSuffix("\""), !dropFirst().dropLast().contains("\\") else { return self }
+        return String(dropFirst().dropLast())
+    }
 }

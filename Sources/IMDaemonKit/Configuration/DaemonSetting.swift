@@ -1,10 +1,11 @@
 import IMCore
 
 /// One configuration setting: its key in the config file, its env var and flag, how to parse and apply
-/// it, and how `--check-config` shows it.
+/// it, its one line of help, and how `--check-config` and `--print-config` show it.
 ///
-/// `DaemonSetting.all` is the single list the file, env vars, flags, error messages and `--check-config`
-/// all read, so a setting cannot be settable in one place and unknown in another.
+/// `DaemonSetting.all` is the single list the file, env vars, flags, their help, error messages,
+/// `--check-config` and `--print-config` all read, so a setting cannot be settable in one place and unknown
+/// (or undocumented) in another. A new row appears everywhere, in its section's place.
 package struct DaemonSetting {
     /// As the config file spells it, with its section: `listen`, `storage.fsync`.
     package let key: String
@@ -16,10 +17,17 @@ package struct DaemonSetting {
     let isSecret: Bool
     /// Completes "expected ..." in errors.
     let expected: String
+    /// One line saying what the setting does, for `--print-config` and the flag's `--help`.
+    package let help: String
+    /// What the default is when it depends on the machine ("the host name"); nil when the default is the
+    /// value `DaemonConfiguration()` holds.
+    package let defaultNote: String?
+    /// A TOML value to show for a setting that is unset by default or whose default depends on the machine.
+    package let example: String?
     /// Parses the value and sets it; false if the value is not what the setting takes.
     let apply: (ConfigValue, inout DaemonConfiguration) -> Bool
     /// The current value as TOML, nil when unset.
-    let render: (DaemonConfiguration) -> String?
+    package let render: (DaemonConfiguration) -> String?
 
     /// The key without its section; also the `field` of an `IMConfigurationError` about it.
     package var name: String { String(key.split(separator: ".").last ?? "") }
@@ -28,18 +36,34 @@ package struct DaemonSetting {
     /// `IMD_` and the name in capitals: `IMD_LISTEN`, `IMD_FSYNC_INTERVAL`.
     package var environmentVariable: String { "IMD_" + name.uppercased() }
 
+    /// The default as TOML (`"./data"`, `3000`), read from a configuration nobody changed; nil when the
+    /// setting is unset by default or its default depends on the machine (then see `defaultNote`).
+    package var defaultValue: String? {
+        defaultNote == nil ? render(DaemonConfiguration()) : nil
+    }
+
+    /// - Parameters:
+    ///   - help: One line, a sentence; the default, flag and env var are added where it is shown.
+    ///   - example: Shown commented out by `--print-config` for a setting with no fixed default.
+    ///   - defaultNote: The default in words, when it depends on the machine ("one per core").
     init<Value>(
         _ key: String,
         flag: KeyPath<DaemonFlags, String?>? = nil,
         secret: Bool = false,
         _ parser: ValueParser<Value>,
-        _ keyPath: WritableKeyPath<DaemonConfiguration, Value>
+        _ keyPath: WritableKeyPath<DaemonConfiguration, Value>,
+        help: String,
+        example: Value? = nil,
+        defaultNote: String? = nil
     ) {
         self.key = key
         self.flagValue = flag
         self.flag = flag.map { _ in "--" + String(key.split(separator: ".").last ?? "").replacingUnderscores }
         self.isSecret = secret
         self.expected = parser.expected
+        self.help = help
+        self.defaultNote = defaultNote
+        self.example = example.flatMap(parser.render)
         self.apply = { value, configuration in
             guard let parsed = parser.parse(value) else { return false }
             configuration[keyPath: keyPath] = parsed
@@ -48,80 +72,14 @@ package struct DaemonSetting {
         self.render = { configuration in parser.render(configuration[keyPath: keyPath]) }
     }
 
-    /// The sections a config file may have, in `--check-config` order.
-    package static let sections = ["storage", "session"]
+    /// The sections a config file may have, in the order their settings first appear in `all`.
+    package static var sections: [String] { sections(of: all) }
 
-    /// Every setting, in `--check-config` order.
-    package static var all: [DaemonSetting] {
-        [
-            .init("data_dir", flag: \.dataDir, ValueParser<String>.nonEmptyString, \.server.dataDirectory),
-            .init("listen", flag: \.listen, .endpoint, \.server.clientAddress),
-            .init("tls_listen", flag: \.tlsListen, .optionalEndpoint, \.server.tlsAddress),
-            .init("ws_listen", flag: \.wsListen, .optionalEndpoint, \.server.webSocketAddress),
-            .init("wss_listen", flag: \.wssListen, .optionalEndpoint, \.server.secureWebSocketAddress),
-            .init("cert_file", flag: \.certFile, ValueParser<String>.nonEmptyString.optional(), \.certFile),
-            .init("key_file", flag: \.keyFile, ValueParser<String>.nonEmptyString.optional(), \.keyFile),
-            .init("ws_max_message_size", .size, \.server.webSocket.maxMessageSize),
-            .init("admin_listen", flag: \.adminListen, .optionalEndpoint, \.server.admin.address),
-            .init("admin_token", flag: \.adminToken, secret: true, ValueParser<String>.string.optional(), \.adminToken),
-            .init(
-                "admin_token_file",
-                flag: \.adminTokenFile,
-                ValueParser<String>.nonEmptyString.optional(),
-                \.adminTokenFile
-            ),
-            .init(
-                "jwt_secret",
-                flag: \.jwtSecret,
-                secret: true,
-                ValueParser<String>.string.optional(),
-                \.server.jwtSecret
-            ),
-            .init("node_id", flag: \.nodeId, ValueParser<String>.nonEmptyString, \.server.nodeID),
-            .init("threads", flag: \.threads, .integer, \.server.eventLoopThreads),
-            .init("kefu_appid", .integer, \.server.kefuAppID),
-            .init(
-                "word_file",
-                flag: \.wordFile,
-                ValueParser<String>.nonEmptyString.optional(),
-                \.server.wordFile
-            ),
-            .init("enable_friendship", .boolean, \.server.friendshipCheck),
-            .init("enable_blacklist", .boolean, \.server.blacklistCheck),
-            .init(
-                "push_webhook",
-                flag: \.pushWebhook,
-                ValueParser<String>.nonEmptyString.optional(),
-                \.server.push.webhook
-            ),
-            .init(
-                "push_webhook_token",
-                secret: true,
-                ValueParser<String>.string.optional(),
-                \.server.push.webhookToken
-            ),
-            .init("push_batch_size", .integer, \.server.push.batchSize),
-            .init("push_timeout", .duration, \.server.push.requestTimeout),
-            .init("push_retry_initial", .duration, \.server.push.retryInitial),
-            .init("push_retry_max", .duration, \.server.push.retryMax),
-            .init("push_max_pending", .integer, \.server.push.maxPendingJobs),
-            .init("push_max_age", .duration, \.server.push.maxJobAge),
-            .init("log_level", flag: \.logLevel, .logLevel, \.logLevel),
-            .init("log_file", flag: \.logFile, ValueParser<String>.nonEmptyString.optional(), \.logFile),
-
-            .init("storage.fsync", flag: \.fsync, .fsync, \.server.storage.fsync),
-            .init("storage.fsync_interval", flag: \.fsyncInterval, .duration, \.server.storage.fsyncInterval),
-            .init("storage.segment_size", .size, \.server.storage.segmentSize),
-            .init("storage.snapshot_every_bytes", .size, \.server.storage.snapshotEveryBytes),
-            .init("storage.snapshot_interval", .duration, \.server.storage.snapshotInterval),
-
-            .init("session.idle_timeout", .duration, \.server.session.idleTimeout),
-            .init("session.sync_limit", .integer, \.server.session.syncBatchLimit),
-            .init("session.max_queued_pushes", .integer, \.server.session.maxQueuedPushes),
-            .init("session.write_buffer_high_water", .size, \.server.session.writeBufferHighWater),
-            .init("session.max_pending_reply_bytes", .size, \.server.session.maxPendingReplyBytes),
-            .init("session.max_connections_per_user", .integer, \.server.session.maxConnectionsPerUser),
-        ]
+    /// The sections of `settings`, in the order they first appear.
+    static func sections(of settings: [DaemonSetting]) -> [String] {
+        var seen: [String] = []
+        for case let section? in settings.map(\.section) where !seen.contains(section) { seen.append(section) }
+        return seen
     }
 
     /// The setting with this key (`storage.fsync`).

@@ -1,0 +1,227 @@
+import IMCore
+import Logging
+
+extension DaemonSetting {
+    /// Every setting, in `--check-config` and `--print-config` order (top-level keys, then each section);
+    /// a new row shows up in the config file, env vars, flags (with `flag:`), `--check-config` and
+    /// `--print-config` (and so `docs/imd.toml.example`, after `scripts/generate-docs.sh`).
+    ///
+    /// Defaults are not written here: they are what `IMServerConfiguration()` and `DaemonConfiguration()`
+    /// hold, read back through each setting's renderer.
+    package static var all: [DaemonSetting] {
+        listeners + identity + messaging + push + logging + storageSection + sessionSection
+    }
+
+    private static var listeners: [DaemonSetting] {
+        [
+            .init(
+                "data_dir",
+                flag: \.dataDir,
+                ValueParser<String>.nonEmptyString,
+                \.server.dataDirectory,
+                help: "The data directory: the message log (messages/), directory.sqlite and push.sqlite."
+            ),
+            .init("listen", flag: \.listen, .endpoint, \.server.clientAddress, help: "Client TCP listener."),
+            .init(
+                "tls_listen",
+                flag: \.tlsListen,
+                .optionalEndpoint,
+                \.server.tlsAddress,
+                help: "Client TLS listener (GoBelieve's ssl_port), like \"0.0.0.0:24430\", or \"off\"; "
+                    + "needs cert_file and key_file."
+            ),
+            .init(
+                "ws_listen",
+                flag: \.wsListen,
+                .optionalEndpoint,
+                \.server.webSocketAddress,
+                help: "Client WebSocket listener on path /ws, like \"0.0.0.0:13891\", or \"off\"."
+            ),
+            .init(
+                "wss_listen",
+                flag: \.wssListen,
+                .optionalEndpoint,
+                \.server.secureWebSocketAddress,
+                help: "Client WebSocket-over-TLS listener on path /ws, like \"0.0.0.0:14891\", or \"off\"; "
+                    + "needs cert_file and key_file."
+            ),
+            .init(
+                "cert_file",
+                flag: \.certFile,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.certFile,
+                help: "PEM certificate chain, leaf first, for tls_listen and wss_listen; re-read on SIGHUP.",
+                example: "/etc/letsencrypt/live/im.example.com/fullchain.pem"
+            ),
+            .init(
+                "key_file",
+                flag: \.keyFile,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.keyFile,
+                help: "The unencrypted PEM private key of cert_file; re-read on SIGHUP.",
+                example: "/etc/letsencrypt/live/im.example.com/privkey.pem"
+            ),
+            .init(
+                "ws_max_message_size",
+                .size,
+                \.server.webSocket.maxMessageSize,
+                help: "A larger WebSocket message closes the connection."
+            ),
+            .init(
+                "admin_listen",
+                flag: \.adminListen,
+                .optionalEndpoint,
+                \.server.admin.address,
+                help: "Admin HTTP API listener, or \"off\"; without an admin token it must be a loopback address."
+            ),
+            .init(
+                "admin_token",
+                flag: \.adminToken,
+                secret: true,
+                ValueParser<String>.string.optional(),
+                \.adminToken,
+                help: "Bearer token of the admin API (others can read flags and env vars: prefer admin_token_file).",
+                example: "<admin token>"
+            ),
+            .init(
+                "admin_token_file",
+                flag: \.adminTokenFile,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.adminTokenFile,
+                help: "A file holding the admin token (whitespace trimmed); replaces admin_token.",
+                example: "/etc/imd/admin-token"
+            ),
+        ]
+    }
+
+    private static var identity: [DaemonSetting] {
+        [
+            .init(
+                "jwt_secret",
+                flag: \.jwtSecret,
+                secret: true,
+                ValueParser<String>.string.optional(),
+                \.server.jwtSecret,
+                help: "HS256 secret for JWT logins (claims appid, uid, exp); unset, only issued tokens log in.",
+                example: "<jwt secret>"
+            ),
+            .init(
+                "node_id",
+                flag: \.nodeId,
+                ValueParser<String>.nonEmptyString,
+                \.server.nodeID,
+                help: "This node's name in /summary, /metrics and the logs.",
+                example: "im-1",
+                defaultNote: "the host name"
+            ),
+            .init(
+                "threads",
+                flag: \.threads,
+                .integer,
+                \.server.eventLoopThreads,
+                help: "Event-loop threads for client connections.",
+                example: 4,
+                defaultNote: "one per core"
+            ),
+        ]
+    }
+
+    private static var messaging: [DaemonSetting] {
+        [
+            .init(
+                "kefu_appid",
+                .integer,
+                \.server.kefuAppID,
+                help: "The customer-service app of MSG_CUSTOMER_V2 (0: none)."
+            ),
+            .init(
+                "word_file",
+                flag: \.wordFile,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.server.wordFile,
+                help: "Sensitive words (one per line) to mask in TEXT messages; POST /words/reload re-reads it.",
+                example: "/etc/imd/words.txt"
+            ),
+            .init(
+                "enable_friendship",
+                .boolean,
+                \.server.friendshipCheck,
+                help: "Peer messages only between mutual friends (others are refused with ACK 1 or 2)."
+            ),
+            .init(
+                "enable_blacklist",
+                .boolean,
+                \.server.blacklistCheck,
+                help: "Refuse a peer message to a user who blacklisted the sender (ACK 3)."
+            ),
+        ]
+    }
+
+    private static var push: [DaemonSetting] {
+        [
+            .init(
+                "push_webhook",
+                flag: \.pushWebhook,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.server.push.webhook,
+                help: "POST offline push jobs (JSON batches) to this http(s) URL; no jobs are made without it.",
+                example: "https://push.example.com/im"
+            ),
+            .init(
+                "push_webhook_token",
+                secret: true,
+                ValueParser<String>.string.optional(),
+                \.server.push.webhookToken,
+                help: "Sent to the webhook as Authorization: Bearer.",
+                example: "<webhook token>"
+            ),
+            .init("push_batch_size", .integer, \.server.push.batchSize, help: "Push jobs per POST."),
+            .init(
+                "push_timeout",
+                .duration,
+                \.server.push.requestTimeout,
+                help: "How long one POST may take before it counts as failed."
+            ),
+            .init(
+                "push_retry_initial",
+                .duration,
+                \.server.push.retryInitial,
+                help: "The wait after a failed POST, doubled after each further failure up to push_retry_max."
+            ),
+            .init("push_retry_max", .duration, \.server.push.retryMax, help: "The longest wait between retries."),
+            .init(
+                "push_max_pending",
+                .integer,
+                \.server.push.maxPendingJobs,
+                help: "Push jobs kept waiting at most; past it new jobs are dropped (and counted)."
+            ),
+            .init(
+                "push_max_age",
+                .duration,
+                \.server.push.maxJobAge,
+                help: "A push job still unsent after this long is dropped (and counted)."
+            ),
+        ]
+    }
+
+    private static var logging: [DaemonSetting] {
+        [
+            .init(
+                "log_level",
+                flag: \.logLevel,
+                .logLevel,
+                \.logLevel,
+                help: Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                    + "; PUT /log-level changes it while imd runs."
+            ),
+            .init(
+                "log_file",
+                flag: \.logFile,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.logFile,
+                help: "Append the log to this file instead of stderr; reopened on SIGHUP.",
+                example: "/var/log/imd.log"
+            ),
+        ]
+    }
+}
