@@ -3,21 +3,35 @@
 /// `description` says which server, which request, what failed and, for a refusal, the server's own
 /// message (`uid: must be positive`): `http://127.0.0.1:6666: POST /users/kick: refused (400): uid: ...`.
 public struct IMAdminError: Error, Sendable, CustomStringConvertible {
-    /// What failed, which decides what to do next (and imctl's exit code). Raw values are stable.
-    public enum Kind: String, Sendable, CaseIterable {
+    /// What failed, which decides what to do next (and imctl's exit code). Raw values are stable; new
+    /// kinds may be added, so a `switch` over them needs a `default`.
+    public struct Kind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public var rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
         /// No connection: refused, no route, DNS, TLS handshake, connection reset. Check the URL and that
         /// the server runs.
-        case unreachable
+        public static let unreachable = Kind(rawValue: "unreachable")
         /// Connected (or trying) but no complete answer in time.
-        case timeout
+        public static let timeout = Kind(rawValue: "timeout")
         /// The server rejected the admin token (HTTP 401 or 403).
-        case authFailed = "auth_failed"
+        public static let authFailed = Kind(rawValue: "auth_failed")
         /// The server answered with another 4xx or 5xx: a bad argument, a missing object, a server error.
-        case refused
+        public static let refused = Kind(rawValue: "refused")
         /// A 2xx whose body is not what the API sends (not JSON where JSON was due): a wrong URL, a proxy.
-        case badResponse = "bad_response"
+        public static let badResponse = Kind(rawValue: "bad_response")
         /// The client's own settings are wrong (a malformed server URL, an unreadable token or CA file).
-        case invalidConfiguration = "invalid_configuration"
+        public static let invalidConfiguration = Kind(rawValue: "invalid_configuration")
+
+        /// The kinds this version of the client reports.
+        public static let allCases: [Kind] = [
+            .unreachable, .timeout, .authFailed, .refused, .badResponse, .invalidConfiguration,
+        ]
+
+        public var description: String { rawValue }
     }
 
     /// What failed.
@@ -66,7 +80,7 @@ public struct IMAdminError: Error, Sendable, CustomStringConvertible {
         case .authFailed: what = "authentication failed (\(status.map(String.init) ?? "?")): \(message)"
         case .refused: what = "refused (\(status.map(String.init) ?? "?")): \(message)"
         case .badResponse: what = "unexpected reply\(status.map { " (\($0))" } ?? ""): \(message)"
-        case .invalidConfiguration: what = message
+        default: what = message
         }
         parts.append(what)
         return parts.joined(separator: ": ")

@@ -35,14 +35,17 @@ enum BenchAdminClient {
     }
 
     /// A failed provisioning call: the server out of reach, or what it answered to `call`.
-    static func failure(_ error: IMAdminError, url: String, call: String) -> BenchError {
+    static func failure(_ error: any Error, url: String, call: String) -> BenchError {
+        guard let error = error as? IMAdminError else {
+            return BenchError(.provision, "\(call) failed: \(BenchError.describe(error))")
+        }
         switch error.kind {
-        case .unreachable, .timeout, .invalidConfiguration:
-            let cause = error.underlying.map(BenchError.describe) ?? error.message
-            return BenchError(.provision, "cannot reach the admin API at \(url): \(cause)")
         case .refused, .authFailed, .badResponse:
             let body = error.reply.map { String(decoding: $0.body.prefix(200), as: UTF8.self) } ?? error.message
             return BenchError(.provision, "\(call) answered \(error.status ?? 0): \(body)")
+        default:
+            let cause = error.underlying.map(BenchError.describe) ?? error.message
+            return BenchError(.provision, "cannot reach the admin API at \(url): \(cause)")
         }
     }
 }

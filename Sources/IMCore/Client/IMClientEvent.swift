@@ -47,11 +47,24 @@ public struct IMSyncResult: Sendable {
 
 /// Why a client call failed.
 public struct IMClientError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Code: Sendable, Equatable {
-        case connectionClosed
-        case timeout
-        case syncInProgress
-        case unexpectedReply
+    /// What failed. New codes may be added, so a `switch` over them needs a `default`.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public var rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        /// The connection closed before the reply came.
+        public static let connectionClosed = Code(rawValue: "connectionClosed")
+        /// No reply within the call's deadline.
+        public static let timeout = Code(rawValue: "timeout")
+        /// A sync was asked for while another one is being read.
+        public static let syncInProgress = Code(rawValue: "syncInProgress")
+        /// The server answered with a frame the call did not expect.
+        public static let unexpectedReply = Code(rawValue: "unexpectedReply")
+
+        public var description: String { rawValue }
     }
 
     public var code: Code

@@ -1,7 +1,7 @@
 import IMAdminClient
 
 /// imctl's exit codes, the same for every command (`imctl health` has its own, Nagios's).
-public enum IMCtlExitCode: Int32, Sendable, CaseIterable {
+package enum IMCtlExitCode: Int32, Sendable, CaseIterable {
     /// It worked.
     case ok = 0
     /// The server refused (an HTTP 4xx/5xx other than 401/403), or answered something unexpected.
@@ -14,17 +14,17 @@ public enum IMCtlExitCode: Int32, Sendable, CaseIterable {
     case authFailed = 4
 
     /// The exit code for a failed call.
-    public init(_ kind: IMAdminError.Kind) {
+    package init(_ kind: IMAdminError.Kind) {
         switch kind {
         case .unreachable, .timeout: self = .unreachable
         case .authFailed: self = .authFailed
         case .refused, .badResponse: self = .refused
-        case .invalidConfiguration: self = .usage
+        default: self = .usage
         }
     }
 
     /// The table in `imctl --help` and the README.
-    public static let help = """
+    package static let help = """
         EXIT CODES
           0  ok
           1  the server refused (HTTP 4xx/5xx; the message is the server's) or answered unexpectedly

@@ -1,18 +1,18 @@
 import IMAdminClient
 
 /// Why an imctl command failed: the `error` of the JSON envelope, the message on stderr, the exit code.
-public struct IMCtlFailure: Error, Sendable, Equatable, CustomStringConvertible {
+package struct IMCtlFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable, for scripts: `usage`, `refused`, `bad_response`, `unreachable`, `timeout`, `auth_failed`.
-    public var code: String
+    package var code: String
     /// Which server, what was sent, what failed; the server's own message for refusals.
-    public var message: String
+    package var message: String
     /// What to try, for people (not in the JSON envelope).
-    public var hint: String?
+    package var hint: String?
     /// The HTTP status, when the server answered.
-    public var status: Int?
-    public var exitCode: IMCtlExitCode
+    package var status: Int?
+    package var exitCode: IMCtlExitCode
 
-    public init(code: String, message: String, hint: String? = nil, status: Int? = nil, exitCode: IMCtlExitCode) {
+    package init(code: String, message: String, hint: String? = nil, status: Int? = nil, exitCode: IMCtlExitCode) {
         self.code = code
         self.message = message
         self.hint = hint
@@ -21,12 +21,12 @@ public struct IMCtlFailure: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// A usage error: bad arguments or input; nothing was sent.
-    public static func usage(_ message: String, hint: String? = nil) -> IMCtlFailure {
+    package static func usage(_ message: String, hint: String? = nil) -> IMCtlFailure {
         IMCtlFailure(code: "usage", message: message, hint: hint, exitCode: .usage)
     }
 
     /// A failed call, with a hint that names imctl's options.
-    public init(_ error: IMAdminError, credentials: IMAdminCredentials.Source = .none, timeout: String = "10s") {
+    package init(_ error: IMAdminError, credentials: IMAdminCredentials.Source = .none, timeout: String = "10s") {
         let code = error.kind == .invalidConfiguration ? "usage" : error.kind.rawValue
         self.init(
             code: code,
@@ -37,10 +37,10 @@ public struct IMCtlFailure: Error, Sendable, Equatable, CustomStringConvertible 
         )
     }
 
-    public var description: String { message }
+    package var description: String { message }
 
     /// `error` of the JSON envelope: `{"code","message"}`, plus `status` when there was one.
-    public var json: IMJSON {
+    package var json: IMJSON {
         var object: [String: IMJSON] = ["code": .string(code), "message": .string(message)]
         if let status { object["status"] = .int(Int64(status)) }
         return .object(object)
@@ -77,7 +77,7 @@ public struct IMCtlFailure: Error, Sendable, Equatable, CustomStringConvertible 
             return nil
         case .badResponse:
             return "is --server the admin API (not the client port or another web server)?"
-        case .invalidConfiguration:
+        default:
             return nil
         }
     }

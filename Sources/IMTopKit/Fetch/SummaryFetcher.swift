@@ -82,10 +82,10 @@ package struct SummaryFetcher: Sendable {
             }
         case .timeout:
             return NodeFailure(.unreachable, "no answer within \(Self.seconds(timeout))")
-        case .invalidConfiguration:
-            return NodeFailure(.unreachable, error.message)
         case .unreachable:
             return NodeFailure(.unreachable, reason(for: error.underlying ?? error))
+        default:
+            return NodeFailure(.unreachable, error.message)
         }
     }
 
