@@ -1,11 +1,11 @@
 import Foundation
 import IMCore
 import NIOCore
+import Synchronization
 
 /// What a scenario gets: the configuration, the users, where the server is, the generator, and the
 /// report it fills in.
-final class ScenarioContext: @unchecked Sendable {
-    // Written only by the scenario's one task; @unchecked because the report is filled in step by step.
+final class ScenarioContext: Sendable {
     let configuration: BenchConfiguration
     let users: [BenchUser]
     let host: String
@@ -16,8 +16,25 @@ final class ScenarioContext: @unchecked Sendable {
     let sampler: SummarySampler?
     let proxy: StallProxy?
     let progress: ProgressDisplay
-    var report: BenchReport
-    var samples: [SummarySampler.Sample] = []
+    /// The report and the server samples: filled in step by step by the scenario's task, read by the
+    /// runner once it ends.
+    private let state: Mutex<State>
+
+    private struct State {
+        var report: BenchReport
+        var samples: [SummarySampler.Sample] = []
+    }
+
+    /// The report the scenario fills in.
+    var report: BenchReport {
+        get { state.withLock { $0.report } }
+        set { state.withLock { $0.report = newValue } }
+    }
+
+    /// The `/summary` samples taken so far, in order.
+    var samples: [SummarySampler.Sample] {
+        state.withLock { $0.samples }
+    }
 
     init(
         configuration: BenchConfiguration,
@@ -39,7 +56,7 @@ final class ScenarioContext: @unchecked Sendable {
         self.sampler = sampler
         self.proxy = proxy
         self.progress = ProgressDisplay(mode: configuration.progress)
-        self.report = report
+        self.state = Mutex(State(report: report))
     }
 
     /// Samples `/summary` (when known) and keeps the sample.
@@ -47,7 +64,7 @@ final class ScenarioContext: @unchecked Sendable {
     func sampleServer() async -> SummarySampler.Sample? {
         guard var sample = await sampler?.sample() else { return nil }
         if report.server.embedded { sample.generatorCPUSeconds = generator.cpuSeconds }
-        samples.append(sample)
+        state.withLock { $0.samples.append(sample) }
         return sample
     }
 
