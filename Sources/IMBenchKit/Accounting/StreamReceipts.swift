@@ -4,9 +4,9 @@
 /// Messages are numbered 0, 1, 2, ... per sender→recipient stream. Real-time pushes go through
 /// `receive(_:)`; the final sync's messages through `recover(_:)`, which fills gaps without counting
 /// duplicates (sync returns everything, including what was pushed).
-public struct StreamReceipts: Sendable, Equatable {
+package struct StreamReceipts: Sendable, Equatable {
     /// What a pushed message was.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// The next one after everything seen so far (gaps allowed: a gap may be filled later).
         case inOrder
         /// Not seen before, but older than one already seen.
@@ -15,20 +15,20 @@ public struct StreamReceipts: Sendable, Equatable {
         case duplicate
     }
 
-    public private(set) var seen = SequenceSet()
+    package private(set) var seen = SequenceSet()
     /// The highest number received by push; -1 before any.
-    public private(set) var highest: Int64 = -1
-    public private(set) var received = 0
-    public private(set) var duplicates = 0
-    public private(set) var reordered = 0
+    package private(set) var highest: Int64 = -1
+    package private(set) var received = 0
+    package private(set) var duplicates = 0
+    package private(set) var reordered = 0
     /// Messages that arrived only through the final sync.
-    public private(set) var recovered = 0
+    package private(set) var recovered = 0
 
-    public init() {}
+    package init() {}
 
     /// Records a pushed message.
     @discardableResult
-    public mutating func receive(_ number: UInt32) -> Outcome {
+    package mutating func receive(_ number: UInt32) -> Outcome {
         guard seen.insert(number) else {
             duplicates += 1
             return .duplicate
@@ -44,32 +44,32 @@ public struct StreamReceipts: Sendable, Equatable {
 
     /// Records a message found by sync; returns whether it had not been received before.
     @discardableResult
-    public mutating func recover(_ number: UInt32) -> Bool {
+    package mutating func recover(_ number: UInt32) -> Bool {
         guard seen.insert(number) else { return false }
         recovered += 1
         return true
     }
 
     /// The numbers in `expected` this recipient never got, by push or sync.
-    public func missing(from expected: SequenceSet) -> [UInt32] {
+    package func missing(from expected: SequenceSet) -> [UInt32] {
         expected.subtracting(seen)
     }
 }
 
 /// A set of message numbers as a bitmap: one bit per number up to the highest.
-public struct SequenceSet: Sendable, Equatable {
+package struct SequenceSet: Sendable, Equatable {
     private var words: [UInt64] = []
-    public private(set) var count = 0
+    package private(set) var count = 0
 
-    public init() {}
+    package init() {}
 
-    public init<S: Sequence>(_ numbers: S) where S.Element == UInt32 {
+    package init<S: Sequence>(_ numbers: S) where S.Element == UInt32 {
         for number in numbers { insert(number) }
     }
 
     /// Adds `number`; returns false if it was there.
     @discardableResult
-    public mutating func insert(_ number: UInt32) -> Bool {
+    package mutating func insert(_ number: UInt32) -> Bool {
         let word = Int(number >> 6)
         let bit = UInt64(1) << UInt64(number & 63)
         if word >= words.count { words.append(contentsOf: repeatElement(0, count: word - words.count + 1)) }
@@ -79,13 +79,13 @@ public struct SequenceSet: Sendable, Equatable {
         return true
     }
 
-    public func contains(_ number: UInt32) -> Bool {
+    package func contains(_ number: UInt32) -> Bool {
         let word = Int(number >> 6)
         return word < words.count && words[word] & (UInt64(1) << UInt64(number & 63)) != 0
     }
 
     /// The numbers in this set and not in `other`, ascending.
-    public func subtracting(_ other: SequenceSet) -> [UInt32] {
+    package func subtracting(_ other: SequenceSet) -> [UInt32] {
         var result: [UInt32] = []
         for (index, word) in words.enumerated() {
             var left = word & ~(index < other.words.count ? other.words[index] : 0)

@@ -3,9 +3,9 @@ import NIOSSL
 
 /// Everything one imbench run needs, with every default in one place. The `imbench` executable builds it
 /// from flags; tests build it in code.
-public struct BenchConfiguration: Sendable {
+package struct BenchConfiguration: Sendable {
     /// Where the server is.
-    public enum Target: Sendable {
+    package enum Target: Sendable {
         /// Start an `IMServer` in this process, in a temporary data directory.
         case embedded(fsync: IMServerConfiguration.FsyncPolicy, threads: Int)
         /// A running server: its client port, and either its admin API (to issue tokens and sample
@@ -14,7 +14,7 @@ public struct BenchConfiguration: Sendable {
     }
 
     /// How users' tokens are obtained for a remote server.
-    public enum Tokens: Sendable {
+    package enum Tokens: Sendable {
         /// `POST /auth/token` on the admin API at `url` with the bearer `token`.
         case admin(url: String, token: String?)
         /// Lines `uid token` (blank lines and `#` comments skipped), used in order.
@@ -22,7 +22,7 @@ public struct BenchConfiguration: Sendable {
     }
 
     /// How the server's TLS certificate is checked (transports tls and wss).
-    public enum TLSTrust: Sendable, Equatable {
+    package enum TLSTrust: Sendable, Equatable {
         /// The system's trust roots (the default for a remote server; an embedded server's certificate is
         /// always checked against the CA imbench made for it).
         case system
@@ -32,72 +32,72 @@ public struct BenchConfiguration: Sendable {
         case unverified
     }
 
-    public var scenario = BenchScenarioKind.peer
-    public var target = Target.embedded(fsync: .batch, threads: 1)
+    package var scenario = BenchScenarioKind.peer
+    package var target = Target.embedded(fsync: .batch, threads: 1)
     /// How connections reach the server. With an embedded server imbench enables that listener (with a
     /// certificate from a throwaway CA for tls and wss). Default tcp.
-    public var transport = IMTransport.tcp
-    public var tlsTrust = TLSTrust.system
+    package var transport = IMTransport.tcp
+    package var tlsTrust = TLSTrust.system
     /// The name the server's certificate must carry (and SNI); default the host connected to.
-    public var serverName: String?
+    package var serverName: String?
     /// For a remote target: where tokens come from (nil with an embedded server).
-    public var tokens: Tokens?
+    package var tokens: Tokens?
     /// The admin API to sample `/summary` from, when known (set for embedded servers automatically).
-    public var adminURL: String?
-    public var adminToken: String?
-    public var appID: Int64 = 1
+    package var adminURL: String?
+    package var adminToken: String?
+    package var appID: Int64 = 1
     /// The first uid; users are `uidBase`, `uidBase + 1`, ... (unless a tokens file names them).
-    public var uidBase: Int64 = 1_000_000
+    package var uidBase: Int64 = 1_000_000
 
     /// Simulated clients (connections). `peer` uses `clients / 2` pairs. Default 20.
-    public var clients = 20
+    package var clients = 20
     /// Devices per user in `multidevice` (the receiver's; the sender has one more than its sending
     /// device). Default 3.
-    public var devices = 3
-    public var load = LoadModel.closed(window: 1)
+    package var devices = 3
+    package var load = LoadModel.closed(window: 1)
     /// New connections per second (0: as fast as possible). Default 2000.
-    public var connectRate: Double = 2000
+    package var connectRate: Double = 2000
     /// How long senders send, warm-up included. Default 10 s.
-    public var duration: Duration = .seconds(10)
+    package var duration: Duration = .seconds(10)
     /// Messages in all (spread over the senders); when set, a run ends after these or `duration`,
     /// whichever comes first.
-    public var messages: Int?
+    package var messages: Int?
     /// Excluded from the latency figures and throughput. Default 1 s.
-    public var warmup: Duration = .seconds(1)
+    package var warmup: Duration = .seconds(1)
     /// How long to wait for outstanding ACKs and pushes after sending stops. Default 10 s.
-    public var drainTimeout: Duration = .seconds(10)
+    package var drainTimeout: Duration = .seconds(10)
     /// Content bytes per message (at least 24, the payload). Default 32.
-    public var contentSize = 32
+    package var contentSize = 32
     /// Generator event-loop threads. Default: half the cores (at least 1).
-    public var threads = max(1, System.coreCount / 2)
+    package var threads = max(1, System.coreCount / 2)
     /// Local source addresses to spread connections over (e.g. 127.0.0.2 ... 127.0.0.9).
-    public var sources: [String] = []
+    package var sources: [String] = []
     /// `group`: members of the group (at least `clients`; the members past `clients` are not connected
     /// and get the messages stored only). Default: `clients`.
-    public var groupSize: Int?
+    package var groupSize: Int?
     /// `group` and `room`: how many of the connections send. Default 1.
-    public var senders = 1
+    package var senders = 1
     /// `group`: a super group (read diffusion) instead of a normal one.
-    public var superGroup = false
+    package var superGroup = false
     /// `group`: use this existing group (e.g. on a GoBelieve server) instead of creating one through the
     /// admin API; its members must be the run's users.
-    public var groupID: Int64?
+    package var groupID: Int64?
     /// `room`: the room id. Default 1.
-    public var roomID: Int64 = 1
+    package var roomID: Int64 = 1
     /// `connections`: how often each idle connection pings. Default 5 s.
-    public var pingInterval: Duration = .seconds(5)
-    public var thresholds = BenchThresholds()
-    public var progress = ProgressMode.quiet
+    package var pingInterval: Duration = .seconds(5)
+    package var thresholds = BenchThresholds()
+    package var progress = ProgressMode.quiet
     /// Where to write the JSON report.
-    public var jsonPath: String?
+    package var jsonPath: String?
     /// A stall to inject on the way to the server (tests and demonstrations): every byte in both
     /// directions is held for `length`, starting `after` into the run.
-    public var injectedStall: (after: Duration, length: Duration)?
+    package var injectedStall: (after: Duration, length: Duration)?
 
-    public init() {}
+    package init() {}
 
     /// Checks the fields; the error names the option that is wrong.
-    public func validate() throws(BenchError) {
+    package func validate() throws(BenchError) {
         func fail(_ message: String) throws(BenchError) { throw BenchError(.usage, message) }
         if clients < 1 { try fail("--clients must be at least 1") }
         if scenario.needsPairs && clients < 2 { try fail("--clients must be at least 2 for \(scenario.rawValue)") }
@@ -153,7 +153,7 @@ extension BenchConfiguration {
 }
 
 /// The scenarios.
-public enum BenchScenarioKind: String, Sendable, CaseIterable, Codable {
+package enum BenchScenarioKind: String, Sendable, CaseIterable, Codable {
     /// Sender→receiver pairs.
     case peer
     /// Many authenticated idle connections held with pings.
@@ -171,7 +171,7 @@ public enum BenchScenarioKind: String, Sendable, CaseIterable, Codable {
 }
 
 /// How progress is shown while a run goes.
-public enum ProgressMode: String, Sendable, CaseIterable {
+package enum ProgressMode: String, Sendable, CaseIterable {
     /// One human line per second on stderr.
     case lines
     /// One JSON object per second on stdout.

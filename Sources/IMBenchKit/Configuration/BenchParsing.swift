@@ -1,9 +1,9 @@
 import Foundation
 
 /// Parsers for the option values imbench's flags take (kept here so they are unit-tested).
-public enum BenchParsing {
+package enum BenchParsing {
     /// `1.5s`, `500ms`, `250us`/`250µs`, `2m`, or a bare number of seconds.
-    public static func duration(_ text: String) -> Duration? {
+    package static func duration(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60)]
         var number = Substring(text.trimmingCharacters(in: .whitespaces))
         var scale = 1.0
@@ -17,7 +17,7 @@ public enum BenchParsing {
     }
 
     /// `127.0.0.2-127.0.0.9` (a range within one /24), a comma-separated list, or one address.
-    public static func sources(_ text: String) -> [String]? {
+    package static func sources(_ text: String) -> [String]? {
         var result: [String] = []
         for part in text.split(separator: ",") {
             let range = part.split(separator: "-")

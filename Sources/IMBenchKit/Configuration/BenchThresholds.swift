@@ -1,15 +1,15 @@
 /// Pass/fail limits for CI. A failed threshold exits 1; lost, duplicated or reordered messages exit 4.
-public struct BenchThresholds: Sendable, Equatable, Codable {
+package struct BenchThresholds: Sendable, Equatable, Codable {
     /// The highest acceptable p99 of the scenario's main latency (delivery for message scenarios when
     /// pushes were measured, else ACK; connect+auth for `connections`; sync for `offline`), in µs.
-    public var maxP99Microseconds: UInt64?
+    package var maxP99Microseconds: UInt64?
     /// The lowest acceptable delivered (or, without recipients, ACKed) messages per second; for
     /// `connections`, connections per second.
-    public var minRate: Double?
+    package var minRate: Double?
     /// Lost messages tolerated. Default 0: anything lost fails the run.
-    public var maxLost = 0
+    package var maxLost = 0
 
-    public init(maxP99Microseconds: UInt64? = nil, minRate: Double? = nil, maxLost: Int = 0) {
+    package init(maxP99Microseconds: UInt64? = nil, minRate: Double? = nil, maxLost: Int = 0) {
         self.maxP99Microseconds = maxP99Microseconds
         self.minRate = minRate
         self.maxLost = maxLost

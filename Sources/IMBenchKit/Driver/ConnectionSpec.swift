@@ -67,25 +67,25 @@ extension ConnectionSpec {
 }
 
 /// A user the run logs in as.
-public struct BenchUser: Sendable, Equatable {
-    public var uid: Int64
-    public var token: String
+package struct BenchUser: Sendable, Equatable {
+    package var uid: Int64
+    package var token: String
 
-    public init(uid: Int64, token: String) {
+    package init(uid: Int64, token: String) {
         self.uid = uid
         self.token = token
     }
 }
 
 /// How senders pace their messages.
-public enum LoadModel: Sendable, Equatable, CustomStringConvertible {
+package enum LoadModel: Sendable, Equatable, CustomStringConvertible {
     /// Closed loop: each sender keeps `window` messages un-ACKed (GoBelieve's benchmark with window 1).
     case closed(window: Int)
     /// Open loop: `rate` messages per second in all, spread evenly over the senders; latency is measured
     /// from each message's intended send time.
     case open(rate: Double)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .closed(let window): "closed loop, window \(window) per sender"
         case .open(let rate): "open loop, \(Int(rate)) msg/s"

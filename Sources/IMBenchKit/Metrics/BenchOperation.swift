@@ -1,5 +1,5 @@
 /// An operation whose latency imbench measures, each in its own histogram.
-public enum BenchOperation: String, Sendable, CaseIterable, Codable, Comparable {
+package enum BenchOperation: String, Sendable, CaseIterable, Codable, Comparable {
     /// TCP connect: from the connect call to the connection being up.
     case connect
     /// Login: from `MSG_AUTH_TOKEN` written to `MSG_AUTH_STATUS` read.
@@ -21,7 +21,7 @@ public enum BenchOperation: String, Sendable, CaseIterable, Codable, Comparable 
     /// lag; up to one tick is expected, see `SendLateness`).
     case sendLag = "send_lag"
 
-    public static func < (a: Self, b: Self) -> Bool {
+    package static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }

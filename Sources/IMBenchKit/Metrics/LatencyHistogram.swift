@@ -1,8 +1,8 @@
 import Histogram
 
 /// One operation's latencies in microseconds (HdrHistogram, 3 significant digits, up to one hour).
-public struct LatencyHistogram: Sendable {
-    public private(set) var histogram = Histogram<UInt64>(
+package struct LatencyHistogram: Sendable {
+    package private(set) var histogram = Histogram<UInt64>(
         lowestDiscernibleValue: 1,
         highestTrackableValue: LatencyHistogram.highest,
         numberOfSignificantValueDigits: .three
@@ -10,21 +10,21 @@ public struct LatencyHistogram: Sendable {
 
     static let highest: UInt64 = 3_600_000_000
 
-    public init() {}
+    package init() {}
 
-    public var count: UInt64 { histogram.totalCount }
+    package var count: UInt64 { histogram.totalCount }
 
     /// Records a latency given in nanoseconds (clamped to 1 µs ... 1 hour).
-    public mutating func record(nanoseconds: UInt64) {
+    package mutating func record(nanoseconds: UInt64) {
         _ = histogram.record(Swift.min(Swift.max(nanoseconds / 1000, 1), Self.highest))
     }
 
-    public mutating func add(_ other: LatencyHistogram) {
+    package mutating func add(_ other: LatencyHistogram) {
         if other.count > 0 { histogram.add(other.histogram) }
     }
 
     /// The percentiles every report shows.
-    public var summary: LatencySummary {
+    package var summary: LatencySummary {
         guard count > 0 else { return LatencySummary(count: 0) }
         return LatencySummary(
             count: Int(count),
@@ -39,14 +39,14 @@ public struct LatencyHistogram: Sendable {
 }
 
 /// A histogram's percentiles, in microseconds.
-public struct LatencySummary: Sendable, Codable, Equatable {
-    public var count: Int
-    public var p50: UInt64 = 0
-    public var p90: UInt64 = 0
-    public var p99: UInt64 = 0
-    public var p999: UInt64 = 0
-    public var max: UInt64 = 0
-    public var mean: Double = 0
+package struct LatencySummary: Sendable, Codable, Equatable {
+    package var count: Int
+    package var p50: UInt64 = 0
+    package var p90: UInt64 = 0
+    package var p99: UInt64 = 0
+    package var p999: UInt64 = 0
+    package var max: UInt64 = 0
+    package var mean: Double = 0
 
     enum CodingKeys: String, CodingKey {
         case count

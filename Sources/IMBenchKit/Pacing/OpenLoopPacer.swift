@@ -4,24 +4,24 @@
 /// behind (a stall, a slow generator) catches up by sending what is due at once, and its latency is
 /// measured from each message's intended time, so a stall shows in the percentiles instead of being
 /// hidden (coordinated omission, as wrk2 avoids it). Pure: time is passed in, in nanoseconds.
-public struct OpenLoopPacer: Sendable, Equatable {
+package struct OpenLoopPacer: Sendable, Equatable {
     /// The first message's intended time.
-    public let start: UInt64
+    package let start: UInt64
     /// Nanoseconds between two messages of this sender.
-    public let interval: UInt64
+    package let interval: UInt64
     /// Messages are not scheduled at or after this time.
-    public let end: UInt64
+    package let end: UInt64
     /// The most messages this sender sends (nil: until `end`).
-    public let limit: Int?
+    package let limit: Int?
     /// Messages handed out so far.
-    public private(set) var issued = 0
+    package private(set) var issued = 0
 
     /// - Parameters:
     ///   - ratePerSecond: this sender's rate (must be positive).
     ///   - start: the run's start time; `phase` (default 0) offsets this sender so that senders spread evenly.
     ///   - end: no message is intended at or after it.
     ///   - limit: the most messages (default no limit).
-    public init(ratePerSecond: Double, start: UInt64, phase: UInt64 = 0, end: UInt64, limit: Int? = nil) {
+    package init(ratePerSecond: Double, start: UInt64, phase: UInt64 = 0, end: UInt64, limit: Int? = nil) {
         precondition(ratePerSecond > 0, "the rate must be positive")
         self.interval = Swift.max(1, UInt64((1e9 / ratePerSecond).rounded()))
         self.start = start &+ phase
@@ -30,18 +30,18 @@ public struct OpenLoopPacer: Sendable, Equatable {
     }
 
     /// The intended send time of message `index`.
-    public func intendedTime(of index: Int) -> UInt64 {
+    package func intendedTime(of index: Int) -> UInt64 {
         start &+ UInt64(index) &* interval
     }
 
     /// Whether every message has been handed out.
-    public var isFinished: Bool {
+    package var isFinished: Bool {
         if let limit, issued >= limit { return true }
         return intendedTime(of: issued) >= end
     }
 
     /// Hands out the messages due at `now` (at most `maxBatch`), as their intended times, oldest first.
-    public mutating func due(now: UInt64, maxBatch: Int = .max) -> [UInt64] {
+    package mutating func due(now: UInt64, maxBatch: Int = .max) -> [UInt64] {
         var times: [UInt64] = []
         while times.count < maxBatch, !isFinished {
             let time = intendedTime(of: issued)
@@ -53,7 +53,7 @@ public struct OpenLoopPacer: Sendable, Equatable {
     }
 
     /// How many due messages have not been handed out at `now` (the backlog of a sender that fell behind).
-    public func backlog(now: UInt64) -> Int {
+    package func backlog(now: UInt64) -> Int {
         guard now >= start else { return 0 }
         var due = Int((now - start) / interval) + 1
         if let limit { due = Swift.min(due, limit) }

@@ -6,33 +6,33 @@
 /// by default): the generator's loop was busy or descheduled for longer than a tick. Every send's lag also
 /// goes into the `send_lag` histogram, so a report shows the distribution, not only the count. Pure: times
 /// are passed in, in nanoseconds.
-public struct SendLateness: Sendable, Equatable {
+package struct SendLateness: Sendable, Equatable {
     /// The open-loop ticker's period.
-    public static let defaultTick: UInt64 = 1_000_000
+    package static let defaultTick: UInt64 = 1_000_000
     /// The lag beyond one tick that is tolerated (timer wake-up and the loop's other work).
-    public static let defaultSlack: UInt64 = 1_000_000
+    package static let defaultSlack: UInt64 = 1_000_000
 
-    public let tick: UInt64
-    public let slack: UInt64
+    package let tick: UInt64
+    package let slack: UInt64
 
     /// - Parameters:
     ///   - tick: the ticker's period (default 1 ms).
     ///   - slack: the tolerated lag beyond one tick (default 1 ms).
-    public init(tick: UInt64 = SendLateness.defaultTick, slack: UInt64 = SendLateness.defaultSlack) {
+    package init(tick: UInt64 = SendLateness.defaultTick, slack: UInt64 = SendLateness.defaultSlack) {
         self.tick = tick
         self.slack = slack
     }
 
     /// A send that left more than this after its intended time is late.
-    public var bound: UInt64 { tick + slack }
+    package var bound: UInt64 { tick + slack }
 
     /// How long after its intended time a message left (0 if on time or early).
-    public static func lag(intended: UInt64, sentAt: UInt64) -> UInt64 {
+    package static func lag(intended: UInt64, sentAt: UInt64) -> UInt64 {
         sentAt > intended ? sentAt - intended : 0
     }
 
     /// Whether a message intended at `intended` and sent at `sentAt` is late.
-    public func isLate(intended: UInt64, sentAt: UInt64) -> Bool {
+    package func isLate(intended: UInt64, sentAt: UInt64) -> Bool {
         Self.lag(intended: intended, sentAt: sentAt) > bound
     }
 }

@@ -1,18 +1,18 @@
 import Foundation
 
 /// Exit codes, as `imbench --help` documents them.
-public enum BenchExitCode {
-    public static let passed: Int32 = 0
-    public static let thresholdFailed: Int32 = 1
-    public static let usage: Int32 = 2
-    public static let connectOrProvision: Int32 = 3
-    public static let correctness: Int32 = 4
+package enum BenchExitCode {
+    package static let passed: Int32 = 0
+    package static let thresholdFailed: Int32 = 1
+    package static let usage: Int32 = 2
+    package static let connectOrProvision: Int32 = 3
+    package static let correctness: Int32 = 4
 }
 
 extension BenchReport {
     /// The operation `--max-p99` applies to: delivery when pushes were timed, else ACK; connect + auth
     /// (auth) for `connections`; sync for `offline`; the last recipient's delivery for `group` and `room`.
-    public var mainOperation: BenchOperation {
+    package var mainOperation: BenchOperation {
         switch scenario {
         case .connections: return .auth
         case .offline: return .sync
@@ -24,7 +24,7 @@ extension BenchReport {
     }
 
     /// The rate `--min-rate` applies to.
-    public var mainRate: Double {
+    package var mainRate: Double {
         switch scenario {
         case .connections: return throughput.connectionsPerSecond
         default: return throughput.deliveredPerSecond > 0 ? throughput.deliveredPerSecond : throughput.ackedPerSecond
@@ -33,7 +33,7 @@ extension BenchReport {
 
     /// Sets `outcome` from the totals and `thresholds`: correctness failures (exit 4) before threshold
     /// failures (exit 1); a run where connections failed or nothing was ACKed also fails.
-    public mutating func evaluate(_ thresholds: BenchThresholds) {
+    package mutating func evaluate(_ thresholds: BenchThresholds) {
         self.thresholds = thresholds
         var correctness: [String] = []
         var limits: [String] = []

@@ -2,7 +2,7 @@ import Foundation
 
 extension BenchReport {
     /// The human report printed at the end of a run.
-    public var text: String {
+    package var text: String {
         var lines: [String] = []
         var title = "imbench \(imbenchVersion): \(scenario.rawValue) against \(server.address)"
         title += " over \(config.transport)"

@@ -2,8 +2,8 @@ import NIOCore
 import NIOPosix
 
 /// Why a run could not be carried out, with the exit code that says so.
-public struct BenchError: Error, CustomStringConvertible, Sendable {
-    public enum Code: Int32, Sendable {
+package struct BenchError: Error, CustomStringConvertible, Sendable {
+    package enum Code: Int32, Sendable {
         /// Bad options (exit 2).
         case usage = 2
         /// Could not connect to the server or start the embedded one (exit 3).
@@ -12,16 +12,16 @@ public struct BenchError: Error, CustomStringConvertible, Sendable {
         case provision = 33
     }
 
-    public var code: Code
-    public var message: String
+    package var code: Code
+    package var message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var exitCode: Int32 { code == .provision ? 3 : code.rawValue }
-    public var description: String { message }
+    package var exitCode: Int32 { code == .provision ? 3 : code.rawValue }
+    package var description: String { message }
 
     /// A short, stable cause for an error (errno names rather than whole messages), for "errors by cause".
     static func describe(_ error: any Error) -> String {

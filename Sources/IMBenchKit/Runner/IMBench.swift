@@ -3,13 +3,13 @@ import IMCore
 
 /// imbench's entry point: starts (or finds) the server, provisions users, runs the scenario, evaluates
 /// thresholds, and returns the report; the caller prints it and exits with `report.outcome.exitCode`.
-public enum IMBench {
+package enum IMBench {
     /// Runs one benchmark. Never throws: a run that could not be carried out is a report with exit
     /// code 2 (usage) or 3 (connect/provision) and the reason in `outcome.failures`.
     ///
     /// - Parameter log: one-line notices (the raised file limit, the embedded server's address); default
     ///   stderr.
-    public static func run(
+    package static func run(
         _ configuration: BenchConfiguration,
         log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) async -> BenchReport {

@@ -7,9 +7,9 @@ private let nofile = RLIMIT_NOFILE
 #endif
 
 /// The open-file limit, which caps how many connections one process can hold.
-public enum ResourceLimits {
+package enum ResourceLimits {
     /// Raises the soft `RLIMIT_NOFILE` to the hard limit; returns (before, after).
-    public static func raiseOpenFiles() -> (before: Int, after: Int) {
+    package static func raiseOpenFiles() -> (before: Int, after: Int) {
         var limit = rlimit()
         guard getrlimit(nofile, &limit) == 0 else { return (0, 0) }
         let before = Int(limit.rlim_cur)
@@ -21,7 +21,7 @@ public enum ResourceLimits {
     }
 
     /// The soft open-file limit now.
-    public static var openFiles: Int {
+    package static var openFiles: Int {
         var limit = rlimit()
         return getrlimit(nofile, &limit) == 0 ? Int(limit.rlim_cur) : 0
     }

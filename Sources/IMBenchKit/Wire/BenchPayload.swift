@@ -6,29 +6,29 @@ import NIOCore
 ///
 /// Layout (big-endian, 24 bytes, then zero padding up to the configured size):
 /// `magic u32 "IMB1" | sender i64 | number u32 | intended send time u64 (ns, the generator's clock)`.
-public struct BenchPayload: Sendable, Equatable {
-    public static let magic: UInt32 = 0x494D_4231
+package struct BenchPayload: Sendable, Equatable {
+    package static let magic: UInt32 = 0x494D_4231
     /// The smallest content: the fields without padding.
-    public static let size = 24
+    package static let size = 24
 
-    public var sender: Int64
-    public var number: UInt32
-    public var sentAt: UInt64
+    package var sender: Int64
+    package var number: UInt32
+    package var sentAt: UInt64
 
-    public init(sender: Int64, number: UInt32, sentAt: UInt64) {
+    package init(sender: Int64, number: UInt32, sentAt: UInt64) {
         self.sender = sender
         self.number = number
         self.sentAt = sentAt
     }
 
     /// Writes the payload padded with zeros to `size` bytes (at least `BenchPayload.size`).
-    public func write(to buffer: inout ByteBuffer, size: Int = BenchPayload.size) {
+    package func write(to buffer: inout ByteBuffer, size: Int = BenchPayload.size) {
         buffer.writeMultipleIntegers(Self.magic, sender, number, sentAt)
         if size > Self.size { buffer.writeRepeatingByte(0, count: size - Self.size) }
     }
 
     /// Reads a payload from the start of `content`; nil if it is not one of ours.
-    public init?(content: ByteBuffer) {
+    package init?(content: ByteBuffer) {
         guard
             let (magic, sender, number, sentAt) = content.getMultipleIntegers(
                 at: content.readerIndex,

@@ -8,18 +8,18 @@ import IMAdminClient
 /// `"id"` that is echoed back. Each result line is the JSON envelope plus `"line"` (the input line
 /// number) and `"id"`: `{"line":3,"id":"a","ok":false,"data":null,"error":{"code","message"}}`. Blank
 /// lines are skipped. Up to `concurrency` calls run at once; results are still written in input order.
-public enum IMCtlBatch {
+package enum IMCtlBatch {
     /// How the run went.
-    public struct Outcome: Sendable, Equatable {
+    package struct Outcome: Sendable, Equatable {
         /// Lines that succeeded and lines that failed (bad lines included).
-        public var succeeded = 0
-        public var failed = 0
+        package var succeeded = 0
+        package var failed = 0
         /// The exit code of the first failed line (by line number), `.ok` if none failed.
-        public var exitCode = IMCtlExitCode.ok
+        package var exitCode = IMCtlExitCode.ok
         /// Whether `--stop-on-error` stopped reading input.
-        public var stopped = false
+        package var stopped = false
 
-        public init(succeeded: Int = 0, failed: Int = 0, exitCode: IMCtlExitCode = .ok, stopped: Bool = false) {
+        package init(succeeded: Int = 0, failed: Int = 0, exitCode: IMCtlExitCode = .ok, stopped: Bool = false) {
             self.succeeded = succeeded
             self.failed = failed
             self.exitCode = exitCode
@@ -28,7 +28,7 @@ public enum IMCtlBatch {
     }
 
     /// The operation a line asks for, and its id.
-    public static func parse(_ text: String) throws(IMCtlFailure) -> (operation: any IMCtlOperation, id: IMJSON?) {
+    package static func parse(_ text: String) throws(IMCtlFailure) -> (operation: any IMCtlOperation, id: IMJSON?) {
         let json: IMJSON
         do {
             json = try IMJSON(parsing: text)
@@ -70,7 +70,7 @@ public enum IMCtlBatch {
 
     /// Reads lines from `io` until its end (or the first failure with `stopOnError`), runs them against
     /// the server, and writes the result lines. Progress goes to stderr when it is a terminal.
-    public static func run(
+    package static func run(
         connection: IMCtlConnectionOptions,
         verbose: Bool,
         concurrency: Int,

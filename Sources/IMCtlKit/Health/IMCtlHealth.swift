@@ -2,16 +2,16 @@ import IMAdminClient
 
 /// `imctl health` as a Nagios plugin: reads `/health` and `/summary`, judges them, and prints one line
 /// `IM OK - ... | perfdata`; the exit code is Nagios's.
-public enum IMCtlHealth {
+package enum IMCtlHealth {
     /// Nagios's states, in its exit codes.
-    public enum Status: Int32, Sendable, Comparable, CaseIterable {
+    package enum Status: Int32, Sendable, Comparable, CaseIterable {
         case ok = 0
         case warning = 1
         case critical = 2
         case unknown = 3
 
         /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
-        public var name: String {
+        package var name: String {
             switch self {
             case .ok: "OK"
             case .warning: "WARNING"
@@ -30,49 +30,49 @@ public enum IMCtlHealth {
             }
         }
 
-        public static func < (lhs: Status, rhs: Status) -> Bool { lhs.severity < rhs.severity }
+        package static func < (lhs: Status, rhs: Status) -> Bool { lhs.severity < rhs.severity }
     }
 
     /// Limits that turn a figure into WARNING or CRITICAL; nil: not checked.
-    public struct Thresholds: Sendable, Equatable {
+    package struct Thresholds: Sendable, Equatable {
         /// Connections (`connection_count`) that make it WARNING / CRITICAL.
-        public var warningConnections: Int64?
-        public var criticalConnections: Int64?
+        package var warningConnections: Int64?
+        package var criticalConnections: Int64?
         /// Resident bytes that make it WARNING / CRITICAL.
-        public var warningRSS: Int64?
-        public var criticalRSS: Int64?
+        package var warningRSS: Int64?
+        package var criticalRSS: Int64?
         /// Open files as a share of the limit. Defaults 0.8 and 0.95.
-        public var warningOpenFiles: Double = 0.8
-        public var criticalOpenFiles: Double = 0.95
+        package var warningOpenFiles: Double = 0.8
+        package var criticalOpenFiles: Double = 0.95
 
-        public init() {}
+        package init() {}
     }
 
     /// One finding.
-    public struct Check: Sendable, Equatable {
+    package struct Check: Sendable, Equatable {
         /// `health`, `store`, `connections`, `rss`, `open_files`, `summary`; its verdict and why.
-        public var name: String
-        public var status: Status
-        public var message: String
+        package var name: String
+        package var status: Status
+        package var message: String
     }
 
     /// The verdict.
-    public struct Report: Sendable, Equatable {
+    package struct Report: Sendable, Equatable {
         /// The worst check's status, and every check.
-        public var status: Status
-        public var checks: [Check]
+        package var status: Status
+        package var checks: [Check]
         /// What the line says after the status.
-        public var summary: String
+        package var summary: String
         /// Nagios performance data: `connections=42;1000;2000;0`.
-        public var perfdata: [String]
+        package var perfdata: [String]
 
         /// `IM OK - im-1 0.1.0 up 2h 3m, 42 connections, 40 users | connections=42;;;0 ...`.
-        public var line: String {
+        package var line: String {
             "IM \(status.name) - \(summary)" + (perfdata.isEmpty ? "" : " | " + perfdata.joined(separator: " "))
         }
 
         /// The `data` of `--json`.
-        public var json: IMJSON {
+        package var json: IMJSON {
             [
                 "status": .string(status.name.lowercased()),
                 "exit_code": .int(Int64(status.rawValue)),
@@ -91,19 +91,20 @@ public enum IMCtlHealth {
 
     /// Judges the replies of `/health` and `/summary` (nil if it was not asked because `/health` failed);
     /// the summary as JSON, as a script or a test has it.
-    public static func evaluate(
+    package static func evaluate(
         health: Result<IMJSON, IMAdminError>,
         summary: Result<IMJSON, IMAdminError>?,
         thresholds: Thresholds
     ) -> Report {
         let typed = summary.map { result in result.map { (try? $0.decoded(as: IMSummary.self)) ?? IMSummary() } }
-        return evaluate(health: health, summary: typed, thresholds: thresholds)
+        return evaluate(health: health, figures: typed, thresholds: thresholds)
     }
 
-    /// Judges the replies of `/health` and `/summary` (nil if it was not asked because `/health` failed).
-    public static func evaluate(
+    /// Judges the replies of `/health` and `/summary` (`figures`, nil if it was not asked because
+    /// `/health` failed).
+    package static func evaluate(
         health: Result<IMJSON, IMAdminError>,
-        summary: Result<IMSummary, IMAdminError>?,
+        figures summary: Result<IMSummary, IMAdminError>?,
         thresholds: Thresholds
     ) -> Report {
         let healthData: IMJSON
@@ -223,7 +224,7 @@ public enum IMCtlHealth {
 
     /// Runs the check against a server and prints the line (or the JSON envelope, whose `ok` is true only
     /// for OK). Returns the Nagios status.
-    public static func run(
+    package static func run(
         thresholds: Thresholds,
         connection: IMCtlConnectionOptions,
         output: IMCtlOutputOptions,
@@ -261,7 +262,7 @@ public enum IMCtlHealth {
             }
         }
         await client.shutdown()
-        let report = evaluate(health: health, summary: summary, thresholds: thresholds)
+        let report = evaluate(health: health, figures: summary, thresholds: thresholds)
         emit(report, output: output, io: io)
         return report.status
     }

@@ -2,22 +2,22 @@ import Foundation
 
 /// A message body: given as an argument, `@file`, or `-` for stdin on the command line; as a JSON string
 /// in a batch line.
-public struct IMCtlContent: Sendable, Hashable, Decodable {
+package struct IMCtlContent: Sendable, Hashable, Decodable {
     /// The body as sent.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
 
     /// A body of these bytes.
-    public init(bytes: [UInt8]) {
+    package init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     /// A body of the text's UTF-8 bytes.
-    public init(_ text: String) {
+    package init(_ text: String) {
         self.bytes = Array(text.utf8)
     }
 
     /// A batch line's `"content"`: the string's UTF-8 bytes.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         bytes = Array(try decoder.singleValueContainer().decode(String.self).utf8)
     }
 
@@ -25,7 +25,7 @@ public struct IMCtlContent: Sendable, Hashable, Decodable {
     /// itself (so a text starting with `@` must come from a file or stdin).
     ///
     /// - Parameter name: The argument's name, for errors (`content`).
-    public static func read(
+    package static func read(
         _ argument: String,
         name: String = "content",
         io: IMCtlIO
@@ -43,7 +43,7 @@ public struct IMCtlContent: Sendable, Hashable, Decodable {
     }
 
     /// The body as text, for the endpoints that take JSON strings.
-    public func text(field: String) throws(IMCtlFailure) -> String {
+    package func text(field: String) throws(IMCtlFailure) -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .usage("\(field): not valid UTF-8 text (this endpoint takes a JSON string)")
         }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Durations as imctl takes them: `90` (seconds), `500ms`, `30s`, `5m`, `2h`, `7d`.
-public enum IMCtlDuration {
+package enum IMCtlDuration {
     /// Parses `text`; nil if it is not a positive duration of one of the forms above.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let digits = trimmed.prefix { $0.isNumber || $0 == "." }
         guard !digits.isEmpty, let value = Double(digits), value > 0, value.isFinite else { return nil }
@@ -22,13 +22,13 @@ public enum IMCtlDuration {
     }
 
     /// Whole seconds, rounded up (a token's ttl).
-    public static func wholeSeconds(_ duration: Duration) -> Int64 {
+    package static func wholeSeconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds + (attoseconds > 0 ? 1 : 0)
     }
 
     /// `10s`, `1.5s`, `250ms`.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let total = Double(seconds) + Double(attoseconds) / 1e18
         if total < 1 { return "\(Int((total * 1000).rounded()))ms" }
@@ -38,16 +38,16 @@ public enum IMCtlDuration {
 }
 
 /// A batch line's duration: a number of seconds or a duration string (`"1h"`).
-public struct IMCtlSeconds: Sendable, Hashable, Decodable {
+package struct IMCtlSeconds: Sendable, Hashable, Decodable {
     /// Whole seconds.
-    public var seconds: Int64
+    package var seconds: Int64
 
     /// A duration of `seconds`.
-    public init(_ seconds: Int64) {
+    package init(_ seconds: Int64) {
         self.seconds = seconds
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let seconds = try? container.decode(Int64.self) {
             self.seconds = seconds

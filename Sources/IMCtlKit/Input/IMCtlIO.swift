@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Where a command's output goes and its input comes from: the process's streams, or a test's buffers.
-public final class IMCtlIO: Sendable {
+package final class IMCtlIO: Sendable {
     private enum Backing {
         case standard
         case captured(stdin: [UInt8])
@@ -18,13 +18,13 @@ public final class IMCtlIO: Sendable {
     private let backing: Backing
     private let captured: Mutex<Captured>
     /// Whether stdout / stderr are terminals (tables and progress are for people).
-    public let stdoutIsTerminal: Bool
-    public let stderrIsTerminal: Bool
+    package let stdoutIsTerminal: Bool
+    package let stderrIsTerminal: Bool
     /// The environment (`IMCTL_SERVER`, `IMCTL_TOKEN`, ...).
-    public let environment: [String: String]
+    package let environment: [String: String]
 
     /// The process's stdin, stdout and stderr and its environment.
-    public static func standard() -> IMCtlIO {
+    package static func standard() -> IMCtlIO {
         IMCtlIO(
             backing: .standard,
             stdin: [],
@@ -35,7 +35,7 @@ public final class IMCtlIO: Sendable {
     }
 
     /// Buffers for tests: `stdin` is what the command reads; read the output with `stdout` and `stderr`.
-    public static func capturing(
+    package static func capturing(
         stdin: String = "",
         environment: [String: String] = [:],
         terminal: Bool = false
@@ -64,7 +64,7 @@ public final class IMCtlIO: Sendable {
     }
 
     /// Writes `text` to stdout as it is (add the newline yourself).
-    public func out(_ text: String) {
+    package func out(_ text: String) {
         switch backing {
         case .standard: Self.write(STDOUT_FILENO, Array(text.utf8))
         case .captured: captured.withLock { $0.stdout += Array(text.utf8) }
@@ -72,7 +72,7 @@ public final class IMCtlIO: Sendable {
     }
 
     /// Writes raw bytes to stdout.
-    public func out(bytes: [UInt8]) {
+    package func out(bytes: [UInt8]) {
         switch backing {
         case .standard: Self.write(STDOUT_FILENO, bytes)
         case .captured: captured.withLock { $0.stdout += bytes }
@@ -80,7 +80,7 @@ public final class IMCtlIO: Sendable {
     }
 
     /// Writes `text` to stderr as it is.
-    public func err(_ text: String) {
+    package func err(_ text: String) {
         switch backing {
         case .standard: Self.write(STDERR_FILENO, Array(text.utf8))
         case .captured: captured.withLock { $0.stderr += Array(text.utf8) }
@@ -88,7 +88,7 @@ public final class IMCtlIO: Sendable {
     }
 
     /// Everything left on stdin.
-    public func readAllInput() -> [UInt8] {
+    package func readAllInput() -> [UInt8] {
         switch backing {
         case .standard:
             return Array(FileHandle.standardInput.readDataToEndOfFile())
@@ -101,7 +101,7 @@ public final class IMCtlIO: Sendable {
     }
 
     /// The next line of stdin without its newline; nil at the end. Blocks until a line arrives.
-    public func readLine() -> String? {
+    package func readLine() -> String? {
         switch backing {
         case .standard:
             return Swift.readLine(strippingNewline: true)
@@ -117,9 +117,9 @@ public final class IMCtlIO: Sendable {
     }
 
     /// What was written to stdout (captured IO only).
-    public var stdout: String { captured.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
+    package var stdout: String { captured.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
     /// What was written to stderr (captured IO only).
-    public var stderr: String { captured.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+    package var stderr: String { captured.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
 
     private static func write(_ fd: Int32, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in

@@ -1,7 +1,7 @@
 /// Sizes as imctl takes them: `1048576`, `512KiB`, `64MiB`, `2GiB` (also `KB`, `MB`, `GB` as powers of 1000).
-public enum IMCtlSize {
+package enum IMCtlSize {
     /// Bytes; nil if `text` is not a non-negative size.
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         let digits = text.prefix { $0.isNumber || $0 == "." }
         guard !digits.isEmpty, let value = Double(digits), value >= 0 else { return nil }
         let units: [String: Double] = [

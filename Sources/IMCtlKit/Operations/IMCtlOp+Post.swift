@@ -3,76 +3,76 @@ import IMAdminClient
 extension IMCtlOp {
     /// `post peer`: a peer message from `sender` to `receiver`, stored for both (GoBelieve's
     /// `/post_peer_message`).
-    public struct PostPeer: IMCtlOperation {
-        public static let command = "post peer"
-        public static let fields = ["appid", "sender", "receiver", "content"]
-        public var appid: Int64
-        public var sender: Int64
-        public var receiver: Int64
-        public var content: IMCtlContent
+    package struct PostPeer: IMCtlOperation {
+        package static let command = "post peer"
+        package static let fields = ["appid", "sender", "receiver", "content"]
+        package var appid: Int64
+        package var sender: Int64
+        package var receiver: Int64
+        package var content: IMCtlContent
 
-        public init(appid: Int64, sender: Int64, receiver: Int64, content: IMCtlContent) {
+        package init(appid: Int64, sender: Int64, receiver: Int64, content: IMCtlContent) {
             self.appid = appid
             self.sender = sender
             self.receiver = receiver
             self.content = content
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(
                 IMAdmin.PostPeerMessage.self,
                 .init(appid: appid, sender: sender, receiver: receiver, content: content.bytes)
             )
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             .message("posted a peer message from \(sender) to \(receiver) (app \(appid), \(content.bytes.count) bytes)")
         }
     }
 
     /// `post group`: a group message from `sender` to group `group` (`/post_group_message`).
-    public struct PostGroup: IMCtlOperation {
-        public static let command = "post group"
-        public static let fields = ["appid", "sender", "group", "content"]
-        public var appid: Int64
-        public var sender: Int64
-        public var group: Int64
-        public var content: IMCtlContent
+    package struct PostGroup: IMCtlOperation {
+        package static let command = "post group"
+        package static let fields = ["appid", "sender", "group", "content"]
+        package var appid: Int64
+        package var sender: Int64
+        package var group: Int64
+        package var content: IMCtlContent
 
-        public init(appid: Int64, sender: Int64, group: Int64, content: IMCtlContent) {
+        package init(appid: Int64, sender: Int64, group: Int64, content: IMCtlContent) {
             self.appid = appid
             self.sender = sender
             self.group = group
             self.content = content
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(
                 IMAdmin.PostGroupMessage.self,
                 .init(appid: appid, sender: sender, receiver: group, content: content.bytes)
             )
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             .message("posted a group message from \(sender) to group \(group) (app \(appid))")
         }
     }
 
     /// `post system`: one system message stored for every receiver (`/post_system_message`).
-    public struct PostSystem: IMCtlOperation {
-        public static let command = "post system"
-        public static let fields = ["appid", "receivers", "content"]
-        public var appid: Int64
-        public var receivers: [Int64]
-        public var content: IMCtlContent
+    package struct PostSystem: IMCtlOperation {
+        package static let command = "post system"
+        package static let fields = ["appid", "receivers", "content"]
+        package var appid: Int64
+        package var receivers: [Int64]
+        package var content: IMCtlContent
 
-        public init(appid: Int64, receivers: [Int64], content: IMCtlContent) {
+        package init(appid: Int64, receivers: [Int64], content: IMCtlContent) {
             self.appid = appid
             self.receivers = receivers
             self.content = content
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             guard !receivers.isEmpty else { throw .usage("receivers: give at least one uid") }
             let text = try content.text(field: "content")
             return try IMCtlOp.request(
@@ -81,7 +81,7 @@ extension IMCtlOp {
             )
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             .message(
                 "posted a system message to \(receivers.count) user\(receivers.count == 1 ? "" : "s") (app \(appid))"
             )
@@ -90,42 +90,42 @@ extension IMCtlOp {
 
     /// `post room`: a room message from `uid` to the room's present members, not stored
     /// (`/post_room_message`).
-    public struct PostRoom: IMCtlOperation {
-        public static let command = "post room"
-        public static let fields = ["appid", "uid", "room", "content"]
-        public var appid: Int64
-        public var uid: Int64
-        public var room: Int64
-        public var content: IMCtlContent
+    package struct PostRoom: IMCtlOperation {
+        package static let command = "post room"
+        package static let fields = ["appid", "uid", "room", "content"]
+        package var appid: Int64
+        package var uid: Int64
+        package var room: Int64
+        package var content: IMCtlContent
 
-        public init(appid: Int64, uid: Int64, room: Int64, content: IMCtlContent) {
+        package init(appid: Int64, uid: Int64, room: Int64, content: IMCtlContent) {
             self.appid = appid
             self.uid = uid
             self.room = room
             self.content = content
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(
                 IMAdmin.PostRoomMessage.self,
                 .init(appid: appid, uid: uid, room: room, content: content.bytes)
             )
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             .message("posted a room message from \(uid) to room \(room) (app \(appid))")
         }
     }
 
     /// `post customer`: a customer-service message between two apps (`/post_customer_message`).
-    public struct PostCustomer: IMCtlOperation {
-        public static let command = "post customer"
-        public static let fields = ["sender_appid", "sender", "receiver_appid", "receiver", "content"]
-        public var senderAppid: Int64
-        public var sender: Int64
-        public var receiverAppid: Int64
-        public var receiver: Int64
-        public var content: IMCtlContent
+    package struct PostCustomer: IMCtlOperation {
+        package static let command = "post customer"
+        package static let fields = ["sender_appid", "sender", "receiver_appid", "receiver", "content"]
+        package var senderAppid: Int64
+        package var sender: Int64
+        package var receiverAppid: Int64
+        package var receiver: Int64
+        package var content: IMCtlContent
 
         enum CodingKeys: String, CodingKey {
             case senderAppid = "sender_appid"
@@ -135,7 +135,7 @@ extension IMCtlOp {
             case content
         }
 
-        public init(senderAppid: Int64, sender: Int64, receiverAppid: Int64, receiver: Int64, content: IMCtlContent) {
+        package init(senderAppid: Int64, sender: Int64, receiverAppid: Int64, receiver: Int64, content: IMCtlContent) {
             self.senderAppid = senderAppid
             self.sender = sender
             self.receiverAppid = receiverAppid
@@ -143,7 +143,7 @@ extension IMCtlOp {
             self.content = content
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             let text = try content.text(field: "content")
             return try IMCtlOp.request(
                 IMAdmin.PostCustomerMessage.self,
@@ -157,7 +157,7 @@ extension IMCtlOp {
             )
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             .message(
                 "posted a customer message from \(sender) (app \(senderAppid)) to \(receiver) (app \(receiverAppid))"
             )
@@ -166,51 +166,51 @@ extension IMCtlOp {
 
     /// `post realtime`: a real-time message (`MSG_RT`), relayed to the receiver's sessions, not stored
     /// (`/post_realtime_message`).
-    public struct PostRealtime: IMCtlOperation {
-        public static let command = "post realtime"
-        public static let fields = ["appid", "sender", "receiver", "content"]
-        public var appid: Int64
-        public var sender: Int64
-        public var receiver: Int64
-        public var content: IMCtlContent
+    package struct PostRealtime: IMCtlOperation {
+        package static let command = "post realtime"
+        package static let fields = ["appid", "sender", "receiver", "content"]
+        package var appid: Int64
+        package var sender: Int64
+        package var receiver: Int64
+        package var content: IMCtlContent
 
-        public init(appid: Int64, sender: Int64, receiver: Int64, content: IMCtlContent) {
+        package init(appid: Int64, sender: Int64, receiver: Int64, content: IMCtlContent) {
             self.appid = appid
             self.sender = sender
             self.receiver = receiver
             self.content = content
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(
                 IMAdmin.PostRealtimeMessage.self,
                 .init(appid: appid, sender: sender, receiver: receiver, content: content.bytes)
             )
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             .message("sent a real-time message from \(sender) to \(receiver) (app \(appid))")
         }
     }
 
     /// `post notification`: a notification to a user's sessions (`/post_notification`, not stored), or to
     /// a group's members (`/post_group_notification`, stored).
-    public struct PostNotification: IMCtlOperation {
-        public static let command = "post notification"
-        public static let fields = ["appid", "uid", "group", "content"]
-        public var appid: Int64
-        public var uid: Int64?
-        public var group: Int64?
-        public var content: IMCtlContent
+    package struct PostNotification: IMCtlOperation {
+        package static let command = "post notification"
+        package static let fields = ["appid", "uid", "group", "content"]
+        package var appid: Int64
+        package var uid: Int64?
+        package var group: Int64?
+        package var content: IMCtlContent
 
-        public init(appid: Int64, uid: Int64? = nil, group: Int64? = nil, content: IMCtlContent) {
+        package init(appid: Int64, uid: Int64? = nil, group: Int64? = nil, content: IMCtlContent) {
             self.appid = appid
             self.uid = uid
             self.group = group
             self.content = content
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             switch (uid, group) {
             case (let uid?, nil):
                 return try IMCtlOp.request(
@@ -228,7 +228,7 @@ extension IMCtlOp {
             }
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             if let group { return .message("posted a notification to group \(group) (app \(appid))") }
             return .message("sent a notification to \(IMCtlOp.user(uid ?? 0, app: appid))")
         }

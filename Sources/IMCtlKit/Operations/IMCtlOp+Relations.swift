@@ -3,154 +3,154 @@ import IMAdminClient
 extension IMCtlOp {
     /// `friend add`: `friend` in `uid`'s friend list, and by default the reverse too
     /// (`POST /friends`); `enable_friendship` checks peer messages against the lists.
-    public struct FriendAdd: IMCtlOperation {
-        public static let command = "friend add"
-        public static let fields = ["appid", "uid", "friend", "one_way"]
-        public var appid: Int64
-        public var uid: Int64
-        public var friend: Int64
+    package struct FriendAdd: IMCtlOperation {
+        package static let command = "friend add"
+        package static let fields = ["appid", "uid", "friend", "one_way"]
+        package var appid: Int64
+        package var uid: Int64
+        package var friend: Int64
         /// Only `uid`'s list changes, not `friend`'s (default: both).
-        public var oneWay: Bool?
+        package var oneWay: Bool?
 
         enum CodingKeys: String, CodingKey {
             case appid, uid, friend
             case oneWay = "one_way"
         }
 
-        public init(appid: Int64, uid: Int64, friend: Int64, oneWay: Bool = false) {
+        package init(appid: Int64, uid: Int64, friend: Int64, oneWay: Bool = false) {
             self.appid = appid
             self.uid = uid
             self.friend = friend
             self.oneWay = oneWay ? true : nil
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.FriendAdd.self, IMCtlOp.friendChange(appid, uid, friend, oneWay))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             IMCtlOp.friendMessage(data, add: true, appid: appid, uid: uid, friend: friend, oneWay: oneWay)
         }
     }
 
     /// `friend remove`: `friend` out of `uid`'s friend list, and by default the reverse too
     /// (`DELETE /friends`); `enable_friendship` checks peer messages against the lists.
-    public struct FriendRemove: IMCtlOperation {
-        public static let command = "friend remove"
-        public static let fields = ["appid", "uid", "friend", "one_way"]
-        public var appid: Int64
-        public var uid: Int64
-        public var friend: Int64
+    package struct FriendRemove: IMCtlOperation {
+        package static let command = "friend remove"
+        package static let fields = ["appid", "uid", "friend", "one_way"]
+        package var appid: Int64
+        package var uid: Int64
+        package var friend: Int64
         /// Only `uid`'s list changes, not `friend`'s (default: both).
-        public var oneWay: Bool?
+        package var oneWay: Bool?
 
         enum CodingKeys: String, CodingKey {
             case appid, uid, friend
             case oneWay = "one_way"
         }
 
-        public init(appid: Int64, uid: Int64, friend: Int64, oneWay: Bool = false) {
+        package init(appid: Int64, uid: Int64, friend: Int64, oneWay: Bool = false) {
             self.appid = appid
             self.uid = uid
             self.friend = friend
             self.oneWay = oneWay ? true : nil
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.FriendRemove.self, IMCtlOp.friendChange(appid, uid, friend, oneWay))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             IMCtlOp.friendMessage(data, add: false, appid: appid, uid: uid, friend: friend, oneWay: oneWay)
         }
     }
 
     /// `friend list`: a user's friends (`GET /friends`).
-    public struct FriendList: IMCtlOperation {
-        public static let command = "friend list"
-        public static let fields = ["appid", "uid"]
-        public var appid: Int64
-        public var uid: Int64
+    package struct FriendList: IMCtlOperation {
+        package static let command = "friend list"
+        package static let fields = ["appid", "uid"]
+        package var appid: Int64
+        package var uid: Int64
 
-        public init(appid: Int64, uid: Int64) {
+        package init(appid: Int64, uid: Int64) {
             self.appid = appid
             self.uid = uid
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.FriendList.self, .init(appid: appid, uid: uid))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             IMCtlOp.listMessage(data["friends"], what: "friends of", uid: uid, appid: appid)
         }
     }
 
     /// `blacklist add`: `uid` blocks `other` (`POST /blacklist`); `enable_blacklist` checks
     /// peer messages against the lists.
-    public struct BlacklistAdd: IMCtlOperation {
-        public static let command = "blacklist add"
-        public static let fields = ["appid", "uid", "other"]
-        public var appid: Int64
-        public var uid: Int64
-        public var other: Int64
+    package struct BlacklistAdd: IMCtlOperation {
+        package static let command = "blacklist add"
+        package static let fields = ["appid", "uid", "other"]
+        package var appid: Int64
+        package var uid: Int64
+        package var other: Int64
 
-        public init(appid: Int64, uid: Int64, other: Int64) {
+        package init(appid: Int64, uid: Int64, other: Int64) {
             self.appid = appid
             self.uid = uid
             self.other = other
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.BlacklistAdd.self, .init(appid: appid, uid: uid, other: other))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             IMCtlOp.blacklistMessage(data, add: true, appid: appid, uid: uid, other: other)
         }
     }
 
     /// `blacklist remove`: `uid` unblocks `other` (`DELETE /blacklist`); `enable_blacklist` checks
     /// peer messages against the lists.
-    public struct BlacklistRemove: IMCtlOperation {
-        public static let command = "blacklist remove"
-        public static let fields = ["appid", "uid", "other"]
-        public var appid: Int64
-        public var uid: Int64
-        public var other: Int64
+    package struct BlacklistRemove: IMCtlOperation {
+        package static let command = "blacklist remove"
+        package static let fields = ["appid", "uid", "other"]
+        package var appid: Int64
+        package var uid: Int64
+        package var other: Int64
 
-        public init(appid: Int64, uid: Int64, other: Int64) {
+        package init(appid: Int64, uid: Int64, other: Int64) {
             self.appid = appid
             self.uid = uid
             self.other = other
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.BlacklistRemove.self, .init(appid: appid, uid: uid, other: other))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             IMCtlOp.blacklistMessage(data, add: false, appid: appid, uid: uid, other: other)
         }
     }
 
     /// `blacklist list`: a user's blacklist (`GET /blacklist`).
-    public struct BlacklistList: IMCtlOperation {
-        public static let command = "blacklist list"
-        public static let fields = ["appid", "uid"]
-        public var appid: Int64
-        public var uid: Int64
+    package struct BlacklistList: IMCtlOperation {
+        package static let command = "blacklist list"
+        package static let fields = ["appid", "uid"]
+        package var appid: Int64
+        package var uid: Int64
 
-        public init(appid: Int64, uid: Int64) {
+        package init(appid: Int64, uid: Int64) {
             self.appid = appid
             self.uid = uid
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.BlacklistList.self, .init(appid: appid, uid: uid))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             IMCtlOp.listMessage(data["blacklist"], what: "users blocked by", uid: uid, appid: appid)
         }
     }

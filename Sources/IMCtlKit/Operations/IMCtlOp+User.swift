@@ -2,29 +2,29 @@ import IMAdminClient
 
 extension IMCtlOp {
     /// `user kick`: closes a user's sessions, or one device's (`POST /users/kick`).
-    public struct UserKick: IMCtlOperation {
-        public static let command = "user kick"
-        public static let fields = ["appid", "uid", "device_id"]
-        public var appid: Int64
-        public var uid: Int64
-        public var deviceID: Int64?
+    package struct UserKick: IMCtlOperation {
+        package static let command = "user kick"
+        package static let fields = ["appid", "uid", "device_id"]
+        package var appid: Int64
+        package var uid: Int64
+        package var deviceID: Int64?
 
         enum CodingKeys: String, CodingKey {
             case appid, uid
             case deviceID = "device_id"
         }
 
-        public init(appid: Int64, uid: Int64, deviceID: Int64? = nil) {
+        package init(appid: Int64, uid: Int64, deviceID: Int64? = nil) {
             self.appid = appid
             self.uid = uid
             self.deviceID = deviceID
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.UserKick.self, .init(appid: appid, uid: uid, deviceID: deviceID))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             let count = data["kicked"]?.intValue ?? 0
             let device = deviceID.map { " on device \($0)" } ?? ""
             return .message(
@@ -35,20 +35,20 @@ extension IMCtlOp {
 
     /// `user online`: users' sessions (device, platform, address, idle time) and mute flag
     /// (`GET /users/online`); with no uids, the app's online users.
-    public struct UserOnline: IMCtlOperation {
-        public static let command = "user online"
-        public static let fields = ["appid", "uids", "limit"]
-        public var appid: Int64
-        public var uids: [Int64]
-        public var limit: Int64?
+    package struct UserOnline: IMCtlOperation {
+        package static let command = "user online"
+        package static let fields = ["appid", "uids", "limit"]
+        package var appid: Int64
+        package var uids: [Int64]
+        package var limit: Int64?
 
-        public init(appid: Int64, uids: [Int64] = [], limit: Int64? = nil) {
+        package init(appid: Int64, uids: [Int64] = [], limit: Int64? = nil) {
             self.appid = appid
             self.uids = uids
             self.limit = limit
         }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
             appid = try container.decode(Int64.self, forKey: .appid)
             uids = try container.decodeIfPresent([Int64].self, forKey: .uids) ?? []
@@ -57,12 +57,12 @@ extension IMCtlOp {
 
         private enum Keys: String, CodingKey { case appid, uids, limit }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.UsersOnline.self, .init(appid: appid, uids: uids, limit: limit))
         }
 
         /// One row per session; a user without sessions gets one row saying so.
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             var rows: [IMJSON] = []
             for user in data.arrayValue ?? [] {
                 let base: [String: IMJSON] = [
@@ -92,22 +92,22 @@ extension IMCtlOp {
     }
 
     /// `user mute`: sets the user's speak-forbidden flag (`POST /users/mute`).
-    public struct UserMute: IMCtlOperation {
-        public static let command = "user mute"
-        public static let fields = ["appid", "uid"]
-        public var appid: Int64
-        public var uid: Int64
+    package struct UserMute: IMCtlOperation {
+        package static let command = "user mute"
+        package static let fields = ["appid", "uid"]
+        package var appid: Int64
+        package var uid: Int64
 
-        public init(appid: Int64, uid: Int64) {
+        package init(appid: Int64, uid: Int64) {
             self.appid = appid
             self.uid = uid
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.UserMute.self, .init(appid: appid, uid: uid))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             data["changed"]?.boolValue == false
                 ? .message("\(IMCtlOp.user(uid, app: appid)) was already muted")
                 : .message("muted \(IMCtlOp.user(uid, app: appid))")
@@ -115,22 +115,22 @@ extension IMCtlOp {
     }
 
     /// `user unmute`: clears the user's speak-forbidden flag (`POST /users/unmute`).
-    public struct UserUnmute: IMCtlOperation {
-        public static let command = "user unmute"
-        public static let fields = ["appid", "uid"]
-        public var appid: Int64
-        public var uid: Int64
+    package struct UserUnmute: IMCtlOperation {
+        package static let command = "user unmute"
+        package static let fields = ["appid", "uid"]
+        package var appid: Int64
+        package var uid: Int64
 
-        public init(appid: Int64, uid: Int64) {
+        package init(appid: Int64, uid: Int64) {
             self.appid = appid
             self.uid = uid
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.UserUnmute.self, .init(appid: appid, uid: uid))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             data["changed"]?.boolValue == false
                 ? .message("\(IMCtlOp.user(uid, app: appid)) was not muted")
                 : .message("unmuted \(IMCtlOp.user(uid, app: appid))")
@@ -138,29 +138,29 @@ extension IMCtlOp {
     }
 
     /// `user offline-count`: messages after the user's sync key (`/get_offline_count`).
-    public struct UserOfflineCount: IMCtlOperation {
-        public static let command = "user offline-count"
-        public static let fields = ["appid", "uid", "sync_key"]
-        public var appid: Int64
-        public var uid: Int64
-        public var syncKey: Int64?
+    package struct UserOfflineCount: IMCtlOperation {
+        package static let command = "user offline-count"
+        package static let fields = ["appid", "uid", "sync_key"]
+        package var appid: Int64
+        package var uid: Int64
+        package var syncKey: Int64?
 
         enum CodingKeys: String, CodingKey {
             case appid, uid
             case syncKey = "sync_key"
         }
 
-        public init(appid: Int64, uid: Int64, syncKey: Int64? = nil) {
+        package init(appid: Int64, uid: Int64, syncKey: Int64? = nil) {
             self.appid = appid
             self.uid = uid
             self.syncKey = syncKey
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.GetOfflineCount.self, .init(appid: appid, uid: uid, syncKey: syncKey))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             let count = data["count"]?.intValue ?? 0
             let after = syncKey.map { "after key \($0)" } ?? "after its stored sync key"
             return .message("\(count) message\(count == 1 ? "" : "s") for \(IMCtlOp.user(uid, app: appid)) \(after)")
@@ -168,48 +168,48 @@ extension IMCtlOp {
     }
 
     /// `user history`: one sync page of the user's messages after `last_id` (`/load_history_message`).
-    public struct UserHistory: IMCtlOperation {
-        public static let command = "user history"
-        public static let fields = ["appid", "uid", "last_id"]
-        public var appid: Int64
-        public var uid: Int64
-        public var lastID: Int64?
+    package struct UserHistory: IMCtlOperation {
+        package static let command = "user history"
+        package static let fields = ["appid", "uid", "last_id"]
+        package var appid: Int64
+        package var uid: Int64
+        package var lastID: Int64?
 
         enum CodingKeys: String, CodingKey {
             case appid, uid
             case lastID = "last_id"
         }
 
-        public init(appid: Int64, uid: Int64, lastID: Int64? = nil) {
+        package init(appid: Int64, uid: Int64, lastID: Int64? = nil) {
             self.appid = appid
             self.uid = uid
             self.lastID = lastID
         }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.LoadHistoryMessage.self, .init(appid: appid, uid: uid, lastID: lastID ?? 0))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             .table(IMCtlOp.messageColumns, data.arrayValue ?? [])
         }
     }
 
     /// `user latest`: the user's newest messages, oldest first (`/load_latest_message`).
-    public struct UserLatest: IMCtlOperation {
-        public static let command = "user latest"
-        public static let fields = ["appid", "uid", "limit"]
-        public var appid: Int64
-        public var uid: Int64
-        public var limit: Int64
+    package struct UserLatest: IMCtlOperation {
+        package static let command = "user latest"
+        package static let fields = ["appid", "uid", "limit"]
+        package var appid: Int64
+        package var uid: Int64
+        package var limit: Int64
 
-        public init(appid: Int64, uid: Int64, limit: Int64 = 20) {
+        package init(appid: Int64, uid: Int64, limit: Int64 = 20) {
             self.appid = appid
             self.uid = uid
             self.limit = limit
         }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
             appid = try container.decode(Int64.self, forKey: .appid)
             uid = try container.decode(Int64.self, forKey: .uid)
@@ -218,11 +218,11 @@ extension IMCtlOp {
 
         private enum Keys: String, CodingKey { case appid, uid, limit }
 
-        public func request() throws(IMCtlFailure) -> IMAdminRequest {
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
             try IMCtlOp.request(IMAdmin.LoadLatestMessage.self, .init(appid: appid, uid: uid, limit: limit))
         }
 
-        public func present(_ data: IMJSON) -> IMCtlPresentation {
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
             .table(IMCtlOp.messageColumns, data.arrayValue ?? [])
         }
     }

@@ -6,7 +6,7 @@ import IMAdminClient
 /// The command line (the `imctl` executable's subcommands) and batch lines (`imctl batch`, where each
 /// line is a JSON object with `"command"` and the fields) build the same operation, so both send the
 /// same request and print the same result. Building the request does no I/O.
-public protocol IMCtlOperation: Sendable, Decodable {
+package protocol IMCtlOperation: Sendable, Decodable {
     /// The command as typed after `imctl`: `user kick`, `post system`, `summary`.
     static var command: String { get }
     /// The fields a batch line may carry besides `command` and `id`, as the JSON names them.
@@ -19,7 +19,7 @@ public protocol IMCtlOperation: Sendable, Decodable {
 
 extension IMCtlOperation {
     /// Default: a table for a list, a record for an object, text for text, `ok` for nothing.
-    public func present(_ data: IMJSON) -> IMCtlPresentation {
+    package func present(_ data: IMJSON) -> IMCtlPresentation {
         switch data {
         case .null: .message("ok")
         case .array(let rows): .table(IMCtlOp.columns(of: rows), rows)
@@ -30,12 +30,12 @@ extension IMCtlOperation {
 }
 
 /// The operations, by command name: what `imctl batch` accepts.
-public enum IMCtlCatalog {
+package enum IMCtlCatalog {
     /// One operation type: its command, its fields, and how a batch line becomes one.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// As `IMCtlOperation.command` and `.fields`.
-        public let command: String
-        public let fields: [String]
+        package let command: String
+        package let fields: [String]
         let decode: @Sendable (Data) -> Result<any IMCtlOperation, any Error>
 
         init<Operation: IMCtlOperation>(_ type: Operation.Type) {
@@ -46,7 +46,7 @@ public enum IMCtlCatalog {
     }
 
     /// Every operation, in `imctl --help` order.
-    public static let operations: [Entry] = [
+    package static let operations: [Entry] = [
         Entry(IMCtlOp.PostPeer.self), Entry(IMCtlOp.PostGroup.self), Entry(IMCtlOp.PostSystem.self),
         Entry(IMCtlOp.PostRoom.self), Entry(IMCtlOp.PostCustomer.self), Entry(IMCtlOp.PostRealtime.self),
         Entry(IMCtlOp.PostNotification.self), Entry(IMCtlOp.TokenIssue.self), Entry(IMCtlOp.TokenRevoke.self),
@@ -65,14 +65,14 @@ public enum IMCtlCatalog {
     ]
 
     /// The operation named `command` (`"user kick"`; spaces between words may repeat).
-    public static func operation(named command: String) -> Entry? {
+    package static func operation(named command: String) -> Entry? {
         let normalized = command.split(separator: " ").joined(separator: " ")
         return operations.first { $0.command == normalized }
     }
 }
 
 /// The operations themselves, one nested type per command; see the `IMCtlOp+*.swift` files.
-public enum IMCtlOp {
+package enum IMCtlOp {
     /// Columns for rows nobody described: every key of the first rows, sorted.
     static func columns(of rows: [IMJSON]) -> [IMCtlColumn] {
         var keys = Set<String>()

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// How a command prints what it got.
-public enum IMCtlFormat: String, Sendable, CaseIterable, EnumerableFlag {
+package enum IMCtlFormat: String, Sendable, CaseIterable, EnumerableFlag {
     /// Tables and sentences for people (the default).
     case text
     /// One envelope `{"ok":bool,"data":...,"error":{"code","message"}}`, pretty-printed; errors too.
@@ -13,7 +13,7 @@ public enum IMCtlFormat: String, Sendable, CaseIterable, EnumerableFlag {
     /// The server's reply body exactly as it came.
     case raw
 
-    public static func help(for value: IMCtlFormat) -> ArgumentHelp? {
+    package static func help(for value: IMCtlFormat) -> ArgumentHelp? {
         switch value {
         case .text: "Print tables and sentences for people."
         case .json: "Print one JSON envelope {\"ok\",\"data\",\"error\"}; errors too."

@@ -1,7 +1,7 @@
 import IMAdminClient
 
 /// How a command's result reads in the text and CSV formats. (JSON and NDJSON print the data itself.)
-public indirect enum IMCtlPresentation: Sendable, Equatable {
+package indirect enum IMCtlPresentation: Sendable, Equatable {
     /// One sentence: `kicked 2 sessions of user 42 (app 7)`.
     case message(String)
     /// One bare value, for `$(...)` in shell scripts: a token.
@@ -17,8 +17,8 @@ public indirect enum IMCtlPresentation: Sendable, Equatable {
 }
 
 /// One column of a table: its header, where its value is in a row, and how it reads.
-public struct IMCtlColumn: Sendable, Equatable {
-    public enum Style: Sendable, Equatable {
+package struct IMCtlColumn: Sendable, Equatable {
+    package enum Style: Sendable, Equatable {
         case plain
         /// Unix seconds as `2026-01-02 03:04:05Z`.
         case time
@@ -28,19 +28,19 @@ public struct IMCtlColumn: Sendable, Equatable {
         case truncated(Int)
     }
 
-    public var header: String
+    package var header: String
     /// The row's member; `a.b` reaches into a nested object.
-    public var key: String
-    public var style: Style
+    package var key: String
+    package var style: Style
 
-    public init(_ header: String, _ key: String, _ style: Style = .plain) {
+    package init(_ header: String, _ key: String, _ style: Style = .plain) {
         self.header = header
         self.key = key
         self.style = style
     }
 
     /// The row's value for this column (nil if absent).
-    public func value(in row: IMJSON) -> IMJSON? {
+    package func value(in row: IMJSON) -> IMJSON? {
         var current: IMJSON? = row
         for part in key.split(separator: ".") { current = current?[String(part)] }
         return current

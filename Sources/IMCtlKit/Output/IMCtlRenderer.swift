@@ -2,14 +2,14 @@ import Foundation
 import IMAdminClient
 
 /// Turns data and presentations into the text of each format. Pure: strings in, strings out.
-public enum IMCtlRenderer {
+package enum IMCtlRenderer {
     /// The JSON envelope: `{"ok":bool,"data":...,"error":{"code","message"[,"status"]}|null}`.
-    public static func envelope(data: IMJSON, failure: IMCtlFailure?) -> IMJSON {
+    package static func envelope(data: IMJSON, failure: IMCtlFailure?) -> IMJSON {
         ["ok": .bool(failure == nil), "data": data, "error": failure?.json ?? .null]
     }
 
     /// `--ndjson`: an array's elements one per line; null prints nothing; anything else one line.
-    public static func ndjson(_ data: IMJSON) -> String {
+    package static func ndjson(_ data: IMJSON) -> String {
         switch data {
         case .null: ""
         case .array(let elements): elements.map { $0.encoded() + "\n" }.joined()
@@ -18,7 +18,7 @@ public enum IMCtlRenderer {
     }
 
     /// `--text`.
-    public static func text(_ presentation: IMCtlPresentation) -> String {
+    package static func text(_ presentation: IMCtlPresentation) -> String {
         switch presentation {
         case .message(let line), .value(let line):
             return line + "\n"
@@ -54,7 +54,7 @@ public enum IMCtlRenderer {
     }
 
     /// `--csv`: a table's rows, a record as `key,value` rows, a message or value as one cell.
-    public static func csv(_ presentation: IMCtlPresentation) -> String {
+    package static func csv(_ presentation: IMCtlPresentation) -> String {
         switch presentation {
         case .message(let text), .value(let text), .text(let text):
             return csvLine(["value"]) + csvLine([text])
@@ -73,7 +73,7 @@ public enum IMCtlRenderer {
 
     /// An object's scalar fields as `(dotted.key, text)`, keys sorted; arrays of scalars joined by commas,
     /// other arrays as JSON.
-    public static func flatten(_ json: IMJSON, prefix: String = "") -> [(key: String, value: String)] {
+    package static func flatten(_ json: IMJSON, prefix: String = "") -> [(key: String, value: String)] {
         guard case .object(let members) = json else { return [(prefix.isEmpty ? "value" : prefix, scalar(json))] }
         var out: [(key: String, value: String)] = []
         for key in members.keys.sorted() {
@@ -89,7 +89,7 @@ public enum IMCtlRenderer {
     }
 
     /// A value as one cell of text.
-    public static func scalar(_ json: IMJSON) -> String {
+    package static func scalar(_ json: IMJSON) -> String {
         switch json {
         case .null: ""
         case .bool(let value): value ? "true" : "false"
@@ -104,7 +104,7 @@ public enum IMCtlRenderer {
     }
 
     /// `2026-01-02 03:04:05Z` for Unix seconds.
-    public static func time(_ seconds: Int64) -> String {
+    package static func time(_ seconds: Int64) -> String {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
@@ -114,7 +114,7 @@ public enum IMCtlRenderer {
     }
 
     /// `1.5 KiB`, `12.0 MiB`, `512 B`.
-    public static func bytes(_ count: Int64) -> String {
+    package static func bytes(_ count: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(count)
         var unit = 0
@@ -126,7 +126,7 @@ public enum IMCtlRenderer {
     }
 
     /// `3d 4h`, `2h 5m`, `4m 10s`, `12s`.
-    public static func uptime(_ seconds: Int64) -> String {
+    package static func uptime(_ seconds: Int64) -> String {
         let days = seconds / 86400
         let hours = seconds % 86400 / 3600
         let minutes = seconds % 3600 / 60

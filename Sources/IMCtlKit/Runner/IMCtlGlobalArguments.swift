@@ -5,16 +5,16 @@
 /// ArgumentParser reads a command's options only after its name, so the options given before it are
 /// moved to just after the command's full name, ahead of any `--`. Anything else before the command (an
 /// unknown option, `--help`, `--version`) stays where it was, for ArgumentParser to answer as before.
-public enum IMCtlGlobalArguments {
+package enum IMCtlGlobalArguments {
     /// The names of a command's subcommands (and their aliases), each with its own subcommands.
-    public struct CommandTree: Sendable {
-        public var subcommands: [String: CommandTree]
+    package struct CommandTree: Sendable {
+        package var subcommands: [String: CommandTree]
 
-        public init(_ subcommands: [String: CommandTree] = [:]) { self.subcommands = subcommands }
+        package init(_ subcommands: [String: CommandTree] = [:]) { self.subcommands = subcommands }
     }
 
     /// Every option `IMCtlGlobalOptions` and `IMCtlAppOption` take, by name: true when it takes a value.
-    public static let options: [String: Bool] = [
+    package static let options: [String: Bool] = [
         "--server": true, "--token-file": true, "--token": true, "--timeout": true, "--cacert": true,
         "--insecure": false, "--cert": true, "--key": true,
         "--text": false, "--json": false, "--ndjson": false, "--csv": false, "--raw": false,
@@ -24,7 +24,7 @@ public enum IMCtlGlobalArguments {
 
     /// `arguments` (without the program name) with the global options found before the command's last
     /// name moved after it; unchanged when there are none or no command is named.
-    public static func hoisted(_ arguments: [String], commands: CommandTree) -> [String] {
+    package static func hoisted(_ arguments: [String], commands: CommandTree) -> [String] {
         var node = commands
         var kept: [String] = []
         var moved: [String] = []

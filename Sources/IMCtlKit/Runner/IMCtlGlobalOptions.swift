@@ -3,17 +3,17 @@ import Foundation
 
 /// The options every server command takes: connection (`--server`, the token, `--timeout`, TLS) and
 /// output (`--json`, `--ndjson`, `--csv`, `--raw`, `--verbose`), each under its own help heading.
-public struct IMCtlGlobalOptions: ParsableArguments {
+package struct IMCtlGlobalOptions: ParsableArguments {
     @OptionGroup(title: "Connection Options")
-    public var connection: IMCtlConnectionOptions
+    package var connection: IMCtlConnectionOptions
 
     @OptionGroup(title: "Output Options")
-    public var output: IMCtlOutputOptions
+    package var output: IMCtlOutputOptions
 
-    public init() {}
+    package init() {}
 
     /// Runs the operation `build` makes, printing the result; throws `ExitCode` unless it succeeded.
-    public func run(_ build: (IMCtlIO) throws(IMCtlFailure) -> any IMCtlOperation) async throws {
+    package func run(_ build: (IMCtlIO) throws(IMCtlFailure) -> any IMCtlOperation) async throws {
         let io = IMCtlIO.standard()
         let code = await IMCtlRunner.run(connection: connection, output: output, io: io) { () throws(IMCtlFailure) in
             try build(io)
@@ -23,10 +23,10 @@ public struct IMCtlGlobalOptions: ParsableArguments {
 }
 
 /// uids on the command line: `42`, or a comma-separated list `1,2,3`.
-public struct IMCtlIDList: ExpressibleByArgument, Sendable, Equatable {
-    public var ids: [Int64]
+package struct IMCtlIDList: ExpressibleByArgument, Sendable, Equatable {
+    package var ids: [Int64]
 
-    public init?(argument: String) {
+    package init?(argument: String) {
         let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
         var ids: [Int64] = []
         for part in parts {
@@ -37,10 +37,10 @@ public struct IMCtlIDList: ExpressibleByArgument, Sendable, Equatable {
         self.ids = ids
     }
 
-    public static var defaultValueDescription: String { "uid[,uid...]" }
+    package static var defaultValueDescription: String { "uid[,uid...]" }
 }
 
 extension Array where Element == IMCtlIDList {
     /// The ids of every list, in order.
-    public var flattened: [Int64] { flatMap(\.ids) }
+    package var flattened: [Int64] { flatMap(\.ids) }
 }

@@ -2,14 +2,14 @@ import ArgumentParser
 import IMAdminClient
 
 /// `--server`, the token, `--timeout` and TLS: shared by every command that talks to a server.
-public struct IMCtlConnectionOptions: ParsableArguments {
+package struct IMCtlConnectionOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "The admin API: http(s)://host:port, or host[:port] (env IMCTL_SERVER; default http://127.0.0.1:6666).",
             valueName: "url"
         )
     )
-    public var server: String?
+    package var server: String?
 
     @Option(
         help: ArgumentHelp(
@@ -18,10 +18,10 @@ public struct IMCtlConnectionOptions: ParsableArguments {
         ),
         completion: .file()
     )
-    public var tokenFile: String?
+    package var tokenFile: String?
 
     @Option(help: "The admin token. Other users can see it in process lists: prefer IMCTL_TOKEN or --token-file.")
-    public var token: String?
+    package var token: String?
 
     @Option(
         help: ArgumentHelp(
@@ -29,29 +29,29 @@ public struct IMCtlConnectionOptions: ParsableArguments {
             valueName: "duration"
         )
     )
-    public var timeout: String?
+    package var timeout: String?
 
     @Option(
         help: ArgumentHelp("PEM CA certificates to trust for an https server.", valueName: "file"),
         completion: .file()
     )
-    public var cacert: String?
+    package var cacert: String?
 
     @Flag(help: "Do not verify the https server's certificate (self-signed test servers only).")
-    public var insecure = false
+    package var insecure = false
 
     @Option(
         help: ArgumentHelp("PEM client certificate, for a server that asks for one (with --key).", valueName: "file"),
         completion: .file()
     )
-    public var cert: String?
+    package var cert: String?
 
     @Option(help: ArgumentHelp("PEM private key of --cert.", valueName: "file"), completion: .file())
-    public var key: String?
+    package var key: String?
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         if let timeout, IMCtlDuration.parse(timeout) == nil {
             throw ValidationError("--timeout: expected a duration like 10s, 500ms or 2m, got \"\(timeout)\"")
         }
@@ -63,7 +63,7 @@ public struct IMCtlConnectionOptions: ParsableArguments {
 
     /// The client configuration and the token's source, from these options and the environment (flags
     /// win). Warnings (a token on the command line) go to `io`'s stderr.
-    public func resolve(io: IMCtlIO) throws(IMCtlFailure) -> (IMAdminClientConfiguration, IMAdminCredentials) {
+    package func resolve(io: IMCtlIO) throws(IMCtlFailure) -> (IMAdminClientConfiguration, IMAdminCredentials) {
         let serverText =
             server ?? io.environment["IMCTL_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? IMAdminClientConfiguration.defaultServer
@@ -102,24 +102,24 @@ public struct IMCtlConnectionOptions: ParsableArguments {
 }
 
 /// The output format and `--verbose`.
-public struct IMCtlOutputOptions: ParsableArguments {
-    @Flag public var format: IMCtlFormat = .text
+package struct IMCtlOutputOptions: ParsableArguments {
+    @Flag package var format: IMCtlFormat = .text
 
     @Flag(name: .shortAndLong, help: "Show each request and reply on stderr (the token redacted).")
-    public var verbose = false
+    package var verbose = false
 
-    public init() {}
+    package init() {}
 }
 
 /// `--appid`, which may come from IMCTL_APPID.
-public struct IMCtlAppOption: ParsableArguments {
+package struct IMCtlAppOption: ParsableArguments {
     @Option(help: ArgumentHelp("The app id (env IMCTL_APPID).", valueName: "appid"))
-    public var appid: Int64?
+    package var appid: Int64?
 
-    public init() {}
+    package init() {}
 
     /// The app id from the flag, else IMCTL_APPID.
-    public func resolve(io: IMCtlIO) throws(IMCtlFailure) -> Int64 {
+    package func resolve(io: IMCtlIO) throws(IMCtlFailure) -> Int64 {
         guard let value = try resolveIfGiven(io: io) else {
             throw .usage("--appid: missing", hint: "pass --appid N or set IMCTL_APPID")
         }
@@ -127,7 +127,7 @@ public struct IMCtlAppOption: ParsableArguments {
     }
 
     /// The app id from the flag, else IMCTL_APPID, else nil.
-    public func resolveIfGiven(io: IMCtlIO) throws(IMCtlFailure) -> Int64? {
+    package func resolveIfGiven(io: IMCtlIO) throws(IMCtlFailure) -> Int64? {
         if let appid { return appid }
         guard let text = io.environment["IMCTL_APPID"], !text.isEmpty else { return nil }
         guard let value = Int64(text) else { throw .usage("IMCTL_APPID: must be an integer, got \"\(text)\"") }

@@ -2,14 +2,14 @@ import IMAdminClient
 
 /// Runs one operation the way every imctl command does: build it, send it, print the result in the
 /// chosen format, and return the exit code that agrees with the output.
-public enum IMCtlRunner {
+package enum IMCtlRunner {
     /// - Parameters:
     ///   - connection: Where to send and with which token.
     ///   - output: The format and `--verbose`.
     ///   - io: The streams and environment.
     ///   - build: Makes the operation (reading a body file, `--appid` from the environment...); a usage
     ///     failure here sends nothing.
-    public static func run(
+    package static func run(
         connection: IMCtlConnectionOptions,
         output: IMCtlOutputOptions,
         io: IMCtlIO,
@@ -55,7 +55,7 @@ public enum IMCtlRunner {
     }
 
     /// Prints a result in `format`.
-    public static func print(
+    package static func print(
         _ presentation: IMCtlPresentation,
         data: IMJSON,
         raw: [UInt8],
@@ -73,7 +73,7 @@ public enum IMCtlRunner {
 
     /// Reports a failure: the envelope on stdout for `--json`, else `imctl: message` and the hint on
     /// stderr.
-    public static func report(_ failure: IMCtlFailure, format: IMCtlFormat, io: IMCtlIO) {
+    package static func report(_ failure: IMCtlFailure, format: IMCtlFormat, io: IMCtlIO) {
         if format == .json {
             io.out(IMCtlRenderer.envelope(data: .null, failure: failure).encoded(pretty: true) + "\n")
             return
