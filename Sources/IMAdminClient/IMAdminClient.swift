@@ -136,15 +136,7 @@ public final class IMAdminClient: Sendable {
         }
         if request.body != nil { outgoing.body = .bytes(ByteBuffer(bytes: bodyBytes)) }
         if let trace = configuration.trace {
-            var lines = [
-                "> \(request.line) HTTP/1.1", "> Host: \(server.host):\(server.port)",
-            ]
-            for header in outgoing.headers {
-                let value = header.name.lowercased() == "authorization" ? "Bearer <redacted>" : header.value
-                lines.append("> \(header.name): \(value)")
-            }
-            lines += Self.traceBody(bodyBytes, prefix: ">")
-            trace(lines.joined(separator: "\n"))
+            Self.traceRequest(trace, request, outgoing, body: bodyBytes, server: server)
         }
 
         let started = ContinuousClock.now
@@ -159,11 +151,7 @@ public final class IMAdminClient: Sendable {
             var collected = try await response.body.collect(upTo: configuration.maxResponseBytes)
             body = collected.readBytes(length: collected.readableBytes) ?? []
             if let trace = configuration.trace {
-                let elapsed = ContinuousClock.now - started
-                var lines = ["< HTTP \(status) \(response.status.reasonPhrase) (\(Self.format(elapsed)))"]
-                for header in response.headers { lines.append("< \(header.name): \(header.value)") }
-                lines += Self.traceBody(body, prefix: "<")
-                trace(lines.joined(separator: "\n"))
+                Self.traceResponse(trace, response, body: body, elapsed: ContinuousClock.now - started)
             }
         } catch {
             throw Self.classify(error, timeout: configuration.timeout, limit: configuration.maxResponseBytes)
@@ -179,126 +167,5 @@ public final class IMAdminClient: Sendable {
             )
         }
         return response
-    }
-
-    /// The `meta.message` of an error reply, else its text (short), else nil.
-    static func serverMessage(_ body: [UInt8]) -> String? {
-        if let reply = IMAdminErrorReply.decode(body) { return reply.meta.message }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
-    }
-
-    /// What a thrown transport error means for the caller; the error itself is kept as `underlying`.
-    static func classify(_ error: any Error, timeout: Duration, limit: Int) -> IMAdminError {
-        if let error = error as? IMAdminError { return error }
-        var classified = explain(error, timeout: timeout, limit: limit)
-        classified.underlying = error
-        return classified
-    }
-
-    private static func explain(_ error: any Error, timeout: Duration, limit: Int) -> IMAdminError {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout, .writeTimeout:
-                return IMAdminError(.timeout, "no complete answer within \(format(timeout))")
-            case .connectTimeout, .getConnectionFromPoolTimeout:
-                return IMAdminError(.timeout, "could not connect within \(format(timeout))")
-            case .tlsHandshakeTimeout:
-                return IMAdminError(.timeout, "the TLS handshake did not finish within \(format(timeout))")
-            case .remoteConnectionClosed:
-                return IMAdminError(.unreachable, "the server closed the connection before answering")
-            default:
-                return IMAdminError(.unreachable, "\(error)")
-            }
-        }
-        if error is NIOTooManyBytesError {
-            return IMAdminError(.badResponse, "the reply is larger than \(limit) bytes")
-        }
-        if let error = error as? NIOConnectionError {
-            if let failure = error.connectionErrors.first {
-                return IMAdminError(.unreachable, "\(describe(failure.error)) (\(failure.target))")
-            }
-            if let dns = error.dnsAError ?? error.dnsAAAAError {
-                return IMAdminError(.unreachable, "cannot resolve \(error.host): \(dns)")
-            }
-            return IMAdminError(.unreachable, "cannot connect to \(error.host):\(error.port)")
-        }
-        if let error = error as? NIOSSLError {
-            return IMAdminError(.unreachable, "TLS: \(error)")
-        }
-        if error is CancellationError { return IMAdminError(.timeout, "the call was cancelled") }
-        return IMAdminError(.unreachable, describe(error))
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if let error = error as? IOError {
-            return String(cString: strerror(error.errnoCode)).lowercased()
-        }
-        if let error = error as? ChannelError, case .connectTimeout = error { return "connect timed out" }
-        return "\(error)"
-    }
-
-    private static func traceBody(_ body: [UInt8], prefix: String) -> [String] {
-        guard !body.isEmpty else { return [] }
-        let limit = 16 << 10
-        var text = String(decoding: body.prefix(limit), as: UTF8.self)
-        if body.count > limit { text += "\n... (\(body.count - limit) more bytes)" }
-        return [prefix] + text.split(separator: "\n", omittingEmptySubsequences: false).map { "\(prefix) \($0)" }
-    }
-
-    /// `10 s`, `250 ms`, `1.5 s`.
-    static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let total = Double(seconds) + Double(attoseconds) / 1e18
-        if total < 1 { return "\(Int((total * 1000).rounded())) ms" }
-        if total.rounded() == total { return "\(Int(total)) s" }
-        return String(format: "%.1f s", total)
-    }
-
-    private static func tlsConfiguration(
-        _ tls: IMAdminClientConfiguration.TLS
-    ) throws(IMAdminError) -> TLSConfiguration {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        if tls.insecure { configuration.certificateVerification = .none }
-        if let caFile = tls.caFile {
-            do {
-                let certificates = try NIOSSLCertificate.fromPEMFile(caFile)
-                guard !certificates.isEmpty else { throw NIOSSLError.failedToLoadCertificate }
-                configuration.trustRoots = .certificates(certificates)
-            } catch {
-                throw IMAdminError(.invalidConfiguration, "CA file \(caFile): \(fileProblem(caFile, error))")
-            }
-        }
-        switch (tls.certificateFile, tls.keyFile) {
-        case (nil, nil):
-            break
-        case (let certificateFile?, let keyFile?):
-            do {
-                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map {
-                    .certificate($0)
-                }
-            } catch {
-                throw IMAdminError(
-                    .invalidConfiguration,
-                    "client certificate \(certificateFile): \(fileProblem(certificateFile, error))"
-                )
-            }
-            do {
-                configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
-            } catch {
-                throw IMAdminError(.invalidConfiguration, "client key \(keyFile): \(fileProblem(keyFile, error))")
-            }
-        default:
-            throw IMAdminError(
-                .invalidConfiguration,
-                "a client certificate needs both the certificate and its key file"
-            )
-        }
-        return configuration
-    }
-
-    private static func fileProblem(_ path: String, _ error: any Error) -> String {
-        FileManager.default.isReadableFile(atPath: path)
-            ? "not a PEM file this client can use (\(error))" : IMAdminCredentials.unreadableReason(path)
     }
 }
