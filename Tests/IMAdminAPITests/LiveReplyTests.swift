@@ -44,7 +44,7 @@ struct LiveReplyTests {
                     )
                 }
                 result = response
-            } catch {
+            } catch let error as IMAdminError {
                 #expect(error.status == refusal, "\(endpoint): \(error)", sourceLocation: sourceLocation)
                 #expect(IMAdminErrorReply.decode(error.reply?.body ?? []) != nil, sourceLocation: sourceLocation)
             }
