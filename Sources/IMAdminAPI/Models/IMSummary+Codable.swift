@@ -30,8 +30,16 @@ extension IMSummary: Codable {
         push = container.lenient("push")
         process = container.lenient("process")
         store = container.lenient("store")
-        if let apps = container.lenient("apps", as: [String: AppCounts].self) {
-            self.apps = Dictionary(apps.compactMap { key, value in Int64(key).map { ($0, value) } }) { first, _ in first }
+        // An app whose key is not an id or whose entry is not an object is left out, not the whole map.
+        if let entries = try? container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: "apps") {
+            var apps: [Int64: AppCounts] = [:]
+            for key in entries.allKeys {
+                guard let appID = Int64(key.stringValue), let app = entries.lenient(key, as: AppCounts.self) else {
+                    continue
+                }
+                apps[appID] = apps[appID] ?? app
+            }
+            self.apps = apps
         }
         // GoBelieve sends one `app_<id>`, for the app asked for; the lowest id wins if there were more.
         let requested = container.allKeys.compactMap { key -> Int64? in
