@@ -94,7 +94,7 @@ let package = Package(
             path: "Tests/IMTestSupport"
         ),
         .testTarget(
-            name: "imdTests",
+            name: "IMDaemonKitTests",
             dependencies: [
                 "IMTestSupport",
                 "IMDaemonKit",
