@@ -109,7 +109,7 @@ let package = Package(
             path: "Tests/IMTestSupport"
         ),
         .testTarget(
-            name: "imdTests",
+            name: "IMDaemonKitTests",
             dependencies: [
                 "IMTestSupport",
                 "IMDaemonKit",

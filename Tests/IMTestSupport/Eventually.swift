@@ -3,7 +3,7 @@
 /// server updates on its own loops, a child process's output): the deadline only bounds a failure, so it
 /// is generous, and a slow machine only makes the wait longer.
 package func eventually(
-    timeout: Duration = .seconds(60),
+    timeout: Duration = .seconds(180),
     _ what: String,
     _ condition: () async throws -> Bool
 ) async throws {

@@ -66,68 +66,9 @@ extension SQLiteDirectory {
         /// Reads every row of the file.
         static func load(_ db: Database) throws -> State {
             var state = State()
-            let tokens = try Row.fetchCursor(db, sql: "SELECT hash, appid, uid, expires_at FROM tokens")
-            while let row = try tokens.next() {
-                let hash: Data = row["hash"]
-                state.tokens[hash] = TokenGrant(appID: row["appid"], uid: row["uid"], expiresAt: row["expires_at"])
-            }
-            let devices = try Row.fetchCursor(db, sql: "SELECT id, device, platform FROM devices")
-            while let row = try devices.next() {
-                let id: Int64 = row["id"]
-                // Ids are never reused, even if a row were unreadable: the next id is past every row.
-                state.lastDeviceID = max(state.lastDeviceID, id)
-                let platform: Int64 = row["platform"]
-                guard let platform = UInt8(exactly: platform) else { continue }
-                state.devices[DeviceKey(device: row["device"], platform: platform)] = id
-            }
-            let users = try Row.fetchCursor(
-                db,
-                sql: "SELECT appid, uid, sync_key, forbidden, notification_on, unread FROM users"
-            )
-            while let row = try users.next() {
-                let user = UserKey(appID: row["appid"], uid: row["uid"])
-                state.users[user] = UserRecord(
-                    syncKey: row["sync_key"],
-                    preferences: UserPreferences(forbidden: row["forbidden"], notificationOn: row["notification_on"]),
-                    unread: row["unread"]
-                )
-            }
-            let groupSyncKeys = try Row.fetchCursor(db, sql: "SELECT appid, uid, gid, sync_key FROM group_sync_keys")
-            while let row = try groupSyncKeys.next() {
-                let member = GroupMemberKey(user: UserKey(appID: row["appid"], uid: row["uid"]), groupID: row["gid"])
-                state.groupSyncKeys[member] = row["sync_key"]
-            }
-            let groups = try Row.fetchCursor(
-                db,
-                sql: "SELECT id, appid, name, notice, master, super FROM groups"
-            )
-            while let row = try groups.next() {
-                let id: Int64 = row["id"]
-                state.groups[id] = GroupInfo(
-                    id: id,
-                    appID: row["appid"],
-                    name: row["name"],
-                    notice: row["notice"],
-                    master: row["master"],
-                    isSuper: row["super"],
-                    members: [:]
-                )
-            }
-            let members = try Row.fetchCursor(
-                db,
-                sql: "SELECT gid, uid, joined_at, nickname, muted FROM group_members"
-            )
-            while let row = try members.next() {
-                let uid: Int64 = row["uid"]
-                let gid: Int64 = row["gid"]
-                state.groups[gid]?.members[uid] = GroupMember(
-                    uid: uid,
-                    joinedAt: row["joined_at"],
-                    nickname: row["nickname"],
-                    muted: row["muted"]
-                )
-            }
-            state.lastGroupID = try Int64.fetchOne(db, sql: "SELECT last_id FROM group_ids") ?? 0
+            try state.loadTokensAndDevices(db)
+            try state.loadUsers(db)
+            try state.loadGroups(db)
             for list in RelationList.allCases {
                 let rows = try Row.fetchCursor(db, sql: "SELECT appid, uid, other FROM \(list.rawValue)")
                 while let row = try rows.next() {
@@ -137,6 +78,71 @@ extension SQLiteDirectory {
                 }
             }
             return state
+        }
+
+        private mutating func loadTokensAndDevices(_ db: Database) throws {
+            let tokens = try Row.fetchCursor(db, sql: "SELECT hash, appid, uid, expires_at FROM tokens")
+            while let row = try tokens.next() {
+                let hash: Data = row["hash"]
+                self.tokens[hash] = TokenGrant(appID: row["appid"], uid: row["uid"], expiresAt: row["expires_at"])
+            }
+            let devices = try Row.fetchCursor(db, sql: "SELECT id, device, platform FROM devices")
+            while let row = try devices.next() {
+                let id: Int64 = row["id"]
+                // Ids are never reused, even if a row were unreadable: the next id is past every row.
+                lastDeviceID = max(lastDeviceID, id)
+                let platform: Int64 = row["platform"]
+                guard let platform = UInt8(exactly: platform) else { continue }
+                self.devices[DeviceKey(device: row["device"], platform: platform)] = id
+            }
+        }
+
+        private mutating func loadUsers(_ db: Database) throws {
+            let users = try Row.fetchCursor(
+                db,
+                sql: "SELECT appid, uid, sync_key, forbidden, notification_on, unread FROM users"
+            )
+            while let row = try users.next() {
+                let user = UserKey(appID: row["appid"], uid: row["uid"])
+                self.users[user] = UserRecord(
+                    syncKey: row["sync_key"],
+                    preferences: UserPreferences(forbidden: row["forbidden"], notificationOn: row["notification_on"]),
+                    unread: row["unread"]
+                )
+            }
+            let groupSyncKeys = try Row.fetchCursor(db, sql: "SELECT appid, uid, gid, sync_key FROM group_sync_keys")
+            while let row = try groupSyncKeys.next() {
+                let member = GroupMemberKey(user: UserKey(appID: row["appid"], uid: row["uid"]), groupID: row["gid"])
+                self.groupSyncKeys[member] = row["sync_key"]
+            }
+        }
+
+        private mutating func loadGroups(_ db: Database) throws {
+            let groups = try Row.fetchCursor(db, sql: "SELECT id, appid, name, notice, master, super FROM groups")
+            while let row = try groups.next() {
+                let id: Int64 = row["id"]
+                self.groups[id] = GroupInfo(
+                    id: id,
+                    appID: row["appid"],
+                    name: row["name"],
+                    notice: row["notice"],
+                    master: row["master"],
+                    isSuper: row["super"],
+                    members: [:]
+                )
+            }
+            let members = try Row.fetchCursor(db, sql: "SELECT gid, uid, joined_at, nickname, muted FROM group_members")
+            while let row = try members.next() {
+                let uid: Int64 = row["uid"]
+                let gid: Int64 = row["gid"]
+                self.groups[gid]?.members[uid] = GroupMember(
+                    uid: uid,
+                    joinedAt: row["joined_at"],
+                    nickname: row["nickname"],
+                    muted: row["muted"]
+                )
+            }
+            lastGroupID = try Int64.fetchOne(db, sql: "SELECT last_id FROM group_ids") ?? 0
         }
     }
 }

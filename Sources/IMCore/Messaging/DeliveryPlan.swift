@@ -11,7 +11,7 @@ struct DeliveryPlan: Sendable {
     var realtime: Bool
     /// Who gets a copy, and of which entry (an index into `queues`).
     var recipients: [Delivery.Recipient]
-    var exclusion: SessionExclusion?
+    var exclusion: SendingSession?
     /// The receivers the offline push hook considers; nil for kinds it does not push.
     var offline: OfflinePushMessage?
     /// The sender's own entry (an index into `queues`), if it has one.

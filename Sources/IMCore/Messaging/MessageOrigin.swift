@@ -1,29 +1,31 @@
-/// Where a message came from: a client session, or the admin API (device 0, no session).
+/// Where a message came from: a client session, or the admin API (no session).
 package struct MessageOrigin: Sendable {
     package var user: UserKey
-    package var deviceID: Int64
-    package var sessionID: UInt64?
+    /// The sending session; nil when the admin API posted the message.
+    package var session: SendingSession?
 
-    package init(user: UserKey, deviceID: Int64, sessionID: UInt64?) {
+    /// A message a client session sent.
+    package init(session: SendingSession) {
+        self.user = session.user
+        self.session = session
+    }
+
+    private init(admin user: UserKey) {
         self.user = user
-        self.deviceID = deviceID
-        self.sessionID = sessionID
+        self.session = nil
     }
 
     /// A message the admin API posts on `user`'s behalf: no session sent it, so none of the user's
     /// sessions is skipped, and the client-side checks (friendship, mutes, word filter) do not apply.
     package static func admin(_ user: UserKey) -> MessageOrigin {
-        MessageOrigin(user: user, deviceID: 0, sessionID: nil)
+        MessageOrigin(admin: user)
     }
 
     /// Whether the admin API sent it.
-    package var isAdmin: Bool { sessionID == nil }
+    package var isAdmin: Bool { session == nil }
 
-    /// The sender's sessions a copy must skip: the sending device (or, on device 0, the sending
-    /// session); none for the admin API.
-    package var exclusion: SessionExclusion? {
-        isAdmin ? nil : SessionExclusion(user: user, deviceID: deviceID, sessionID: sessionID)
-    }
+    /// The sending device (0 for the admin API and web sessions).
+    package var deviceID: Int64 { session?.deviceID ?? 0 }
 }
 
 /// A message the server refuses before storing it; v2 clients get an ACK with `status`.

@@ -57,7 +57,7 @@ extension MessageService {
             frame: OutboundFrame(command: .groupIM, flags: group.isSuper ? [.push, .superGroup] : .push, body: .message(message)),
             realtime: !(origin.isAdmin && group.isSuper),
             recipients: users.indices.map { Delivery.Recipient(users[$0], entry: group.isSuper ? 0 : $0) },
-            exclusion: origin.exclusion,
+            exclusion: origin.session,
             // Once stored, the members with no session online get a push job (the sender is skipped).
             offline: OfflinePushMessage(
                 kind: .group(id: group.id),

@@ -49,7 +49,7 @@ extension MessageService {
             frame: OutboundFrame(command: .im, flags: flags.union(.push), body: .message(message)),
             realtime: !origin.isAdmin,
             recipients: [Delivery.Recipient(receiver, entry: 0), Delivery.Recipient(origin.user, entry: 1)],
-            exclusion: origin.exclusion,
+            exclusion: origin.session,
             offline: OfflinePushMessage(
                 kind: .peer,
                 appID: receiver.appID,
@@ -92,7 +92,7 @@ extension MessageService {
             frame: .raw(.customerV2, body, flags: flags.union(.push)),
             realtime: !origin.isAdmin,
             recipients: [Delivery.Recipient(receiver, entry: 0), Delivery.Recipient(sender, entry: 1)],
-            exclusion: origin.exclusion,
+            exclusion: origin.session,
             offline: OfflinePushMessage(
                 kind: .customer(senderAppID: sender.appID, receiverAppID: receiver.appID),
                 appID: receiver.appID,

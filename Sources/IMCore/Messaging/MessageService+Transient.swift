@@ -9,7 +9,7 @@ extension MessageService {
             Delivery(
                 .transient(.raw(.rt, message.body())),
                 to: [Delivery.Recipient(UserKey(appID: origin.user.appID, uid: message.receiver))],
-                except: origin.exclusion
+                except: origin.session
             )
         )
     }
@@ -22,7 +22,7 @@ extension MessageService {
         bus.relay(
             .raw(.roomIM, message.body()),
             toRoom: RoomKey(appID: appID, roomID: message.receiver),
-            except: origin.exclusion
+            except: origin.session
         )
     }
 

@@ -35,18 +35,18 @@ package struct Delivery: Sendable {
     package var content: Content
     package var recipients: [Recipient]
     /// The sending session's own copies to skip (the sender's other devices still get theirs).
-    package var exclusion: SessionExclusion?
+    package var exclusion: SendingSession?
 
-    package init(_ content: Content, to recipients: [Recipient], except exclusion: SessionExclusion? = nil) {
+    package init(_ content: Content, to recipients: [Recipient], except exclusion: SendingSession? = nil) {
         self.content = content
         self.recipients = recipients
         self.exclusion = exclusion
     }
 }
 
-/// The sessions of a user a delivery skips: the sending device (reference §3), or, for device 0 (web:
-/// many tabs share it), only the sending connection.
-package struct SessionExclusion: Sendable {
+/// The session a message came from. A delivery skips the sender's copies on the sending device (reference
+/// §3), or, for device 0 (web: many tabs share it), on the sending connection only.
+package struct SendingSession: Sendable {
     package var user: UserKey
     package var deviceID: Int64
     package var sessionID: UInt64?

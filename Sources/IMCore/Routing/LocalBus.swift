@@ -74,7 +74,7 @@ package final class LocalBus: RouteBus {
     }
 
     @discardableResult
-    package func relay(_ frame: OutboundFrame, toRoom room: RoomKey, except exclusion: SessionExclusion?) -> Int {
+    package func relay(_ frame: OutboundFrame, toRoom room: RoomKey, except exclusion: SendingSession?) -> Int {
         let copy = MessageCopy([frame])
         let user = { (uid: Int64) in UserKey(appID: room.appID, uid: uid) }
         let copies = rooms.members(of: room).compactMap { member in

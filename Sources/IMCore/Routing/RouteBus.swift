@@ -35,7 +35,7 @@ package protocol RouteBus: Service {
     func leave(_ room: RoomKey, sessionID: UInt64)
     /// Sends `frame` to every session in `room` except `exclusion`; returns how many on this server.
     @discardableResult
-    func relay(_ frame: OutboundFrame, toRoom room: RoomKey, except exclusion: SessionExclusion?) -> Int
+    func relay(_ frame: OutboundFrame, toRoom room: RoomKey, except exclusion: SendingSession?) -> Int
 
     // MARK: Users on any server (admin)
 

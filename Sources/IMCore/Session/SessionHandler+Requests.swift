@@ -31,7 +31,7 @@ extension SessionHandler {
     }
 
     func origin(_ identity: SessionIdentity) -> MessageOrigin {
-        MessageOrigin(user: identity.user, deviceID: identity.deviceID, sessionID: sessionID)
+        MessageOrigin(session: SendingSession(user: identity.user, deviceID: identity.deviceID, sessionID: sessionID))
     }
 
     /// ACKs a refused or failed message: a `MessageRefusal`'s status, otherwise 68 (only v2 clients have

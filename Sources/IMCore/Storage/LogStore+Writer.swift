@@ -44,68 +44,19 @@ extension LogStore {
         }
     }
 
+    /// Writes one batch, makes it durable under the fsync policy, publishes its entries and completes its
+    /// appends; on an I/O error fails them and stops the store taking writes.
     private func write(_ batch: PendingBatch, writer: inout WriterState) {
         do {
-            var touched: [LogSegment] = []
-            var created = false
-            for chunk in batch.chunks {
-                if writer.current?.number != chunk.segment {
-                    if let previous = writer.current, configuration.fsync != .batch {
-                        // A sealed segment is never written again: make it durable now.
-                        try previous.sync()
-                        writer.dirty.removeAll { $0 === previous }
-                    }
-                    let segment = try LogSegment(
-                        directory: configuration.directory,
-                        number: chunk.segment,
-                        capacity: configuration.segmentSize,
-                        create: true,
-                        truncate: chunk.offset == 0
-                    )
-                    writer.current = segment
-                    created = true
-                    state.withLock { s in
-                        let slot = Int(segment.number) - 1
-                        while s.segments.count <= slot { s.segments.append(nil) }
-                        s.segments[slot] = segment
-                        s.stats.segments += 1
-                    }
-                }
-                let segment = writer.current!
-                try chunk.bytes.withUnsafeReadableBytes { (raw) in
-                    try segment.write(raw, at: Int(chunk.offset))
-                }
-                if !touched.contains(where: { $0 === segment }) { touched.append(segment) }
-            }
-            var fsyncTime: Duration?
-            switch configuration.fsync {
-            case .batch:
-                let started = ContinuousClock.now
-                for segment in touched { try segment.sync() }
-                if created { try StoreDirectory.syncDirectory(configuration.directory) }
-                fsyncTime = ContinuousClock.now - started
-            case .interval, .none:
-                for segment in touched where !writer.dirty.contains(where: { $0 === segment }) {
-                    writer.dirty.append(segment)
-                }
-                if created { try StoreDirectory.syncDirectory(configuration.directory) }
-            }
+            let (touched, created) = try writeChunks(batch, writer: &writer)
+            let fsyncTime = try makeDurable(touched, created: created, writer: &writer)
             if batch.lastID > writer.idCeiling {
                 let ceiling = batch.lastID + LogStore.idReservation
                 try StoreMeta(formatVersion: LogStore.formatVersion, idCeiling: ceiling)
                     .save(directory: configuration.directory)
                 writer.idCeiling = ceiling
             }
-            state.withLock { s in
-                s.durableID = batch.lastID
-                s.durablePosition = batch.end
-                s.stats.lastID = batch.lastID
-                s.stats.messages += batch.messages
-                s.stats.entries += batch.entries
-                s.stats.bytes += UInt64(batch.bytes)
-                s.stats.appends += UInt64(batch.completions.count)
-                if let fsyncTime { s.recordFsync(fsyncTime) }
-            }
+            publish(batch, fsyncTime: fsyncTime)
             for completion in batch.completions {
                 completion.callback(
                     .success(AppendReceipt(firstID: completion.firstID, previousIDs: completion.previousIDs))
@@ -120,22 +71,100 @@ extension LogStore {
                 snapshotWake.signal()
             }
         } catch {
-            // The log's state on disk is unknown now (think of a failed fsync): stop taking writes rather
-            // than acknowledge anything that might not be there. Reads of what was durable go on.
-            logger.critical(
-                "store write failed; refusing further appends",
-                metadata: ["error": "\(error)", "directory": "\(configuration.directory)"]
-            )
-            let storeError = error as? StoreError ?? StoreError(.io, "\(error)")
-            let orphaned = state.withLock { s in
-                s.failure = StoreError(.failed, "the store stopped taking writes after an I/O error: \(storeError)")
-                s.stats.failedAppends += UInt64(batch.completions.count + s.pending.completions.count)
-                defer { s.pending = PendingBatch() }
-                return s.pending.completions
+            fail(batch, error)
+        }
+    }
+
+    /// Writes the batch's chunks, opening segments as they start; returns the segments written and
+    /// whether a file was created (the directory then needs an fsync too).
+    private func writeChunks(_ batch: PendingBatch, writer: inout WriterState) throws -> ([LogSegment], Bool) {
+        var touched: [LogSegment] = []
+        var created = false
+        for chunk in batch.chunks {
+            if writer.current?.number != chunk.segment {
+                try openSegment(chunk, writer: &writer)
+                created = true
             }
-            for completion in batch.completions + orphaned {
-                completion.callback(.failure(storeError))
+            let segment = writer.current!
+            try chunk.bytes.withUnsafeReadableBytes { (raw) in
+                try segment.write(raw, at: Int(chunk.offset))
             }
+            if !touched.contains(where: { $0 === segment }) { touched.append(segment) }
+        }
+        return (touched, created)
+    }
+
+    /// Seals the current segment (durable now unless every batch is fsynced) and opens the chunk's one.
+    private func openSegment(_ chunk: PendingBatch.Chunk, writer: inout WriterState) throws {
+        if let previous = writer.current, configuration.fsync != .batch {
+            // A sealed segment is never written again: make it durable now.
+            try previous.sync()
+            writer.dirty.removeAll { $0 === previous }
+        }
+        let segment = try LogSegment(
+            directory: configuration.directory,
+            number: chunk.segment,
+            capacity: configuration.segmentSize,
+            create: true,
+            truncate: chunk.offset == 0
+        )
+        writer.current = segment
+        state.withLock { s in
+            let slot = Int(segment.number) - 1
+            while s.segments.count <= slot { s.segments.append(nil) }
+            s.segments[slot] = segment
+            s.stats.segments += 1
+        }
+    }
+
+    /// fsyncs what the batch touched (`.batch`) or marks it dirty for later; returns the fsync's time.
+    private func makeDurable(_ touched: [LogSegment], created: Bool, writer: inout WriterState) throws -> Duration? {
+        var fsyncTime: Duration?
+        switch configuration.fsync {
+        case .batch:
+            let started = ContinuousClock.now
+            for segment in touched { try segment.sync() }
+            if created { try StoreDirectory.syncDirectory(configuration.directory) }
+            fsyncTime = ContinuousClock.now - started
+        case .interval, .none:
+            for segment in touched where !writer.dirty.contains(where: { $0 === segment }) {
+                writer.dirty.append(segment)
+            }
+            if created { try StoreDirectory.syncDirectory(configuration.directory) }
+        }
+        return fsyncTime
+    }
+
+    /// Makes the batch's entries visible to reads and counts it.
+    private func publish(_ batch: PendingBatch, fsyncTime: Duration?) {
+        state.withLock { s in
+            s.durableID = batch.lastID
+            s.durablePosition = batch.end
+            s.stats.lastID = batch.lastID
+            s.stats.messages += batch.messages
+            s.stats.entries += batch.entries
+            s.stats.bytes += UInt64(batch.bytes)
+            s.stats.appends += UInt64(batch.completions.count)
+            if let fsyncTime { s.recordFsync(fsyncTime) }
+        }
+    }
+
+    /// The log's state on disk is unknown now (think of a failed fsync): stop taking writes rather than
+    /// acknowledge anything that might not be there. Reads of what was durable go on.
+    private func fail(_ batch: PendingBatch, _ error: any Error) {
+        logger.critical(
+            "store write failed; refusing further appends",
+            metadata: ["error": "\(error)", "directory": "\(configuration.directory)"]
+        )
+        let storeError = error as? StoreError ?? StoreError(.io, "\(error)")
+        let orphaned = state.withLock { s in
+            s.failure = StoreError(.failed, "the store stopped taking writes after an I/O error: \(storeError)")
+            s.stats.failedAppends += UInt64(batch.completions.count + s.pending.completions.count)
+            defer { s.pending = PendingBatch() }
+            return s.pending.completions
+        }
+        for completion in batch.completions + orphaned {
+            completion.callback(.failure(storeError))
         }
     }
 

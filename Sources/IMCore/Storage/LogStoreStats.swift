@@ -32,3 +32,20 @@ package struct LogStoreStats: Sendable, Equatable, Codable {
     package var openMilliseconds: Double = 0
     package var fsyncPolicy: String = IMServerConfiguration.FsyncPolicy.batch.rawValue
 }
+
+extension LogStoreStats {
+    /// The figures a recovery found (the rest start at zero).
+    init(recovered: LogStore.Recovered) {
+        self.init()
+        messages = recovered.messageCount
+        entries = recovered.queues.values.reduce(0) { $0 + UInt64($1.count) }
+        queues = recovered.queues.count
+        bytes = recovered.bytes
+        segments = recovered.segments.count { $0 != nil }
+        lastID = recovered.lastID
+        recoveredBytes = recovered.truncatedBytes
+        corruptBytes = recovered.corruptBytes
+        corruptRecords = recovered.corruptRecords
+        replayedRecords = recovered.replayedRecords
+    }
+}

@@ -20,7 +20,7 @@ struct RouteBusConformanceTests {
         let queue = QueueID.personal(appID: 7, uid: 1)
         let entries = [QueueEntry(queue: queue, id: 5, previousID: 3), QueueEntry(queue: queue, id: 6, previousID: 5)]
         let frame = OutboundFrame.raw(.im, IMMessage(sender: 1, receiver: 2, msgID: 1, content: ByteBuffer(string: "x")).body(version: 2))
-        let sender = SessionExclusion(user: UserKey(appID: 7, uid: 1), deviceID: try #require(await deviceID(phone)), sessionID: nil)
+        let sender = SendingSession(user: UserKey(appID: 7, uid: 1), deviceID: try #require(await deviceID(phone)), sessionID: nil)
         harness.server.bus.deliver(
             Delivery(
                 .stored(frame, entries: entries, realtime: true),
@@ -69,7 +69,7 @@ struct RouteBusConformanceTests {
         let relayed = harness.server.bus.relay(
             .raw(.roomIM, IMRealtimeMessage(sender: 1, receiver: 9, content: ByteBuffer(string: "r")).body()),
             toRoom: room,
-            except: SessionExclusion(user: UserKey(appID: 7, uid: 1), deviceID: try #require(await deviceID(alice)), sessionID: nil)
+            except: SendingSession(user: UserKey(appID: 7, uid: 1), deviceID: try #require(await deviceID(alice)), sessionID: nil)
         )
         #expect(relayed == 1)
         #expect(try await alice.commands().isEmpty)

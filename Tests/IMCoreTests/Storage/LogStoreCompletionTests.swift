@@ -7,7 +7,7 @@ import Testing
 @testable import IMCore
 
 /// Appends from many threads, and from inside completions: each completes once, in id order.
-@Suite("LogStore completions", .timeLimit(.minutes(2)))
+@Suite("LogStore completions", .timeLimit(.minutes(10)))
 struct LogStoreCompletionTests {
     @Test(
         "appends from many threads complete once each, in id order, across segment rollovers",

@@ -125,7 +125,7 @@ final class RawWebSocket: Sendable {
     }
 
     /// The next frame from the other end (nil once the connection closed); fails after `timeout`.
-    func next(timeout: Duration = .seconds(10)) async throws -> WebSocketFrame? {
+    func next(timeout: Duration = .seconds(60)) async throws -> WebSocketFrame? {
         try await withThrowingTaskGroup(of: WebSocketFrame?.self) { group in
             group.addTask {
                 for await frame in self.frames { return frame }
@@ -142,7 +142,7 @@ final class RawWebSocket: Sendable {
 
     /// Reads until the other end's close frame: the frames before it, and the close frame (nil if the
     /// connection ended without one).
-    func untilClose(timeout: Duration = .seconds(10)) async throws -> (before: [WebSocketFrame], close: WebSocketFrame?)
+    func untilClose(timeout: Duration = .seconds(60)) async throws -> (before: [WebSocketFrame], close: WebSocketFrame?)
     {
         var before: [WebSocketFrame] = []
         while let frame = try await next(timeout: timeout) {
@@ -154,7 +154,7 @@ final class RawWebSocket: Sendable {
 
     /// Reads until the other end's close frame and returns its code; nil if the connection ended without
     /// one, or the close frame had no body.
-    func closeCode(timeout: Duration = .seconds(10)) async throws -> WebSocketErrorCode? {
+    func closeCode(timeout: Duration = .seconds(60)) async throws -> WebSocketErrorCode? {
         var data = try await untilClose(timeout: timeout).close?.unmaskedData
         return data?.readWebSocketErrorCode()
     }
