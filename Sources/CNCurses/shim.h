@@ -1,4 +1,4 @@
-// ncursesw for imtop (DESIGN §9). Swift 6 cannot read ncurses' global variables (stdscr, LINES, COLS) and
+// ncursesw for imtop (ARCHITECTURE.md §9). Swift 6 cannot read ncurses' global variables (stdscr, LINES, COLS) and
 // does not import its function-like macros (A_BOLD, COLOR_PAIR): these inline accessors expose them.
 #ifndef CNCURSES_SHIM_H
 #define CNCURSES_SHIM_H

@@ -56,7 +56,7 @@ public struct IMServerConfiguration: Sendable {
         public init() {}
     }
 
-    /// Per-connection behaviour (PROTOCOL §2 and §5).
+    /// Per-connection behaviour (PROTOCOL.md §2 and §5).
     public struct Session: Sendable {
         /// A connection that sends no complete frame for this long is closed. Default 360 s (GoBelieve's).
         public var idleTimeout: Duration = .seconds(360)
@@ -78,7 +78,7 @@ public struct IMServerConfiguration: Sendable {
         public init() {}
     }
 
-    /// The admin HTTP API (DESIGN §6).
+    /// The admin HTTP API (ARCHITECTURE.md §6).
     public struct Admin: Sendable {
         /// Where it listens; nil disables it. Default `127.0.0.1:6666` (GoBelieve's port).
         public var address: Endpoint? = Endpoint(host: "127.0.0.1", port: 6666)
@@ -103,7 +103,7 @@ public struct IMServerConfiguration: Sendable {
         }
     }
 
-    /// The WebSocket listeners (PROTOCOL §1, reference §1.1): path `/ws`, one protocol frame per binary
+    /// The WebSocket listeners (PROTOCOL.md §1.1): path `/ws`, one protocol frame per binary
     /// message.
     public struct WebSocket: Sendable {
         /// The largest WebSocket message accepted; a bigger one closes the connection. Default 64 KiB
@@ -113,7 +113,7 @@ public struct IMServerConfiguration: Sendable {
         public init() {}
     }
 
-    /// The offline push hook (reference §9.4): when a stored message reaches a user with no session that
+    /// The offline push hook (PROTOCOL.md §9): when a stored message reaches a user with no session that
     /// counts as online, a push job is kept in `dataDirectory/push.sqlite` and posted, in batches, to
     /// `webhook` as JSON shaped like GoBelieve's push queues. No webhook: no jobs are made or kept.
     public struct Push: Sendable {
@@ -156,7 +156,7 @@ public struct IMServerConfiguration: Sendable {
     public var webSocket = WebSocket()
     public var push = Push()
     public var admin = Admin()
-    /// HS256 secret for JWT logins (PROTOCOL §2); nil accepts only admin-issued tokens.
+    /// HS256 secret for JWT logins (PROTOCOL.md §2); nil accepts only admin-issued tokens.
     public var jwtSecret: String?
     public var storage = Storage()
     public var session = Session()
@@ -167,13 +167,13 @@ public struct IMServerConfiguration: Sendable {
     /// The version `/summary` and `/metrics` report; `imd` sets its build's. Default `IMServer.version`.
     public var version: String = IMServer.version
     /// The customer-service app id for `MSG_CUSTOMER_V2` (0 = none): a customer message must come from
-    /// or go to this app (reference §6.2).
+    /// or go to this app (PROTOCOL.md §6.2).
     public var kefuAppID: Int64 = 0
     /// The sensitive-word file (one word per line, `#` comments): the JSON `text` field of peer and group
     /// messages sent with the TEXT flag is filtered. Re-read by `POST /words/reload`. nil: no filter.
     public var wordFile: String?
     /// Refuse a peer message unless sender and receiver list each other as friends (ACK status 1 or 2,
-    /// reference §5.6). Default false.
+    /// PROTOCOL.md §5.6). Default false.
     public var friendshipCheck = false
     /// Refuse a peer message to a user who blacklisted the sender (ACK status 3). Default false.
     public var blacklistCheck = false

@@ -1,5 +1,5 @@
 extension IMAdmin {
-    /// `POST /auth/token {"appid","uid"[,"ttl"]}` → `{"data":{"token"}}`: a login token (PROTOCOL §2),
+    /// `POST /auth/token {"appid","uid"[,"ttl"]}` → `{"data":{"token"}}`: a login token (PROTOCOL.md §2),
     /// stored hashed; `ttl` seconds, none: until revoked.
     public enum TokenIssue: IMAdminEndpoint {
         public typealias Request = TokenRequest

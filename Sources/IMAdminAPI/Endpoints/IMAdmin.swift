@@ -1,7 +1,7 @@
 /// The admin API's endpoints, one declaration each (method, path, request, reply), shared by the server
 /// and `IMAdminClient`.
 ///
-/// GoBelieve's endpoints (reference §10.1) keep GoBelieve's paths and field names and take GET and POST
+/// GoBelieve's endpoints (PROTOCOL.md §10.1) keep GoBelieve's paths and field names and take GET and POST
 /// alike; the others are ours. Errors are `IMAdminErrorReply` with the HTTP status.
 public enum IMAdmin {
     /// Every endpoint, in the README's order: what the server must route, and nothing else.

@@ -1,4 +1,4 @@
-/// `GET /summary`: a node's figures, GoBelieve's (reference §10.2) and ours, as one object.
+/// `GET /summary`: a node's figures, GoBelieve's (PROTOCOL.md §10.2) and ours, as one object.
 ///
 /// The server fills in every figure; a reply is read leniently, so each one is optional: GoBelieve's `im`
 /// sends only its six, an older swift-im lacks newer ones, and a figure sent with another type is treated

@@ -5,7 +5,7 @@ import NIOCore
 public struct IMClientEvent: Sendable {
     /// The frame as received.
     public var frame: IMFrame
-    /// The `MSG_METADATA` that came immediately before it, if any (reference §1.7).
+    /// The `MSG_METADATA` that came immediately before it, if any (PROTOCOL.md §1.7).
     public var metadata: IMMetadata?
 
     public init(frame: IMFrame, metadata: IMMetadata?) {

@@ -26,12 +26,12 @@ package struct TokenGrant: Sendable, Equatable {
     }
 }
 
-/// A user's server-side preferences (reference §2.1 step 3 and §5.5).
+/// A user's server-side preferences (PROTOCOL.md §2.1 step 3 and §5.5).
 package struct UserPreferences: Sendable, Equatable {
     /// Speak-forbidden: room messages are refused (status 66).
     package var forbidden: Bool = false
     /// "Notify my phone while my desktop is online": desktop/web sessions then do not count as online
-    /// for offline push (reference §2.1 step 6).
+    /// for offline push (PROTOCOL.md §2.1 step 6).
     package var notificationOn: Bool = false
 
     package init(forbidden: Bool = false, notificationOn: Bool = false) {
@@ -67,7 +67,7 @@ package protocol Directory: AnyObject, Service {
         now: Int64,
         completion: @escaping @Sendable (Result<TokenGrant?, DirectoryError>) -> Void
     )
-    /// The stable numeric id of a device (reference §2.1 step 5): 0 for web clients (platform 3) and empty
+    /// The stable numeric id of a device (PROTOCOL.md §2.1 step 5): 0 for web clients (platform 3) and empty
     /// device strings; otherwise assigned on first use, unique across every server of the directory.
     func deviceID(
         for device: String,
@@ -113,7 +113,7 @@ package protocol Directory: AnyObject, Service {
     /// Sets the user's preferences durably.
     func setPreferences(_ user: UserKey, _ preferences: UserPreferences) async throws
 
-    // MARK: Groups (reference §5; admin)
+    // MARK: Groups (PROTOCOL.md §5; admin)
 
     /// How many groups exist.
     func groupCount() async throws -> Int
@@ -137,7 +137,7 @@ package protocol Directory: AnyObject, Service {
     /// Changes one member's nickname or mute. Throws `.notFound` for no such group or member.
     func updateMember(_ id: Int64, uid: Int64, _ change: MemberChange) async throws
 
-    // MARK: Friends and blacklists (reference §5.6; admin)
+    // MARK: Friends and blacklists (PROTOCOL.md §5.6; admin)
 
     /// Adds (`present`) or removes `other` in `uid`'s list. Returns whether anything changed.
     func setRelation(

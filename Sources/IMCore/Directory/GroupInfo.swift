@@ -1,4 +1,4 @@
-/// A group as the server sees it (reference §5.1): who owns it, whether it is a super group, and its
+/// A group as the server sees it (PROTOCOL.md §5.1): who owns it, whether it is a super group, and its
 /// members with their join times, nicknames and mutes.
 ///
 /// A value: the directory hands out copies, and a member list is shared copy-on-write, so reading a
@@ -11,7 +11,7 @@ package struct GroupInfo: Sendable, Equatable {
     package var notice: String
     /// The owner; by default the first member given at creation.
     package var master: Int64
-    /// Read diffusion: one group queue and `MSG_SYNC_GROUP` (reference §4.4). Never goes back to false.
+    /// Read diffusion: one group queue and `MSG_SYNC_GROUP` (PROTOCOL.md §4.4). Never goes back to false.
     package var isSuper: Bool
     package var members: [Int64: GroupMember]
 
@@ -40,7 +40,7 @@ package struct GroupInfo: Sendable, Equatable {
 /// One member of a group.
 package struct GroupMember: Sendable, Equatable {
     package var uid: Int64
-    /// Unix seconds when the member joined: super-group sync from key 0 starts here (reference §4.4).
+    /// Unix seconds when the member joined: super-group sync from key 0 starts here (PROTOCOL.md §4.4).
     package var joinedAt: Int64
     package var nickname: String
     /// A muted member's group messages are refused with ACK status 66.
@@ -78,7 +78,7 @@ package struct MemberChange: Sendable, Equatable {
     }
 }
 
-/// How two users stand (reference §5.6), seen from `uid` towards `other`.
+/// How two users stand (PROTOCOL.md §5.6), seen from `uid` towards `other`.
 package struct Relationship: OptionSet, Sendable, Hashable {
     package let rawValue: UInt8
     package init(rawValue: UInt8) { self.rawValue = rawValue }

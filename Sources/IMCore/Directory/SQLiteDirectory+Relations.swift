@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteDirectory {
-    /// How `uid` and `other` stand in `appID` (reference §5.6); from memory, at once.
+    /// How `uid` and `other` stand in `appID` (PROTOCOL.md §5.6); from memory, at once.
     package func relationship(
         appID: Int64,
         uid: Int64,

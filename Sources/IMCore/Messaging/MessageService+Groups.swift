@@ -1,5 +1,5 @@
 extension MessageService {
-    /// A group message (reference §5.7 with PROTOCOL §3), once the group is looked up and the sender
+    /// A group message (PROTOCOL.md §5.7), once the group is looked up and the sender
     /// checked: 65 no such group (or another app's), 64 the sender is not a member, 66 it is muted there
     /// (admin posts skip the member checks, as GoBelieve's HTTP path does). Then:
     /// - **normal group** (write diffusion): stored once with an entry in every member's personal queue;
@@ -72,7 +72,7 @@ extension MessageService {
         )
     }
 
-    /// The friendship and blacklist checks (reference §3 step 2), when configured: a `MessageRefusal`
+    /// The friendship and blacklist checks (PROTOCOL.md §3 step 2), when configured: a `MessageRefusal`
     /// with 1 (not my friend), 2 (not your friend) or 3 (in your blacklist), or success. Admin posts skip
     /// them.
     func checkRelationship(

@@ -3,7 +3,7 @@ extension MessageService {
     ///
     /// With no webhook configured it does nothing. Otherwise it keeps the receivers that have no session
     /// counting as online, skips the sender of a group message, and queues the jobs GoBelieve's imr would
-    /// have pushed to its Redis lists (reference §9.4; see `OfflinePushMessage` for the shapes): one per
+    /// have pushed to its Redis lists (PROTOCOL.md §9; see `OfflinePushMessage` for the shapes): one per
     /// offline receiver, or one per group message listing the offline members. Real-time copies and sync
     /// are not affected.
     func pushOffline(_ message: OfflinePushMessage) {
@@ -19,7 +19,7 @@ extension MessageService {
         }
     }
 
-    /// Those of `receivers` with no session that counts as online for offline push (reference §2.1 step
+    /// Those of `receivers` with no session that counts as online for offline push (PROTOCOL.md §2.1 step
     /// 6): a session on a mobile platform (iOS 1, Android 2) always does; sessions on other platforms
     /// (web, desktop) do unless the user's `notification_on` preference asks for pushes while on the
     /// desktop. `completion` runs once, in `receivers`' order.

@@ -26,7 +26,7 @@ extension MessageService {
         }
     }
 
-    /// A peer message (reference §3 steps 7–9): stored in the receiver's queue (entry 0) and the
+    /// A peer message (PROTOCOL.md §3 steps 7–9): stored in the receiver's queue (entry 0) and the
     /// sender's (entry 1, its METADATA); every session of the receiver and the sender's other sessions
     /// get METADATA + the message (flags + PUSH) + SYNC_NOTIFY with their own queue's key. Admin posts
     /// send only the notify.
@@ -62,7 +62,7 @@ extension MessageService {
         )
     }
 
-    /// A customer-service message (reference §6.2): a peer message across apps, one of which must be the
+    /// A customer-service message (PROTOCOL.md §6.2): a peer message across apps, one of which must be the
     /// configured `kefu_appid` (otherwise refused with 68); stored and delivered as a peer message, in
     /// each user's own app.
     func customerPlan(_ message: IMCustomerMessage, flags: IMMessageFlags, from origin: MessageOrigin) throws
@@ -105,7 +105,7 @@ extension MessageService {
         )
     }
 
-    /// A system message (reference §6.3): stored once for every receiver's queue (duplicates once);
+    /// A system message (PROTOCOL.md §6.3): stored once for every receiver's queue (duplicates once);
     /// their sessions get SYNC_NOTIFY and fetch it by sync.
     func systemPlan(_ content: ByteBuffer, appID: Int64, receivers: [Int64]) -> DeliveryPlan {
         var seen = Set<Int64>()
@@ -121,7 +121,7 @@ extension MessageService {
         )
     }
 
-    /// A group notification (reference §5.9) for `members`: a normal group's in every member's queue, a
+    /// A group notification (PROTOCOL.md §5.9) for `members`: a normal group's in every member's queue, a
     /// super group's once in its queue; members get the notify and fetch it by sync.
     func notificationPlan(_ content: ByteBuffer, group: GroupInfo, members: [Int64]) -> DeliveryPlan? {
         guard !members.isEmpty else { return nil }

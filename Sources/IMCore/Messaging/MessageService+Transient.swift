@@ -14,7 +14,7 @@ extension MessageService {
         )
     }
 
-    /// A room message (`MSG_ROOM_IM`, reference §6.1): relayed to every connection in the room except the
+    /// A room message (`MSG_ROOM_IM`, PROTOCOL.md §6.1): relayed to every connection in the room except the
     /// sender's own device; not stored, no METADATA. The caller has checked that a client sender is in the
     /// room; `checkSpeaking` checks that it may speak.
     package func sendRoomMessage(_ message: IMRealtimeMessage, appID: Int64, from origin: MessageOrigin) {

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// A message to store and deliver, of every kind the server stores (reference §3, §5, §6).
+/// A message to store and deliver, of every kind the server stores (PROTOCOL.md §3, §5, §6).
 package enum OutgoingMessage: Sendable {
     /// `MSG_IM`: stored in the receiver's and the sender's queue.
     case peer(IMMessage, flags: IMMessageFlags)

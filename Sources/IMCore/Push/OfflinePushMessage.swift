@@ -4,8 +4,8 @@ import NIOCore
 /// routing code once the message is durable.
 ///
 /// One value per stored message, listing every user it reached; the hook picks out those who are not
-/// online (reference §2.1 step 6) and makes the jobs, one per receiver, or one per message for groups
-/// (GoBelieve's queues, reference §9.4):
+/// online (PROTOCOL.md §2.1 step 6) and makes the jobs, one per receiver, or one per message for groups
+/// (GoBelieve's queues, PROTOCOL.md §9):
 ///
 /// | kind | queue | job |
 /// |---|---|---|

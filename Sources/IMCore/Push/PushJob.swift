@@ -1,7 +1,7 @@
 import NIOCore
 
 /// One offline push job on its way to the webhook: one entry of one of GoBelieve's push queues
-/// (reference §9.4), with the fields that queue's entries have.
+/// (PROTOCOL.md §9), with the fields that queue's entries have.
 ///
 /// Made on the event loop that stored the message (cheap: no encoding there); encoded to JSON by the
 /// dispatcher when it writes the job to `push.sqlite`.
@@ -27,7 +27,7 @@ package struct PushJob: Sendable, Equatable {
     package var createdAt: Int64
 
     /// The jobs for `message`'s `offline` receivers: one per receiver, or one per group message listing
-    /// them all (GoBelieve's queues, reference §9.4).
+    /// them all (GoBelieve's queues, PROTOCOL.md §9).
     package static func jobs(for message: OfflinePushMessage, offline: [Int64], createdAt: Int64) -> [PushJob] {
         func job(_ queue: Queue, _ receivers: [Int64]) -> PushJob {
             PushJob(

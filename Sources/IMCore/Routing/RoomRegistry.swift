@@ -25,7 +25,7 @@ package struct RoomMember: Sendable {
     }
 }
 
-/// Chat rooms (reference §6.1): which connections are in which room. Not stored; a room exists while
+/// Chat rooms (PROTOCOL.md §6.1): which connections are in which room. Not stored; a room exists while
 /// a connection is in it.
 ///
 /// A connection is in at most one room (its `SessionHandler` remembers which). Within a room only the

@@ -26,7 +26,7 @@ package protocol RouteBus: Service {
     /// What kind of sessions `user` has (for the offline push decision).
     func presence(of user: UserKey) -> Presence
 
-    // MARK: Rooms (reference §6.1)
+    // MARK: Rooms (PROTOCOL.md §6.1)
 
     /// The session enters `room`; returns the session of the same `(uid, device > 0)` it replaced.
     @discardableResult
@@ -47,7 +47,7 @@ package protocol RouteBus: Service {
     func kick(_ user: UserKey, deviceID: Int64?, reason: String) async -> Int
 }
 
-/// What kind of sessions a user has, for the offline push decision (reference §2.1 step 6).
+/// What kind of sessions a user has, for the offline push decision (PROTOCOL.md §2.1 step 6).
 package enum Presence: Sendable, Equatable {
     /// No session.
     case offline

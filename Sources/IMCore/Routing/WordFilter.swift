@@ -1,6 +1,6 @@
 import Foundation
 
-/// The sensitive-word filter (reference §1.3 TEXT flag): an Aho-Corasick automaton over Unicode scalars,
+/// The sensitive-word filter (PROTOCOL.md §1.3 TEXT flag): an Aho-Corasick automaton over Unicode scalars,
 /// so checking a text costs time linear in the text, whatever the number of words.
 ///
 /// Matches like GoBelieve's (importcjj/sensitive): noise characters (`|`, whitespace, `&`, `%`, `$`,

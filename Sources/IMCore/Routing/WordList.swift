@@ -6,7 +6,7 @@ import Synchronization
 /// again on `reload()` (admin `POST /words/reload`), without a restart.
 ///
 /// Messages sent with the TEXT flag (peer and group) have the `text` field of their JSON content
-/// filtered before they are stored (reference §3 step 3).
+/// filtered before they are stored (PROTOCOL.md §3 step 3).
 package final class WordList: Sendable {
     /// The word file; nil: no filtering.
     package let path: String?

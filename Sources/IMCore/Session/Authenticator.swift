@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import JWTKit
 
-/// Checks login tokens (PROTOCOL §2): tokens issued by the admin API (looked up in the directory's memory)
+/// Checks login tokens (PROTOCOL.md §2): tokens issued by the admin API (looked up in the directory's memory)
 /// and HS256 JWTs signed with the configured secret, with integer claims `appid` and `uid` and `exp` if
 /// present.
 ///

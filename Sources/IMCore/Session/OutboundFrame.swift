@@ -1,7 +1,7 @@
 import NIOCore
 
 /// A frame the server will send, before the connection stamps its seq and lays its body out in the
-/// connection's protocol version (reference §1.2, §1.6).
+/// connection's protocol version (PROTOCOL.md §1.2, §1.6).
 ///
 /// The same value goes to every recipient of a message; each connection encodes it for its own version.
 package struct OutboundFrame: Sendable {

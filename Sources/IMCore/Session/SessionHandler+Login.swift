@@ -1,7 +1,7 @@
 import NIOCore
 
 extension SessionHandler {
-    /// Checks a login (PROTOCOL §2): the token, then the device's numeric id; both may answer later (a
+    /// Checks a login (PROTOCOL.md §2): the token, then the device's numeric id; both may answer later (a
     /// remote directory), and the machine ignores further logins until this one is decided.
     func authenticate(_ token: IMAuthToken) {
         guard machine.loginVersion != nil, let loop else { return }

@@ -1,7 +1,7 @@
 import NIOCore
 
 extension SessionHandler {
-    /// `MSG_ENTER_ROOM` (reference §6.1): a connection is in at most one room, so entering one leaves
+    /// `MSG_ENTER_ROOM` (PROTOCOL.md §6.1): a connection is in at most one room, so entering one leaves
     /// the previous; entering the room it is in does nothing.
     func enterRoom(_ roomID: Int64, _ identity: SessionIdentity) {
         let key = RoomKey(appID: identity.appID, roomID: roomID)

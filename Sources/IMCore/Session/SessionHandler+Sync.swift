@@ -4,8 +4,8 @@ extension SessionHandler {
     /// Reads and answers a sync the machine let begin; when it is answered, the next queued one starts,
     /// or the copies held meanwhile go out.
     ///
-    /// - `MSG_SYNC{key}` (reference §4.1, PROTOCOL §4): key 0 means the user's server-stored sync key.
-    /// - `MSG_SYNC_GROUP{gid, key}` (reference §4.4): key 0 means the stored group sync key, and when that
+    /// - `MSG_SYNC{key}` (PROTOCOL.md §4.1): key 0 means the user's server-stored sync key.
+    /// - `MSG_SYNC_GROUP{gid, key}` (PROTOCOL.md §4.4): key 0 means the stored group sync key, and when that
     ///   is 0 too, only messages from the member's join time on. A sync for a group that does not exist,
     ///   is not a super group, or of which the user is not a member is ignored, as GoBelieve does.
     func startSync(_ request: SessionStateMachine.Request, _ identity: SessionIdentity) {
@@ -70,7 +70,7 @@ extension SessionHandler {
     }
 
     /// BEGIN{key}, the page's messages oldest first (SELF on those sent from this device), END{newest key
-    /// returned}, and NOTIFY{the queue's newest key} when more remain (PROTOCOL §4).
+    /// returned}, and NOTIFY{the queue's newest key} when more remain (PROTOCOL.md §4).
     private func answer(_ read: SyncRead, _ page: Result<SyncPage, StoreError>, _ identity: SessionIdentity) {
         guard !closed else { return }
         guard case .success(let page) = page else {

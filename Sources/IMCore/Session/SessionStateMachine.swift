@@ -1,4 +1,4 @@
-/// One connection's protocol state (PROTOCOL §2): what each client frame means given whether the
+/// One connection's protocol state (PROTOCOL.md §2): what each client frame means given whether the
 /// connection has logged in, and the reply to a login.
 ///
 /// Pure: it returns what to do and the handler does it, so every rule here is tested without sockets.

@@ -3,7 +3,7 @@ import NIOWebSocket
 
 /// The WebSocket side of a connection after the upgrade, for both ends (`role`): turns the bytes read
 /// into protocol frames, one per binary message, and the runs of frames written into binary messages
-/// (PROTOCOL §1, reference §1.1, RFC 6455).
+/// (PROTOCOL.md §1.1, RFC 6455).
 ///
 /// Inbound, `WebSocketMessageReader` joins fragments and enforces the framing rules; each binary message
 /// must then hold one whole protocol frame, checked with `frames` (a server uses the client rules: 32 KiB

@@ -10,7 +10,7 @@ import NIOWebSocket
 /// for `/ws` without an upgrade) and closes a connection that has not upgraded within the idle timeout,
 /// so a socket that never speaks holds nothing for long.
 enum WebSocketPipeline {
-    /// The one path that upgrades (reference §1.1).
+    /// The one path that upgrades (PROTOCOL.md §1.1).
     static let path = "/ws"
 
     /// Adds the HTTP handlers and the upgrader to a new child channel (on its event loop).

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// What a client's frame asks for, decoded per the frame's own header version (reference §1.2).
+/// What a client's frame asks for, decoded per the frame's own header version (PROTOCOL.md §1.2).
 public enum IMClientRequest: Sendable, Equatable {
     case authenticate(IMAuthToken)
     case peerMessage(IMMessage)
@@ -19,7 +19,7 @@ public enum IMClientRequest: Sendable, Equatable {
     case syncGroup(groupID: Int64, key: Int64)
     case syncKey(Int64)
     case groupSyncKey(groupID: Int64, key: Int64)
-    /// Accepted and ignored (reference §6.6).
+    /// Accepted and ignored (PROTOCOL.md §6.6).
     case metadata(IMMetadata)
     case customerMessage(IMCustomerMessage)
 

@@ -40,7 +40,7 @@ public struct IMCommand: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let metadata = IMCommand(rawValue: 37)
     public static let customerV2 = IMCommand(rawValue: 64)
 
-    /// The commands a client may send (reference §1.4, "external set"); any other closes the connection.
+    /// The commands a client may send (PROTOCOL.md §1.4, "external set"); any other closes the connection.
     public static let clientCommands: Set<IMCommand> = [
         .im, .ack, .groupIM, .ping, .pong, .authToken, .rt, .enterRoom, .leaveRoom, .roomIM, .unreadCount,
         .customer, .customerSupport, .sync, .syncGroup, .syncKey, .groupSyncKey, .metadata, .customerV2,

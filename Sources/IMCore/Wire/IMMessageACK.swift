@@ -2,7 +2,7 @@ import NIOCore
 
 /// The body of `MSG_ACK`: the acknowledged frame's seq, and from version 2 a status.
 public struct IMMessageACK: Sendable, Equatable {
-    /// ACK statuses (PROTOCOL.md §3).
+    /// ACK statuses (PROTOCOL.md §1.5).
     public struct Status: RawRepresentable, Hashable, Sendable {
         public var rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }

@@ -9,7 +9,7 @@ import Darwin
 /// The process's open-file limit (`RLIMIT_NOFILE`).
 ///
 /// Every client is a descriptor, and the soft limit is often 1024 while the hard one is far higher; a
-/// server at the limit stalls accepting without a word (DESIGN §9), so `imd` raises it at start and logs it.
+/// server at the limit stalls accepting without a word (ARCHITECTURE.md §9), so `imd` raises it at start and logs it.
 package enum FileDescriptorLimit {
     /// The soft limit before and after, or why it could not be raised.
     package struct Change: Sendable, Equatable {

@@ -110,7 +110,7 @@ struct WebSocketTransportTests {
             let raw = try await RawWebSocket.connect(port: server.addresses.webSocket!.port)
             defer { Task { await raw.close() } }
             let ping = IMFrame(seq: 1, command: .ping, version: 2, body: ByteBuffer())
-            // Two PINGs in one message: one PONG (reference §1.1).
+            // Two PINGs in one message: one PONG (PROTOCOL.md §1.1).
             try await raw.sendBinary([ping, ping])
             try await raw.sendBinary([IMFrame(seq: 2, command: .ping, version: 2, body: ByteBuffer())])
             let first = try onlyFrame(try #require(try await raw.next()))

@@ -1,6 +1,6 @@
 import IMAdminAPI
 
-/// Groups (PROTOCOL §6, DESIGN §6): created, changed and disbanded here, visible to the server at once.
+/// Groups (PROTOCOL.md §10.3, ARCHITECTURE.md §6): created, changed and disbanded here, visible to the server at once.
 /// With `"notify": true` a change is also posted to the members in GoBelieve's JSON (`GroupNotifier`).
 enum GroupHandlers {
     /// `POST /groups`: the first member owns the group unless `master` is given.

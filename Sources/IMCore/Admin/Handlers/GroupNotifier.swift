@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 
-/// Group changes posted to the members as group notifications in GoBelieve's JSON (reference §5.4:
+/// Group changes posted to the members as group notifications in GoBelieve's JSON (PROTOCOL.md §5.4:
 /// `create`, `disband`, `update_name`, `update_notice`, `add_member`, `quit_group`, `upgrade`), so an app
 /// server moving from GoBelieve has one call to make.
 enum GroupNotifier {

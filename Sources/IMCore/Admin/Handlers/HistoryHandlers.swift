@@ -1,6 +1,6 @@
 import IMAdminAPI
 
-/// GoBelieve's reads of a user's queue (reference §10.1): unread count, newest messages, a sync page.
+/// GoBelieve's reads of a user's queue (PROTOCOL.md §10.1): unread count, newest messages, a sync page.
 enum HistoryHandlers {
     /// `/get_offline_count`: messages after the key (0: the user's stored sync key).
     static func offlineCount(

@@ -1,7 +1,7 @@
 import IMAdminAPI
 import NIOCore
 
-/// GoBelieve's message posts (reference §10.1): the same checks and replies as GoBelieve's `im`, one
+/// GoBelieve's message posts (PROTOCOL.md §10.1): the same checks and replies as GoBelieve's `im`, one
 /// handler per endpoint.
 enum MessagePostHandlers {
     /// `/post_peer_message`: stored for both users; SYNC_NOTIFY to both.

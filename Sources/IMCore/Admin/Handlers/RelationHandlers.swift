@@ -1,6 +1,6 @@
 import IMAdminAPI
 
-/// Friends and blacklists (reference §5.6), which `enable_friendship` / `enable_blacklist` check peer
+/// Friends and blacklists (PROTOCOL.md §5.6), which `enable_friendship` / `enable_blacklist` check peer
 /// messages against (ACK status 1, 2, 3).
 enum RelationHandlers {
     /// `POST /friends`: `friend_uid` in `uid`'s list, and with `mutual` (the default) the reverse too.

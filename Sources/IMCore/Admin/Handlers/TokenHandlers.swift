@@ -1,6 +1,6 @@
 import IMAdminAPI
 
-/// Login tokens (PROTOCOL §2): issued hashed into the directory, revocable.
+/// Login tokens (PROTOCOL.md §2): issued hashed into the directory, revocable.
 enum TokenHandlers {
     /// `POST /auth/token`.
     static func issue(_ admin: AdminContext, _ request: IMAdmin.TokenRequest) async throws -> IMAdmin.IssuedToken {

@@ -2,7 +2,7 @@ import Foundation
 import IMAdminAPI
 import NIOCore
 
-/// Builds `IMSummary` (reference §10.2: every GoBelieve field with its meaning, plus ours): `/summary`
+/// Builds `IMSummary` (PROTOCOL.md §10.2: every GoBelieve field with its meaning, plus ours): `/summary`
 /// sends it and `/metrics` exports its figures, so both always agree.
 enum SummaryBuilder {
     /// `/summary`: the figures, the directory's group count, and GoBelieve's `app_<appID>` when asked.

@@ -3,7 +3,7 @@ import IMAdminAPI
 import Logging
 import NIOCore
 
-/// The admin HTTP API (DESIGN §6): GoBelieve's endpoints with their paths, parameters and JSON shapes,
+/// The admin HTTP API (ARCHITECTURE.md §6): GoBelieve's endpoints with their paths, parameters and JSON shapes,
 /// plus ours (tokens, users, groups, store, config, log level, `/metrics`, `/stack`). Every endpoint is
 /// declared once in `IMAdmin` (the shared IMAdminAPI target) and served by one handler (`AdminRoutes`).
 enum AdminAPI {

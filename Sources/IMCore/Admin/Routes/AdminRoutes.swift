@@ -5,7 +5,7 @@ import IMAdminAPI
 package enum AdminRoutes {
     /// Puts every route into `routes`.
     package static func register(_ routes: inout some AdminRouteRegistrar) {
-        // GoBelieve's (reference §10.1): GET and POST alike.
+        // GoBelieve's (PROTOCOL.md §10.1): GET and POST alike.
         routes.add(IMAdmin.PostPeerMessage.self, MessagePostHandlers.postPeerMessage)
         routes.add(IMAdmin.PostGroupMessage.self, MessagePostHandlers.postGroupMessage)
         routes.add(IMAdmin.PostGroupNotification.self, MessagePostHandlers.postGroupNotification)
