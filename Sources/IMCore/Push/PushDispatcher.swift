@@ -31,13 +31,13 @@ package final class PushDispatcher: Service {
     let webhook: String
     let logger: Logger
     let userAgent: String
-    private let store: PushQueueStore
-    private let state: Mutex<State>
-    private let counters = Counters()
-    private let wakeups: AsyncStream<Void>
-    private let wakeup: AsyncStream<Void>.Continuation
+    let store: PushQueueStore
+    let state: Mutex<State>
+    let counters = Counters()
+    let wakeups: AsyncStream<Void>
+    let wakeup: AsyncStream<Void>.Continuation
 
-    private struct State {
+    struct State {
         /// Jobs not yet written to the store.
         var buffered: [PushJob] = []
         /// Jobs being written now (taken from `buffered`, not yet counted in `stored`).
@@ -51,7 +51,7 @@ package final class PushDispatcher: Service {
         var lastDropLogged: Int64 = 0
     }
 
-    private final class Counters: Sendable {
+    final class Counters: Sendable {
         let queued = Atomic<Int>(0)
         let sent = Atomic<Int>(0)
         let failed = Atomic<Int>(0)
@@ -158,7 +158,7 @@ package final class PushDispatcher: Service {
         state.withLock { $0.stopping = true }
     }
 
-    private var isStopping: Bool { state.withLock { $0.stopping } || Task.isCancelled }
+    var isStopping: Bool { state.withLock { $0.stopping } || Task.isCancelled }
 
     // MARK: Writing
 
@@ -198,111 +198,5 @@ package final class PushDispatcher: Service {
             }
             logger.error("writing \(jobs.count) push jobs to \(store.path) failed (kept in memory, retrying): \(error)")
         }
-    }
-
-    // MARK: Sending
-
-    private func sendLoop(_ client: HTTPClient) async {
-        var pendingWakeups = wakeups.makeAsyncIterator()
-        var backoff = configuration.retryInitial
-        while !isStopping {
-            let batch: [PushQueueStore.Row]
-            do {
-                batch = try await store.front(limit: configuration.batchSize)
-            } catch {
-                logger.error("reading push jobs from \(store.path) failed: \(error)")
-                await pause(backoff)
-                continue
-            }
-            guard let last = batch.last else {
-                // Nothing stored: wait for the writer (nil once it has finished).
-                if await pendingWakeups.next() == nil { return }
-                continue
-            }
-            let cutoff = Self.nowMilliseconds() - Int64(configuration.maxJobAge / .milliseconds(1))
-            let fresh = batch.filter { $0.createdAt >= cutoff }
-            if !fresh.isEmpty {
-                if let failure = await post(fresh, client) {
-                    counters.failed.add()
-                    logger.warning(
-                        "the push webhook \(redactedWebhook) did not take a batch of \(fresh.count): \(failure); retrying in \(backoff)",
-                        metadata: ["pending": "\(stats.pending)"]
-                    )
-                    await pause(backoff)
-                    backoff = min(backoff * 2, configuration.retryMax)
-                    continue
-                }
-                backoff = configuration.retryInitial
-            }
-            do {
-                let (removed, oldest) = try await store.remove(through: last.id)
-                state.withLock { s in
-                    s.stored -= removed
-                    s.oldestStored = oldest
-                }
-            } catch {
-                // They would be sent again after a restart: say so.
-                logger.error("removing \(batch.count) delivered push jobs from \(store.path) failed: \(error)")
-            }
-            counters.sent.add(fresh.count)
-            counters.batches.add(fresh.isEmpty ? 0 : 1)
-            if fresh.count < batch.count {
-                counters.expired.add(batch.count - fresh.count)
-                logger.warning(
-                    "dropped push jobs older than \(configuration.maxJobAge) (push_max_age): \(batch.count - fresh.count)"
-                )
-            }
-        }
-    }
-
-    /// POSTs one batch; nil if the webhook answered 2xx, else why not.
-    private func post(_ batch: [PushQueueStore.Row], _ client: HTTPClient) async -> String? {
-        var request = HTTPClientRequest(url: webhook)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: userAgent)
-        if let token = configuration.webhookToken {
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        }
-        request.body = .bytes(ByteBuffer(string: PushBatch.body(batch)))
-        do {
-            let response = try await client.execute(request, timeout: TimeAmount(configuration.requestTimeout))
-            let answer = try await response.body.collect(upTo: 64 << 10)
-            guard (200..<300).contains(response.status.code) else {
-                let text = String(buffer: answer).prefix(200)
-                return "HTTP \(response.status.code)\(text.isEmpty ? "" : ": \(text)")"
-            }
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
-
-    /// Sleeps `duration`, waking early when asked to finish.
-    private func pause(_ duration: Duration) async {
-        let end = ContinuousClock.now + duration
-        while !isStopping, ContinuousClock.now < end {
-            try? await Task.sleep(for: min(.milliseconds(100), end - ContinuousClock.now))
-        }
-    }
-
-    static func nowMilliseconds() -> Int64 {
-        Int64(Date().timeIntervalSince1970 * 1000)
-    }
-}
-
-/// A webhook request body: GoBelieve's push queues as keys, each with its jobs in order, each job with its
-/// `"id"` first: `{"push_queue":[{"id":1,"appid":7,"sender":1,"receiver":2,"content":"..."}],
-/// "group_push_queue":[...]}`. Queues without jobs in the batch are left out.
-enum PushBatch {
-    static func body(_ batch: [PushQueueStore.Row]) -> String {
-        var queues: [PushJob.Queue: [String]] = [:]
-        for row in batch {
-            queues[row.queue, default: []].append("{\"id\":\(row.id)," + row.json.dropFirst())
-        }
-        let parts = PushJob.Queue.allCases.compactMap { queue in
-            queues[queue].map { "\"\(queue.rawValue)\":[" + $0.joined(separator: ",") + "]" }
-        }
-        return "{" + parts.joined(separator: ",") + "}"
     }
 }
