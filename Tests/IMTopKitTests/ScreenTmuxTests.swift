@@ -25,11 +25,11 @@ struct ScreenTmuxTests {
             trap ':' INT
             cd '\(directory.path)'
             stty -g > stty-before
-            '\(imtop)' --server \(adminURL) -d 0.5 --sort in
+            '\(imtop)' --server \(adminURL) -d 0.5 --timeout 30 --sort in
             echo $? > rc-1
             stty -g > stty-after-1
             while [ ! -e go-2 ]; do sleep 0.05; done
-            '\(imtop)' --server \(adminURL) -d 0.5
+            '\(imtop)' --server \(adminURL) -d 0.5 --timeout 30
             echo $? > rc-2
             stty -g > stty-after-2
             exec sleep 600
@@ -202,14 +202,15 @@ struct Tmux {
 
     /// Captures the pane until `predicate` holds (60 s at most); returns that screen.
     func waitForScreen(_ what: String, _ predicate: (String) -> Bool) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(60)
+        // Generous: on a loaded machine starting a debug build of imtop alone has taken most of a minute.
+        let deadline = ContinuousClock.now + .seconds(180)
         var screen = ""
         while ContinuousClock.now < deadline {
             screen = try capture()
             if predicate(screen) { return screen }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw TmuxError("waited 60 s for \(what); the screen:\n\(screen)")
+        throw TmuxError("waited 180 s for \(what); the screen:\n\(screen)")
     }
 
     /// Stops the server and whatever runs in its panes.
