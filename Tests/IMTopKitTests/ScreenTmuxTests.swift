@@ -40,11 +40,13 @@ struct ScreenTmuxTests {
         try tmux.run(["new-session", "-d", "-s", "imtop", "-x", "100", "-y", "30", "sh \(directory.file("pane.sh"))"])
 
         _ = try await tmux.waitForScreen("the node answering") { $0.contains("1/1 node up") && row(in: $0) != nil }
+        // Load for as long as the test needs it (the defer below stops it): a 60 s run ended before a starved
+        // imtop drew a non-zero rate at load average 16.
         let bench = ChildProcess()
         bench.executableURL = URL(fileURLWithPath: builtExecutable("imbench"))
         bench.arguments = [
             "--host", "127.0.0.1", "--port", "\(daemon.clientPort)", "--admin", adminURL, "--admin-token",
-            DaemonUnderTest.adminToken, "--clients", "4", "--rate", "200", "--duration", "60s", "--progress",
+            DaemonUnderTest.adminToken, "--clients", "4", "--rate", "200", "--duration", "600s", "--progress",
             "quiet", "--max-lost", "1000000",
         ]
         try bench.run()
@@ -130,15 +132,14 @@ struct ScreenTmuxTests {
         return row.prefix(end).split(separator: " ").last.map(String.init)
     }
 
+    /// The file's text, trimmed, once a line ending shows it is complete.
     func waitForFile(_ path: String) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") {
-                return text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        var text = ""
+        try await eventually("\(path) written") {
+            text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            return text.hasSuffix("\n")
         }
-        throw TmuxError("\(path) was not written within 60 s")
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
@@ -200,17 +201,20 @@ struct Tmux {
         try run(["capture-pane", "-p", "-t", "imtop"])
     }
 
-    /// Captures the pane until `predicate` holds (60 s at most); returns that screen.
+    /// Captures the pane until `predicate` holds (`eventually`'s deadline: a loaded machine has taken most of
+    /// a minute just to start a debug build of imtop); returns that screen, or throws with the last one.
     func waitForScreen(_ what: String, _ predicate: (String) -> Bool) async throws -> String {
-        // Generous: on a loaded machine starting a debug build of imtop alone has taken most of a minute.
-        let deadline = ContinuousClock.now + .seconds(180)
         var screen = ""
-        while ContinuousClock.now < deadline {
-            screen = try capture()
-            if predicate(screen) { return screen }
-            try await Task.sleep(for: .milliseconds(100))
+        do {
+            // Every 100 ms: each check runs tmux.
+            try await eventually(every: .milliseconds(100), what) {
+                screen = try capture()
+                return predicate(screen)
+            }
+        } catch let timeout as WaitTimeout {
+            throw TmuxError("\(timeout); the screen:\n\(screen)")
         }
-        throw TmuxError("waited 180 s for \(what); the screen:\n\(screen)")
+        return screen
     }
 
     /// Stops the server and whatever runs in its panes.
