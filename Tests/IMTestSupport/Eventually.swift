@@ -1,7 +1,8 @@
-/// Polls `condition` every `interval` (10 ms unless the check is costly, e.g. a process per check) until it holds; throws `WaitTimeout` (naming `what`) if it does not
-/// within `timeout`. The one way tests wait for something they cannot await as an event (counters the
-/// server updates on its own loops, a child process's output): the deadline only bounds a failure, so it
-/// is generous, and a slow machine only makes the wait longer.
+/// Polls `condition` every `interval` (10 ms, unless a check is costly, e.g. a process per check) until it
+/// holds; throws `WaitTimeout` (naming `what`) if it does not within `timeout`. The one way tests wait for
+/// something they cannot await as an event (counters the server updates on its own loops, a child
+/// process's output): the deadline only bounds a failure, so it is generous, and a slow machine only makes
+/// the wait longer.
 package func eventually(
     timeout: Duration = .seconds(180),
     every interval: Duration = .milliseconds(10),
