@@ -30,6 +30,7 @@ extension SessionHandler {
         logger.info("login failed from \(peer): \(failure)")
         send(.raw(.authStatus, IMScalarBody.int32(1)))
         scheduleFlush()
+        readFrames()
     }
 
     private func loggedIn(_ user: UserKey, deviceID: Int64, platform: IMAuthToken.Platform) {
@@ -51,5 +52,6 @@ extension SessionHandler {
                 handler.value.close(reason: "the user's connection limit was exceeded; closing the oldest")
             }
         }
+        readFrames()
     }
 }

@@ -14,7 +14,8 @@ extension SessionHandler {
         case .realtime(let message):
             messages.sendRealtime(message, from: origin(identity))
         case .sync, .syncGroup:
-            if machine.beginSync(request) { startSync(request, identity) }
+            machine.beginSync()
+            startSync(request, identity)
         case .syncKey(let key):
             server.directory.setSyncKeyIfLarger(identity.user, key)
         case .groupSyncKey(let group, let key):

@@ -1,8 +1,8 @@
 import NIOCore
 
 extension SessionHandler {
-    /// Reads and answers a sync the machine let begin; when it is answered, the next queued one starts,
-    /// or the copies held meanwhile go out.
+    /// Reads and answers a sync; when it is answered, the copies held meanwhile go out and the frames
+    /// that waited are read.
     ///
     /// - `MSG_SYNC{key}` (PROTOCOL.md §4.1): key 0 means the user's server-stored sync key.
     /// - `MSG_SYNC_GROUP{gid, key}` (PROTOCOL.md §4.4): key 0 means the stored group sync key, and when that
@@ -90,15 +90,13 @@ extension SessionHandler {
         syncDone((read.queue, page.lastID), identity)
     }
 
-    /// The sync is answered: the next queued one starts, or the held copies go (those the page had are
-    /// dropped).
+    /// The sync is answered: the held copies go (those the page had are dropped) and the next frames
+    /// are read.
     private func syncDone(_ synced: (queue: QueueID, through: UInt64)?, _ identity: SessionIdentity) {
-        if let next = machine.finishSync() {
-            startSync(next, identity)
-        } else {
-            releaseHeldCopies(synced: synced)
-            scheduleFlush()
-        }
+        machine.finishSync()
+        releaseHeldCopies(synced: synced)
+        scheduleFlush()
+        readFrames()
     }
 
     /// A stored message as a sync frame for this connection, or nil for a kind clients do not get by sync.

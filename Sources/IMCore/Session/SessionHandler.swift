@@ -48,6 +48,8 @@ final class SessionHandler: ChannelInboundHandler {
     /// The chat room this connection is in (at most one).
     var room: RoomKey?
     var closed = false
+    /// Whether the socket is not read (too many frames wait behind a login or a sync: `readFrames()`).
+    var readingPaused = false
 
     init(server: ServerContext, transport: IMTransport) {
         self.server = server
@@ -103,12 +105,28 @@ final class SessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         reader.append(unwrapInboundIn(data))
+        readFrames()
+    }
+
+    /// Handles the frames buffered so far, in order. While a login or a sync is being answered (its
+    /// directory or store read may answer later) the rest wait in the reader, as GoBelieve answers one
+    /// request after another: a client may send SYNC right after AUTH, or PING after SYNC and take the
+    /// PONG as the end of the sync's reply. Past `maxWaitingBytes` waiting, the socket is not read.
+    func readFrames() {
         do {
-            while !closed, let frame = try reader.next() { received(frame) }
+            while !closed, !machine.isAnswering, let frame = try reader.next() { received(frame) }
         } catch {
             protocolError(error)
         }
+        let pause = machine.isAnswering && reader.bufferedBytes > Self.maxWaitingBytes
+        if pause != readingPaused, let context {
+            readingPaused = pause
+            context.channel.setOption(ChannelOptions.autoRead, value: !pause).whenComplete { _ in }
+        }
     }
+
+    /// Bytes of frames that may wait behind a login or sync being answered before the socket is not read.
+    static let maxWaitingBytes = 256 << 10
 
     func channelInactive(context: ChannelHandlerContext) {
         if reader.bufferedBytes > 0 {

@@ -47,8 +47,6 @@ package struct SessionStateMachine {
     /// Whether a sync's page is being read: real-time copies that arrive meanwhile are held and go out
     /// after its END, so BEGIN … messages … END of one sync stay together and come first.
     package private(set) var isSyncing = false
-    /// Syncs asked for while one is read, served in order afterwards.
-    private var queuedSyncs: [Request] = []
 
     package init() {}
 
@@ -57,6 +55,12 @@ package struct SessionStateMachine {
     package var version: UInt8 {
         if case .authenticated(let identity) = state { return identity.version }
         return 0
+    }
+
+    /// Whether a login or a sync is being answered: the connection's next frames wait until it is.
+    package var isAnswering: Bool {
+        if case .authenticating = state { return true }
+        return isSyncing
     }
 
     package var identity: SessionIdentity? {
@@ -136,30 +140,17 @@ package struct SessionStateMachine {
         state = .unauthenticated
     }
 
-    /// A sync (`.sync` or `.syncGroup`) to serve: true when it may be read now, false when one is being
-    /// read (it is queued and handed back by `finishSync()`).
-    package mutating func beginSync(_ request: Request) -> Bool {
-        switch request {
-        case .sync, .syncGroup: break
-        default: preconditionFailure("beginSync(_:) with \(request)")
-        }
-        guard !isSyncing else {
-            queuedSyncs.append(request)
-            return false
-        }
+    /// A sync is being read from now on. The handler reads no further frame until `finishSync()`, so
+    /// one sync is answered at a time.
+    package mutating func beginSync() {
+        precondition(!isSyncing, "beginSync() while a sync is being read")
         isSyncing = true
-        return true
     }
 
-    /// The sync being read has been answered (or ignored): returns the next queued one, which is being
-    /// read from now on, or nil (then held copies may go).
-    package mutating func finishSync() -> Request? {
-        guard isSyncing else { preconditionFailure("finishSync() with no sync being read") }
-        guard !queuedSyncs.isEmpty else {
-            isSyncing = false
-            return nil
-        }
-        return queuedSyncs.removeFirst()
+    /// The sync being read has been answered (or ignored): copies held meanwhile may go.
+    package mutating func finishSync() {
+        precondition(isSyncing, "finishSync() with no sync being read")
+        isSyncing = false
     }
 
     private func refusal(seq: Int32, _ status: IMMessageACK.Status, _ identity: SessionIdentity) -> Action {
