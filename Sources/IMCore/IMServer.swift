@@ -75,10 +75,11 @@ public final class IMServer: Service, Sendable {
     }
 
     /// Opens the backend, then runs the server's parts as services in one `ServiceGroup`, started in
-    /// this order and shut down in the reverse one: the push sender, the directory, the store, the route
-    /// bus (this server's sessions) and the frontend (listeners, admin API). So a graceful shutdown stops
-    /// accepting, closes the sessions, drains the store (every completion runs), flushes and closes the
-    /// directory, and last writes the push jobs that are left: a restart replays nothing.
+    /// this order and shut down in the reverse one: the database pool (with `postgres_url`), the push
+    /// sender, the directory, the store, the route bus (this server's sessions) and the frontend
+    /// (listeners, admin API). So a graceful shutdown stops accepting, closes the sessions, drains the
+    /// store (every completion runs), flushes and closes the directory, writes the push jobs that are
+    /// left, and last closes the database's connections: a restart replays nothing.
     private func serve() async throws {
         // Every logger of the server derives from this one, whose level follows `levelSwitch`.
         var configuration = self.configuration
@@ -105,10 +106,8 @@ public final class IMServer: Service, Sendable {
                 logLevel: levelSwitch
             )
             let frontend = ServerFrontend(server: server, tls: tls, group: group, readiness: readiness)
-            var parts: [any Service] = backend.push.map { [$0] } ?? []
-            parts += [backend.directory, backend.store, local, frontend]
             try await Self.run(
-                ServiceGroup(services: parts, gracefulShutdownSignals: [], cancellationSignals: [], logger: configuration.logger)
+                ServiceGroup(services: backend.services + [local, frontend], gracefulShutdownSignals: [], cancellationSignals: [], logger: configuration.logger)
             )
             server.idleSweepers.cancelAll()
         } catch {

@@ -28,6 +28,9 @@ extension IMServerConfiguration {
                 "snapshot_every_bytes": storage.snapshotEveryBytes,
                 "snapshot_interval": storage.snapshotInterval.seconds,
             ] as [String: Any],
+            "postgres_url": postgres.url.map { PostgresEndpoint.redacting($0) as Any } ?? NSNull(),
+            "postgres_pool_size": postgres.poolSize,
+            "postgres_timeout": postgres.timeout.seconds,
             "session": [
                 "idle_timeout": session.idleTimeout.seconds,
                 "sync_limit": session.syncBatchLimit,

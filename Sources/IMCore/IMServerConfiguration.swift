@@ -56,6 +56,21 @@ public struct IMServerConfiguration: Sendable {
         public init() {}
     }
 
+    /// The cluster's database (ARCHITECTURE.md §5). With `url`, messages live in PostgreSQL instead of
+    /// the message log in `dataDirectory`; without it (the default) nothing changes.
+    public struct Postgres: Sendable {
+        /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require`; nil (the default):
+        /// the embedded store.
+        public var url: String?
+        /// Connections the server keeps to the database at most. Default 8.
+        public var poolSize: Int = 8
+        /// How long a connection attempt or a statement may go without an answer before it counts as
+        /// failed (an append then fails and is not acknowledged). Default 10 s.
+        public var timeout: Duration = .seconds(10)
+
+        public init() {}
+    }
+
     /// Per-connection behaviour (PROTOCOL.md §2 and §5).
     public struct Session: Sendable {
         /// A connection that sends no complete frame for this long is closed. Default 360 s (GoBelieve's).
@@ -159,6 +174,7 @@ public struct IMServerConfiguration: Sendable {
     /// HS256 secret for JWT logins (PROTOCOL.md §2); nil accepts only admin-issued tokens.
     public var jwtSecret: String?
     public var storage = Storage()
+    public var postgres = Postgres()
     public var session = Session()
     /// This node's name in `/summary` and logs. Default: the host name.
     public var nodeID: String
@@ -230,6 +246,7 @@ public struct IMServerConfiguration: Sendable {
             throw IMConfigurationError(field: "segment_size", "must be at least 4 MiB")
         }
         if eventLoopThreads < 1 { throw IMConfigurationError(field: "threads", "must be at least 1") }
+        try postgres.validate()
         if let wordFile, wordFile.isEmpty { throw IMConfigurationError(field: "word_file", "must not be empty") }
     }
 }

@@ -1,38 +1,58 @@
 import Foundation
 import NIOPosix
+import ServiceLifecycle
 
 /// The server's long-lived parts behind its ports, opened from the configuration: the one place that
-/// chooses the backend (today the embedded one: `LogStore` and `SQLiteDirectory` in `data_dir`).
+/// chooses the backend. Embedded (the default): `LogStore` and `SQLiteDirectory` in `data_dir`. With
+/// `postgres_url`: messages in PostgreSQL (`PostgresMessageStore`); the directory and the push queue stay
+/// in `data_dir` for now.
 struct ServerBackend: Sendable {
     var store: any MessageStore
     var directory: any Directory
     var words: WordList
     /// The offline push hook's sender, when a webhook is configured.
     var push: PushDispatcher?
+    /// The cluster's database when `postgres_url` is set: the first service started, the last shut down.
+    var database: PostgresDatabase?
 
-    /// Opens every part on the blocking-I/O pool (recovery reads and fsyncs files; never on a thread of
-    /// the concurrency pool, which everything else async in the process shares). On failure what was
-    /// opened is closed again and the error names the configuration field.
-    static func open(_ configuration: IMServerConfiguration) async throws -> ServerBackend {
-        try await NIOThreadPool.singleton.runIfActive { try openEmbedded(configuration) }
+    /// The parts as services, in start order (shut down in the reverse one).
+    var services: [any Service] {
+        var parts: [any Service] = database.map { [$0] } ?? []
+        parts += push.map { [$0] } ?? []
+        return parts + [directory, store]
     }
 
-    private static func openEmbedded(_ configuration: IMServerConfiguration) throws -> ServerBackend {
+    /// Opens every part: files on the blocking-I/O pool (recovery reads and fsyncs files; never on a
+    /// thread of the concurrency pool, which everything else async in the process shares), the database
+    /// over its pool. On failure what was opened is closed again and the error names the configuration
+    /// field.
+    static func open(_ configuration: IMServerConfiguration) async throws -> ServerBackend {
+        guard configuration.postgres.url != nil else {
+            return try await NIOThreadPool.singleton.runIfActive { try openEmbedded(configuration, store: nil) }
+        }
+        let database = try await PostgresDatabase.open(configuration)
+        let store = PostgresMessageStore(database: database, poolSize: configuration.postgres.poolSize)
+        do {
+            var backend = try await NIOThreadPool.singleton.runIfActive { try openEmbedded(configuration, store: store) }
+            backend.database = database
+            return backend
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    /// The parts in `data_dir`; the message log unless `store` is given.
+    private static func openEmbedded(_ configuration: IMServerConfiguration, store given: (any MessageStore)?) throws -> ServerBackend {
         let root = URL(fileURLWithPath: configuration.dataDirectory)
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         } catch {
             throw IMServerError("cannot create the data directory \(root.path) (data_dir): \(error)")
         }
-        var storeConfiguration = LogStoreConfiguration(directory: root.appendingPathComponent("messages").path)
-        storeConfiguration.fsync = configuration.storage.fsync
-        storeConfiguration.fsyncInterval = configuration.storage.fsyncInterval
-        storeConfiguration.segmentSize = configuration.storage.segmentSize
-        storeConfiguration.snapshotEveryBytes = configuration.storage.snapshotEveryBytes
-        storeConfiguration.snapshotInterval = configuration.storage.snapshotInterval
-        storeConfiguration.logger = configuration.logger
         let words = try WordList(path: configuration.wordFile)
-        let store = try LogStore(configuration: storeConfiguration)
+        let log = given == nil ? try openLog(configuration, root: root) : nil
+        let store: any MessageStore = given ?? log!
         do {
             let directory = try SQLiteDirectory(
                 path: root.appendingPathComponent("directory.sqlite").path,
@@ -46,9 +66,20 @@ struct ServerBackend: Sendable {
                 throw error
             }
         } catch {
-            try? store.close()
+            try? log?.close()
             throw error
         }
+    }
+
+    private static func openLog(_ configuration: IMServerConfiguration, root: URL) throws -> LogStore {
+        var storeConfiguration = LogStoreConfiguration(directory: root.appendingPathComponent("messages").path)
+        storeConfiguration.fsync = configuration.storage.fsync
+        storeConfiguration.fsyncInterval = configuration.storage.fsyncInterval
+        storeConfiguration.segmentSize = configuration.storage.segmentSize
+        storeConfiguration.snapshotEveryBytes = configuration.storage.snapshotEveryBytes
+        storeConfiguration.snapshotInterval = configuration.storage.snapshotInterval
+        storeConfiguration.logger = configuration.logger
+        return try LogStore(configuration: storeConfiguration)
     }
 
     /// The push hook's sender; nil without a webhook (a queue file left from an earlier run is kept).
@@ -68,5 +99,15 @@ struct ServerBackend: Sendable {
             version: configuration.version,
             logger: configuration.logger
         )
+    }
+}
+
+extension IMServer {
+    /// What `imd --check-config` reports of the backend beyond the configuration, or nil for the embedded
+    /// one: with `postgres_url`, it connects and reads the schema version without changing anything.
+    /// Throws an `IMServerError` naming `postgres_url` when the database cannot be used.
+    public static func checkBackend(_ configuration: IMServerConfiguration) async throws -> String? {
+        guard configuration.postgres.url != nil else { return nil }
+        return try await PostgresDatabase.check(configuration)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IMCore
 import IMDaemonKit
 
 /// `imd`: runs an `IMServer` configured from defaults < env vars < config file < flags until SIGTERM or
@@ -64,6 +65,12 @@ struct IMD: AsyncParsableCommand {
             print(configuration.rendered, terminator: "")
             for warning in configuration.warnings {
                 FileHandle.standardError.write(Data("imd: warning: \(warning)\n".utf8))
+            }
+            do {
+                if let report = try await IMServer.checkBackend(configuration.server) { print("# \(report)") }
+            } catch {
+                FileHandle.standardError.write(Data("imd: \(error)\n".utf8))
+                throw ExitCode(2)
             }
             return
         }

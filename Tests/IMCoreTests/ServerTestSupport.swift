@@ -87,8 +87,21 @@ struct TestServer {
     }
 }
 
+/// Where a test server keeps its messages: the message log in its data directory, or a new database on
+/// the test PostgreSQL server (`TestPostgres`).
+enum TestBackend: String, Sendable, CustomTestStringConvertible {
+    case embedded
+    case postgres
+
+    /// The backends of this run: PostgreSQL too when it is configured (or CI requires it).
+    static var all: [TestBackend] { TestPostgres.enabled ? [.embedded, .postgres] : [.embedded] }
+
+    var testDescription: String { rawValue }
+}
+
 /// Runs `body` against a fresh server and always shuts it down gracefully (and removes its data).
 func withTestServer<T>(
+    backend: TestBackend = .embedded,
     dataDirectory: String? = nil,
     configure: (inout IMServerConfiguration) -> Void = { _ in },
     _ body: (TestServer) async throws -> T
@@ -101,8 +114,16 @@ func withTestServer<T>(
     )
     configuration.eventLoopThreads = 2
     configure(&configuration)
-    return try await withRunningServer(configuration) { server, addresses in
-        try await body(TestServer(server: server, addresses: addresses, dataDirectory: configuration.dataDirectory))
+    func run(_ configuration: IMServerConfiguration) async throws -> T {
+        try await withRunningServer(configuration) { server, addresses in
+            try await body(TestServer(server: server, addresses: addresses, dataDirectory: configuration.dataDirectory))
+        }
+    }
+    guard backend == .postgres else { return try await run(configuration) }
+    return try await TestPostgres.withDatabase { url in
+        configuration.postgres.url = url
+        configuration.postgres.timeout = .seconds(60)
+        return try await run(configuration)
     }
 }
 

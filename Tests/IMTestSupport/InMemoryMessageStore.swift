@@ -16,8 +16,6 @@ package final class InMemoryMessageStore: MessageStore {
     }
 
     private let state = Mutex(State())
-    /// The most queues one append may name, as `LogStore`'s default.
-    private let maxQueuesPerAppend = 100_000
 
     package init() {}
 
@@ -26,7 +24,9 @@ package final class InMemoryMessageStore: MessageStore {
         to queues: [QueueID],
         completion: @escaping @Sendable (Result<AppendReceipt, StoreError>) -> Void
     ) {
-        if let refusal = Self.refusal(message, queues, maxQueues: maxQueuesPerAppend) { return completion(.failure(refusal)) }
+        if let refusal = StoreError.refusal(bodyLength: message.body.readableBytes, queueCount: queues.count) {
+            return completion(.failure(refusal))
+        }
         let result: Result<AppendReceipt, StoreError> = state.withLock { s in
             guard !s.closed else { return .failure(StoreError(.closed, "the store is closed")) }
             let body = s.nextID
@@ -44,16 +44,6 @@ package final class InMemoryMessageStore: MessageStore {
             return .success(AppendReceipt(ids: ids, previousIDs: previous))
         }
         completion(result)
-    }
-
-    private static func refusal(_ message: NewMessage, _ queues: [QueueID], maxQueues: Int) -> StoreError? {
-        if message.body.readableBytes == 0 { return StoreError(.emptyBody, "the message body is empty") }
-        if message.body.readableBytes > 32767 {
-            return StoreError(.bodyTooLarge, "the body has \(message.body.readableBytes) bytes; the limit is 32767")
-        }
-        if queues.isEmpty { return StoreError(.noQueues, "the message names no queue") }
-        if queues.count > maxQueues { return StoreError(.tooManyQueues, "the message names \(queues.count) queues") }
-        return nil
     }
 
     package func sync(

@@ -60,21 +60,12 @@ extension LogStore {
     }
 
     private func refusal(bodyLength: Int, queueCount: Int) -> StoreError? {
-        if bodyLength == 0 { return StoreError(.emptyBody, "the message body is empty") }
-        if bodyLength > configuration.maxBodySize {
-            return StoreError(
-                .bodyTooLarge,
-                "the body has \(bodyLength) bytes; the limit is \(configuration.maxBodySize)"
-            )
-        }
-        if queueCount == 0 { return StoreError(.noQueues, "the message names no queue") }
-        if queueCount > configuration.maxQueuesPerAppend {
-            return StoreError(
-                .tooManyQueues,
-                "the message names \(queueCount) queues; the limit is \(configuration.maxQueuesPerAppend)"
-            )
-        }
-        return nil
+        StoreError.refusal(
+            bodyLength: bodyLength,
+            queueCount: queueCount,
+            maxBodySize: configuration.maxBodySize,
+            maxQueues: configuration.maxQueuesPerAppend
+        )
     }
 }
 

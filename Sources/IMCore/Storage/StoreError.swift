@@ -34,6 +34,25 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         error as? StoreError ?? StoreError(.failed, "\(error)")
     }
 
+    /// Why appending a body of `bodyLength` bytes to `queueCount` queues is refused, if it is: the same
+    /// rules whatever the adapter.
+    package static func refusal(
+        bodyLength: Int,
+        queueCount: Int,
+        maxBodySize: Int = 32767,
+        maxQueues: Int = 100_000
+    ) -> StoreError? {
+        if bodyLength == 0 { return StoreError(.emptyBody, "the message body is empty") }
+        if bodyLength > maxBodySize {
+            return StoreError(.bodyTooLarge, "the body has \(bodyLength) bytes; the limit is \(maxBodySize)")
+        }
+        if queueCount == 0 { return StoreError(.noQueues, "the message names no queue") }
+        if queueCount > maxQueues {
+            return StoreError(.tooManyQueues, "the message names \(queueCount) queues; the limit is \(maxQueues)")
+        }
+        return nil
+    }
+
     static func io(_ operation: String, path: String, errno: Int32) -> StoreError {
         StoreError(.io, "\(operation) \(path): \(String(cString: strerror(errno))) (errno \(errno))")
     }

@@ -65,6 +65,9 @@ package struct DaemonFlags: ParsableArguments {
     @Option(help: .setting("storage.fsync_interval", valueName: "duration"))
     package var fsyncInterval: String?
 
+    @Option(help: .setting("postgres_url", valueName: "url"))
+    package var postgres: String?
+
     @Option(help: .setting("log_level", valueName: "level"), completion: .list(Logger.Level.allCases.map(\.rawValue)))
     package var logLevel: String?
 

@@ -9,7 +9,7 @@ extension DaemonSetting {
     /// Defaults are not written here: they are what `IMServerConfiguration()` and `DaemonConfiguration()`
     /// hold, read back through each setting's renderer.
     package static var all: [DaemonSetting] {
-        listeners + identity + messaging + push + logging + storageSection + sessionSection
+        listeners + identity + messaging + push + postgres + logging + storageSection + sessionSection
     }
 
     private static var listeners: [DaemonSetting] {
@@ -200,6 +200,34 @@ extension DaemonSetting {
                 .duration,
                 \.server.push.maxJobAge,
                 help: "A push job still unsent after this long is dropped (and counted)."
+            ),
+        ]
+    }
+
+    private static var postgres: [DaemonSetting] {
+        [
+            .init(
+                "postgres_url",
+                flag: \.postgres,
+                flagName: "postgres",
+                secret: true,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.server.postgres.url,
+                help: "Keep messages in this PostgreSQL database (every node of a cluster names the same one); "
+                    + "unset: the message log in data_dir.",
+                example: "postgres://im:secret@127.0.0.1:5432/im?sslmode=disable"
+            ),
+            .init(
+                "postgres_pool_size",
+                .integer,
+                \.server.postgres.poolSize,
+                help: "Connections to PostgreSQL at most (at least 2)."
+            ),
+            .init(
+                "postgres_timeout",
+                .duration,
+                \.server.postgres.timeout,
+                help: "A connection attempt or statement unanswered this long fails (an append is then not ACKed)."
             ),
         ]
     }

@@ -46,9 +46,11 @@ package struct DaemonSetting {
     ///   - help: One line, a sentence; the default, flag and env var are added where it is shown.
     ///   - example: Shown commented out by `--print-config` for a setting with no fixed default.
     ///   - defaultNote: The default in words, when it depends on the machine ("one per core").
+    ///   - flagName: The flag when it is not the key's name (`--postgres` for `postgres_url`).
     init<Value>(
         _ key: String,
         flag: KeyPath<DaemonFlags, String?>? = nil,
+        flagName: String? = nil,
         secret: Bool = false,
         _ parser: ValueParser<Value>,
         _ keyPath: WritableKeyPath<DaemonConfiguration, Value>,
@@ -58,7 +60,7 @@ package struct DaemonSetting {
     ) {
         self.key = key
         self.flagValue = flag
-        self.flag = flag.map { _ in "--" + String(key.split(separator: ".").last ?? "").replacingUnderscores }
+        self.flag = flag.map { _ in "--" + (flagName ?? String(key.split(separator: ".").last ?? "").replacingUnderscores) }
         self.isSecret = secret
         self.expected = parser.expected
         self.help = help

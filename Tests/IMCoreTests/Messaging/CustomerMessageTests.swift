@@ -26,8 +26,9 @@ struct CustomerMessageTests {
         ).body()
     }
 
-    @Test func aCustomerMessageCrossesApps() async throws {
-        try await withTestServer(configure: { $0.kefuAppID = Self.kefu }) { server in
+    @Test(arguments: TestBackend.all)
+    func aCustomerMessageCrossesApps(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend, configure: { $0.kefuAppID = Self.kefu }) { server in
             let customer = try await server.client(uid: 1)  // app 7
             let staff = try await IMClient.connect(host: "127.0.0.1", port: server.addresses.client.port)
             #expect(
@@ -45,7 +46,9 @@ struct CustomerMessageTests {
             let ackMetadata = try #require(ack.metadata)
             let pushed = try await staff.next { $0.frame.command == .customerV2 }
             #expect(pushed.frame.flags == [.text, .push])
-            #expect(pushed.metadata != nil && pushed.metadata != ackMetadata)
+            #expect(pushed.metadata != nil)
+            // The log hands out one id space; PostgreSQL keys each queue on its own (both may be 1).
+            if backend == .embedded { #expect(pushed.metadata != ackMetadata) }
             let message = try IMCustomerMessage(body: pushed.frame.body)
             #expect(message.senderAppID == 7 && message.sender == 1 && message.receiverAppID == Self.kefu)
             #expect(String(buffer: message.content) == "need help")
@@ -64,8 +67,9 @@ struct CustomerMessageTests {
         }
     }
 
-    @Test func customerMessagesOutsideTheServiceAppAreRefused() async throws {
-        try await withTestServer(configure: { $0.kefuAppID = Self.kefu }) { server in
+    @Test(arguments: TestBackend.all)
+    func customerMessagesOutsideTheServiceAppAreRefused(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend, configure: { $0.kefuAppID = Self.kefu }) { server in
             let client = try await server.client(uid: 1)
             #expect(try await client.send(.customerV2, body: cv2(7, 1, 8, 2, "x")).status == .serverError)
             // A forged sender app is refused too.
@@ -74,8 +78,9 @@ struct CustomerMessageTests {
         }
     }
 
-    @Test func postCustomerMessage() async throws {
-        try await withTestServer(configure: { $0.kefuAppID = Self.kefu }) { server in
+    @Test(arguments: TestBackend.all)
+    func postCustomerMessage(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend, configure: { $0.kefuAppID = Self.kefu }) { server in
             let customer = try await server.client(uid: 1)
             var (status, json) = try await server.admin(
                 "POST",

@@ -5,8 +5,9 @@ import Testing
 
 @Suite("Normal groups over real sockets")
 struct GroupMessagingTests {
-    @Test func groupMessageReachesEveryMemberDeviceButTheSendingOne() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func groupMessageReachesEveryMemberDeviceButTheSendingOne(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let gid = try await server.createGroup(members: [1, 2, 3])
             let alicePhone = try await server.client(uid: 1, device: "alice-phone")
             let aliceTablet = try await server.client(uid: 1, device: "alice-tablet")
@@ -47,8 +48,9 @@ struct GroupMessagingTests {
         }
     }
 
-    @Test func anOfflineMemberGetsGroupMessagesBySyncInOrder() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func anOfflineMemberGetsGroupMessagesBySyncInOrder(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let gid = try await server.createGroup(members: [1, 2, 3])
             let alice = try await server.client(uid: 1, device: "alice-phone")
             for index in 0..<20 {
@@ -70,8 +72,9 @@ struct GroupMessagingTests {
         }
     }
 
-    @Test func refusalsCarryTheirStatus() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func refusalsCarryTheirStatus(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let gid = try await server.createGroup(members: [1, 2])
             let otherApp = try await server.createGroup(members: [1, 2], appID: 8)
             let alice = try await server.client(uid: 1)
@@ -101,8 +104,9 @@ struct GroupMessagingTests {
         }
     }
 
-    @Test func membershipChangesApplyAtOnce() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func membershipChangesApplyAtOnce(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let gid = try await server.createGroup(members: [1, 2])
             let alice = try await server.client(uid: 1)
             let dave = try await server.client(uid: 4)
@@ -122,8 +126,9 @@ struct GroupMessagingTests {
         }
     }
 
-    @Test func aTwoThousandMemberGroupFansOutWhilePeersKeepTalking() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func aTwoThousandMemberGroupFansOutWhilePeersKeepTalking(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let members = Array(Int64(1)...2000)
             let gid = try await server.createGroup(members: members)
             let sender = try await server.client(uid: 1)
@@ -153,8 +158,9 @@ struct GroupMessagingTests {
         }
     }
 
-    @Test func adminPostedGroupMessageAndNotification() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func adminPostedGroupMessageAndNotification(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let gid = try await server.createGroup(members: [1, 2])
             let bob = try await server.client(uid: 2)
             var (status, text) = try await server.adminText(

@@ -5,8 +5,9 @@ import Testing
 
 @Suite("Super groups over real sockets")
 struct SuperGroupTests {
-    @Test func superGroupMessageIsPushedWithSuperGroupFlagsAndNotify() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func superGroupMessageIsPushedWithSuperGroupFlagsAndNotify(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let gid = try await server.createGroup(members: [1, 2, 3], isSuper: true)
             let alice = try await server.client(uid: 1)
             let bob = try await server.client(uid: 2)
@@ -34,8 +35,9 @@ struct SuperGroupTests {
         }
     }
 
-    @Test func syncGroupPagesPastAThousandMessages() async throws {
-        try await withTestServer(configure: { $0.session.syncBatchLimit = 400 }) { server in
+    @Test(arguments: TestBackend.all)
+    func syncGroupPagesPastAThousandMessages(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend, configure: { $0.session.syncBatchLimit = 400 }) { server in
             let gid = try await server.createGroup(members: [1, 2], isSuper: true)
             let alice = try await server.client(uid: 1)
             for index in 0..<1_100 {
@@ -59,8 +61,9 @@ struct SuperGroupTests {
         }
     }
 
-    @Test func keyZeroStartsAtTheMembersJoinTimeAndTheStoredGroupKey() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func keyZeroStartsAtTheMembersJoinTimeAndTheStoredGroupKey(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let gid = try await server.createGroup(members: [1, 2], isSuper: true)
             let alice = try await server.client(uid: 1)
             var keys: [Int64] = []
@@ -91,8 +94,9 @@ struct SuperGroupTests {
         }
     }
 
-    @Test func aSyncOfAGroupTheUserIsNotInIsIgnored() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func aSyncOfAGroupTheUserIsNotInIsIgnored(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let gid = try await server.createGroup(members: [1], isSuper: true)
             let outsider = try await server.client(uid: 9)
             await #expect(throws: IMClientError.self) { _ = try await outsider.syncGroup(gid, from: 0) }
@@ -100,8 +104,9 @@ struct SuperGroupTests {
         }
     }
 
-    @Test func upgradeAndSuperGroupNotifications() async throws {
-        try await withTestServer { server in
+    @Test(arguments: TestBackend.all)
+    func upgradeAndSuperGroupNotifications(backend: TestBackend) async throws {
+        try await withTestServer(backend: backend) { server in
             let gid = try await server.createGroup(members: [1, 2])
             let alice = try await server.client(uid: 1)
             let bob = try await server.client(uid: 2)

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import IMCore
+import IMTestSupport
 
 /// The `MessageStore` contract, checked through the port alone against every adapter: what a session
 /// and the admin API rely on, whatever stores the messages.
@@ -167,14 +168,30 @@ struct MessageStoreConformanceTests {
 /// A way to open a `MessageStore` for the conformance suite, and the adapter's name in test output.
 struct StoreAdapter: Sendable, CustomTestStringConvertible {
     var name: String
-    var open: @Sendable (TemporaryDirectory) async throws -> any MessageStore
+    /// Opens a store in the directory and hands `body` the store and the services it needs running
+    /// (itself last), then cleans up.
+    var open: @Sendable (TemporaryDirectory, _ body: (any MessageStore, [any Service]) async throws -> Void) async throws -> Void
 
     var testDescription: String { name }
 
     static let all: [StoreAdapter] = [
-        StoreAdapter(name: "LogStore") { directory in try LogStore(configuration: storeConfiguration(directory, fsync: .batch)) },
-        StoreAdapter(name: "in memory") { _ in InMemoryMessageStore() },
-    ]
+        StoreAdapter(name: "LogStore") { directory, body in
+            let store = try LogStore(configuration: storeConfiguration(directory, fsync: .batch))
+            try await body(store, [store])
+        },
+        StoreAdapter(name: "in memory") { _, body in
+            let store = InMemoryMessageStore()
+            try await body(store, [store])
+        },
+    ] + (TestPostgres.enabled ? [postgres] : [])
+
+    /// `PostgresMessageStore` on a new database of the test server.
+    static let postgres = StoreAdapter(name: "PostgreSQL") { _, body in
+        try await TestPostgres.withDatabase { url in
+            let (database, store) = try await openPostgresStore(url: url)
+            try await body(store, [database, store])
+        }
+    }
 
     /// Opens a store, runs it as a service while `body` uses it, shuts it down gracefully, then runs
     /// `after` against the closed store.
@@ -184,15 +201,26 @@ struct StoreAdapter: Sendable, CustomTestStringConvertible {
     ) async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let store = try await open(directory)
-        let group = ServiceGroup(services: [store], logger: .init(label: "conformance"))
-        let running = Task { try await group.run() }
-        let result = await Result { try await body(store) }
-        await group.triggerGracefulShutdown()
-        try await running.value
-        try result.get()
-        try await after(store)
+        try await open(directory) { store, services in
+            let group = ServiceGroup(services: services, logger: .init(label: "conformance"))
+            let running = Task { try await group.run() }
+            let result = await Result { try await body(store) }
+            await group.triggerGracefulShutdown()
+            try await running.value
+            try result.get()
+            try await after(store)
+        }
     }
+}
+
+/// The database pool and a `PostgresMessageStore` on `url` (migrated); the caller runs both as services.
+func openPostgresStore(url: String, timeout: Duration = .seconds(60)) async throws -> (PostgresDatabase, PostgresMessageStore) {
+    var configuration = IMServerConfiguration()
+    configuration.postgres.url = url
+    configuration.postgres.timeout = timeout
+    configuration.logger.logLevel = .warning
+    let database = try await PostgresDatabase.open(configuration)
+    return (database, PostgresMessageStore(database: database, poolSize: configuration.postgres.poolSize))
 }
 
 extension Result where Failure == any Error {

@@ -1,0 +1,166 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The connection pool to the cluster's database (`postgres_url`), shared by the PostgreSQL adapters.
+///
+/// Opening it connects, then brings the schema to this binary's version (`PostgresMigrator`). It is the
+/// first of the server's services and so the last one shut down: the store drains its appends through it
+/// before it closes.
+final class PostgresDatabase: Service, Sendable {
+    let client: PostgresClient
+    /// How long a statement may go without an answer (`postgres_timeout`).
+    let timeout: Duration
+    let logger: Logger
+    let endpoint: PostgresEndpoint
+    private let pool: Task<Void, Never>
+    private let migratedVersion = Atomic<Int>(0)
+
+    private init(endpoint: PostgresEndpoint, poolSize: Int, timeout: Duration, logger: Logger) {
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.logger = logger
+        // The pool logs every failed connection attempt at info: at notice and above, the server's own
+        // lines (a failed batch, a failed read) say what matters once.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .notice)
+        let client = PostgresClient(
+            configuration: endpoint.clientConfiguration(poolSize: poolSize, timeout: timeout),
+            backgroundLogger: poolLogger
+        )
+        self.client = client
+        self.pool = Task { await client.run() }
+    }
+
+    /// The schema version found or applied at open.
+    var schemaVersion: Int { migratedVersion.load(ordering: .relaxed) }
+
+    /// Connects to `configuration.postgres.url` and migrates the schema. The error names `postgres_url`
+    /// with the reason (server unreachable, authentication, a schema newer than this binary's).
+    static func open(_ configuration: IMServerConfiguration) async throws -> PostgresDatabase {
+        try await using(configuration) { database in
+            let version = try await PostgresMigrator(database: database).migrate()
+            database.migratedVersion.store(version, ordering: .relaxed)
+        }
+    }
+
+    /// What `imd --check-config` says of the database: where it is and its schema version, read without
+    /// changing anything.
+    static func check(_ configuration: IMServerConfiguration) async throws -> String {
+        var found: Int?
+        let database = try await using(configuration) { database in
+            found = try await database.withinTimeout("reading the schema version") {
+                try await PostgresMigrator(database: database).recordedVersion()
+            }
+        }
+        await database.close()
+        if let found, found > PostgresSchema.version {
+            throw IMServerError(
+                "cannot use the database at \(database.place) (postgres_url): "
+                    + "\(PostgresSchemaTooNew(found: found, supported: PostgresSchema.version))"
+            )
+        }
+        let schema = found.map { "schema version \($0)" } ?? "no schema yet"
+        return "postgres: \(database.place) answers, \(schema) (this imd applies up to \(PostgresSchema.version) at start)"
+    }
+
+    /// A pool to the configured database after `prepare` succeeded on it; closed again if it failed.
+    private static func using(
+        _ configuration: IMServerConfiguration,
+        _ prepare: (PostgresDatabase) async throws -> Void
+    ) async throws -> PostgresDatabase {
+        guard let url = configuration.postgres.url else { throw IMServerError("postgres_url is not set") }
+        let database = PostgresDatabase(
+            endpoint: try PostgresEndpoint(url: url),
+            poolSize: configuration.postgres.poolSize,
+            timeout: configuration.postgres.timeout,
+            logger: configuration.logger
+        )
+        do {
+            try await database.probe()
+            try await prepare(database)
+            return database
+        } catch {
+            await database.close()
+            if let error = error as? IMServerError { throw error }
+            throw IMServerError("cannot use the database at \(database.place) (postgres_url): \(Self.describe(error))")
+        }
+    }
+
+    /// Connects once outside the pool, so that a refusal is reported with the server's reason (wrong
+    /// password, no such database) instead of the pool's retries until the timeout.
+    private func probe() async throws {
+        let configuration = try endpoint.connectionConfiguration(timeout: timeout)
+        let logger = logger
+        try await withinTimeout("connecting") {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            do {
+                try await connection.query("SELECT 1", logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try await connection.close()
+        }
+    }
+
+    /// host:port/database, for messages (never the user or password).
+    var place: String { "\(endpoint.host):\(endpoint.port)/\(endpoint.database)" }
+
+    /// Keeps the pool until graceful shutdown or cancellation, then closes its connections.
+    func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+
+    /// Closes every connection; statements still running fail.
+    func close() async {
+        pool.cancel()
+        await pool.value
+    }
+
+    /// `body`'s result, or a `PostgresTimeout` after `timeout` without one (`body` is then cancelled).
+    func withinTimeout<Value: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let timeout = self.timeout
+        return try await withThrowingTaskGroup(of: Value?.self) { tasks in
+            tasks.addTask { try await body() }
+            tasks.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { tasks.cancelAll() }
+            guard let first = try await tasks.next(), let value = first else {
+                throw PostgresTimeout(what: what, timeout: timeout)
+            }
+            return value
+        }
+    }
+
+    /// A one-line account of a database error: PostgreSQL's own message and SQLSTATE when the server
+    /// answered (postgres-nio's `description` hides both), else the client's reason.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let info = error.serverInfo, let message = info[.message] {
+            return "\(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
+        }
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+
+    /// The SQLSTATE of a server error, if it is one.
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+}
+
+/// A statement that got no answer within `postgres_timeout`.
+struct PostgresTimeout: Error, CustomStringConvertible {
+    var what: String
+    var timeout: Duration
+
+    var description: String { "\(what): no answer from PostgreSQL within \(timeout) (postgres_timeout)" }
+}
