@@ -64,6 +64,14 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Embedded server: event-loop threads (default: one per core).")
     var serverThreads: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Embedded server: keep messages in this PostgreSQL database (imd's postgres_url) instead of the log.",
+            valueName: "url"
+        )
+    )
+    var postgres: String?
+
     func validate() throws {
         if IMTransport(rawValue: transport) == nil {
             throw ValidationError("--transport must be tcp, tls, ws or wss")
@@ -73,6 +81,9 @@ struct ServerOptions: ParsableArguments {
         }
         if IMServerConfiguration.FsyncPolicy(rawValue: fsync) == nil {
             throw ValidationError("--fsync must be batch, interval or none")
+        }
+        if host != nil && postgres != nil {
+            throw ValidationError("--postgres configures the embedded server: leave out --host")
         }
         if host == nil && (admin != nil || tokens != nil) {
             throw ValidationError("--admin and --tokens need --host (without it imbench runs its own server)")
@@ -241,7 +252,8 @@ func runBench(
     } else {
         configuration.target = .embedded(
             fsync: IMServerConfiguration.FsyncPolicy(rawValue: server.fsync)!,
-            threads: server.serverThreads ?? ProcessInfo.processInfo.activeProcessorCount
+            threads: server.serverThreads ?? ProcessInfo.processInfo.activeProcessorCount,
+            postgres: server.postgres
         )
     }
     configuration.transport = IMTransport(rawValue: server.transport)!

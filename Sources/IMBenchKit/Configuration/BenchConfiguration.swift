@@ -6,8 +6,9 @@ import NIOSSL
 package struct BenchConfiguration: Sendable {
     /// Where the server is.
     package enum Target: Sendable {
-        /// Start an `IMServer` in this process, in a temporary data directory.
-        case embedded(fsync: IMServerConfiguration.FsyncPolicy, threads: Int)
+        /// Start an `IMServer` in this process, in a temporary data directory; with `postgres`, its
+        /// messages go to that PostgreSQL database (`postgres_url`).
+        case embedded(fsync: IMServerConfiguration.FsyncPolicy, threads: Int, postgres: String? = nil)
         /// A running server: its client port, and either its admin API (to issue tokens and sample
         /// `/summary`) or a tokens file.
         case remote(host: String, port: Int)

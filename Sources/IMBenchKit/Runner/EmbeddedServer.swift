@@ -38,6 +38,7 @@ final class EmbeddedServer: Sendable {
     static func start(
         fsync: IMServerConfiguration.FsyncPolicy,
         threads: Int,
+        postgres: String? = nil,
         transport: IMTransport = .tcp
     ) async throws -> EmbeddedServer {
         let directory = FileManager.default.temporaryDirectory
@@ -67,6 +68,7 @@ final class EmbeddedServer: Sendable {
         let adminToken = UUID().uuidString
         configuration.admin.token = adminToken
         configuration.storage.fsync = fsync
+        configuration.postgres.url = postgres
         configuration.eventLoopThreads = threads
         configuration.logger.logLevel = .warning
         let server: IMServer

@@ -35,11 +35,12 @@ package enum IMBench {
         var port: Int
         let clientTransport: IMClientTransport
         switch configuration.target {
-        case .embedded(let fsync, let threads):
+        case .embedded(let fsync, let threads, let postgres):
             do {
                 let server = try await EmbeddedServer.start(
                     fsync: fsync,
                     threads: threads,
+                    postgres: postgres,
                     transport: configuration.transport
                 )
                 embedded = server
@@ -215,9 +216,9 @@ extension BenchConfiguration {
         var target = ""
         var fsync: String?
         switch self.target {
-        case .embedded(let policy, let threads):
-            target = "embedded (\(threads) server threads)"
-            fsync = policy.rawValue
+        case .embedded(let policy, let threads, let postgres):
+            target = "embedded (\(threads) server threads\(postgres == nil ? "" : ", messages in PostgreSQL"))"
+            fsync = postgres == nil ? policy.rawValue : "postgres"
         case .remote(let host, let port):
             target = "\(host):\(port)"
         }
