@@ -4,8 +4,8 @@ import ServiceLifecycle
 
 /// The server's long-lived parts behind its ports, opened from the configuration: the one place that
 /// chooses the backend. Embedded (the default): `LogStore` and `SQLiteDirectory` in `data_dir`. With
-/// `postgres_url`: messages in PostgreSQL (`PostgresMessageStore`); the directory and the push queue stay
-/// in `data_dir` for now.
+/// `postgres_url`: messages and the directory in PostgreSQL (`PostgresMessageStore`, `PostgresDirectory`);
+/// the push queue stays in `data_dir` for now.
 struct ServerBackend: Sendable {
     var store: any MessageStore
     var directory: any Directory
@@ -28,12 +28,15 @@ struct ServerBackend: Sendable {
     /// field.
     static func open(_ configuration: IMServerConfiguration) async throws -> ServerBackend {
         guard configuration.postgres.url != nil else {
-            return try await NIOThreadPool.singleton.runIfActive { try openEmbedded(configuration, store: nil) }
+            return try await NIOThreadPool.singleton.runIfActive { try openEmbedded(configuration, cluster: nil) }
         }
         let database = try await PostgresDatabase.open(configuration)
-        let store = PostgresMessageStore(database: database, poolSize: configuration.postgres.poolSize)
+        let cluster = Cluster(
+            store: PostgresMessageStore(database: database, poolSize: configuration.postgres.poolSize),
+            directory: PostgresDirectory(database: database)
+        )
         do {
-            var backend = try await NIOThreadPool.singleton.runIfActive { try openEmbedded(configuration, store: store) }
+            var backend = try await NIOThreadPool.singleton.runIfActive { try openEmbedded(configuration, cluster: cluster) }
             backend.database = database
             return backend
         } catch {
@@ -42,8 +45,14 @@ struct ServerBackend: Sendable {
         }
     }
 
-    /// The parts in `data_dir`; the message log unless `store` is given.
-    private static func openEmbedded(_ configuration: IMServerConfiguration, store given: (any MessageStore)?) throws -> ServerBackend {
+    /// The parts on the cluster's database.
+    private struct Cluster: Sendable {
+        var store: any MessageStore
+        var directory: any Directory
+    }
+
+    /// The parts in `data_dir`: those `cluster` does not give.
+    private static func openEmbedded(_ configuration: IMServerConfiguration, cluster: Cluster?) throws -> ServerBackend {
         let root = URL(fileURLWithPath: configuration.dataDirectory)
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -51,18 +60,19 @@ struct ServerBackend: Sendable {
             throw IMServerError("cannot create the data directory \(root.path) (data_dir): \(error)")
         }
         let words = try WordList(path: configuration.wordFile)
-        let log = given == nil ? try openLog(configuration, root: root) : nil
-        let store: any MessageStore = given ?? log!
+        let log = cluster == nil ? try openLog(configuration, root: root) : nil
+        let store: any MessageStore = cluster?.store ?? log!
         do {
-            let directory = try SQLiteDirectory(
-                path: root.appendingPathComponent("directory.sqlite").path,
-                logger: configuration.logger
-            )
+            let sqlite =
+                cluster == nil
+                ? try SQLiteDirectory(path: root.appendingPathComponent("directory.sqlite").path, logger: configuration.logger)
+                : nil
+            let directory: any Directory = cluster?.directory ?? sqlite!
             do {
                 let push = try openPush(configuration, root: root)
                 return ServerBackend(store: store, directory: directory, words: words, push: push)
             } catch {
-                try? directory.closeNow()
+                try? sqlite?.closeNow()
                 throw error
             }
         } catch {

@@ -30,7 +30,9 @@ final class PostgresDatabase: Service, Sendable {
             backgroundLogger: poolLogger
         )
         self.client = client
-        self.pool = Task { await client.run() }
+        // Detached: `PostgresClient.run()` ends on the graceful shutdown of the task it runs in, and an
+        // attached task would inherit the embedder's (the pool must outlive the server's own drain).
+        self.pool = Task.detached { await client.run() }
     }
 
     /// The schema version found or applied at open.
@@ -143,6 +145,9 @@ final class PostgresDatabase: Service, Sendable {
     /// A one-line account of a database error: PostgreSQL's own message and SQLSTATE when the server
     /// answered (postgres-nio's `description` hides both), else the client's reason.
     static func describe(_ error: any Error) -> String {
+        if let error = error as? PostgresTransactionError, let cause = error.closureError ?? error.beginError ?? error.commitError {
+            return describe(cause)
+        }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let info = error.serverInfo, let message = info[.message] {
             return "\(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
@@ -154,6 +159,11 @@ final class PostgresDatabase: Service, Sendable {
     /// The SQLSTATE of a server error, if it is one.
     static func sqlState(_ error: any Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// The error a transaction's closure threw, else `error` itself.
+    static func cause(of error: any Error) -> any Error {
+        (error as? PostgresTransactionError)?.closureError ?? error
     }
 }
 

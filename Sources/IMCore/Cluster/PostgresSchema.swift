@@ -4,7 +4,7 @@ enum PostgresSchema {
     /// The version this binary brings the database to.
     static var version: Int { migrations.count }
 
-    static let migrations: [[String]] = [messages]
+    static let migrations: [[String]] = [messages, directory]
 
     /// 1: messages. A body is stored once (`messages`); each queue it goes to gets an entry
     /// (`queue_entries`) keyed by the queue's own sequence, whose newest key is `queues.last_key`. An
@@ -43,6 +43,87 @@ enum PostgresSchema {
             key bigint NOT NULL,
             message_id bigint NOT NULL,
             PRIMARY KEY (kind, appid, owner, key)
+        )
+        """,
+    ]
+
+    /// 2: the directory. Tokens by the SHA-256 of the token (never the token); device ids from a sequence
+    /// shared by every node; sync keys (`gid` 0: the personal one) that only grow; groups with ids from a
+    /// sequence that explicit ids push forward, so a picked id is never reused.
+    private static let directory = [
+        """
+        CREATE TABLE tokens (
+            hash bytea PRIMARY KEY,
+            appid bigint NOT NULL,
+            uid bigint NOT NULL,
+            issued_at bigint NOT NULL,
+            expires_at bigint
+        )
+        """,
+        """
+        CREATE TABLE devices (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            device text NOT NULL,
+            platform smallint NOT NULL,
+            UNIQUE (device, platform)
+        )
+        """,
+        """
+        CREATE TABLE sync_keys (
+            appid bigint NOT NULL,
+            uid bigint NOT NULL,
+            gid bigint NOT NULL,
+            key bigint NOT NULL,
+            PRIMARY KEY (appid, uid, gid)
+        )
+        """,
+        """
+        CREATE TABLE unread_counts (
+            appid bigint NOT NULL,
+            uid bigint NOT NULL,
+            count integer NOT NULL,
+            PRIMARY KEY (appid, uid)
+        )
+        """,
+        """
+        CREATE TABLE preferences (
+            appid bigint NOT NULL,
+            uid bigint NOT NULL,
+            forbidden boolean NOT NULL,
+            notification_on boolean NOT NULL,
+            PRIMARY KEY (appid, uid)
+        )
+        """,
+        "CREATE SEQUENCE group_ids",
+        """
+        CREATE TABLE groups (
+            id bigint PRIMARY KEY,
+            appid bigint NOT NULL,
+            name text NOT NULL,
+            notice text NOT NULL,
+            master bigint NOT NULL,
+            is_super boolean NOT NULL
+        )
+        """,
+        "CREATE INDEX groups_by_app ON groups (appid, id)",
+        """
+        CREATE TABLE group_members (
+            gid bigint NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+            uid bigint NOT NULL,
+            joined_at bigint NOT NULL,
+            nickname text NOT NULL,
+            muted boolean NOT NULL,
+            PRIMARY KEY (gid, uid)
+        )
+        """,
+        """
+        CREATE TABLE relations (
+            list smallint NOT NULL,
+            appid bigint NOT NULL,
+            uid bigint NOT NULL,
+            other bigint NOT NULL,
+            created_at bigint NOT NULL,
+            PRIMARY KEY (list, appid, uid, other)
         )
         """,
     ]

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import IMCore
+import IMTestSupport
 
 /// The `Directory` contract, checked through the port alone against every adapter.
 @Suite("Directory conformance")
@@ -167,17 +168,37 @@ struct DirectoryConformanceTests {
 /// A way to open a `Directory` for the conformance suite (again, on the same data, for a restart).
 struct DirectoryAdapter: Sendable, CustomTestStringConvertible {
     var name: String
-    var open: @Sendable (TemporaryDirectory) async throws -> any Directory
+    /// Runs `body` with a place for the directory's data (a temporary directory, or a new database).
+    var withData: @Sendable (_ body: (DirectoryData) async throws -> Void) async throws -> Void
+    /// Opens a directory on the data, with the services it needs running (itself last).
+    var open: @Sendable (DirectoryData) async throws -> (any Directory, [any Service])
 
     var testDescription: String { name }
 
-    static let all: [DirectoryAdapter] = [
-        DirectoryAdapter(name: "SQLiteDirectory") { directory in
-            var logger = Logger(label: "conformance")
-            logger.logLevel = .warning
-            return try SQLiteDirectory(path: directory.file("directory.sqlite"), logger: logger)
-        }
-    ]
+    static let all: [DirectoryAdapter] =
+        [
+            DirectoryAdapter(name: "SQLiteDirectory") { body in
+                let data = TemporaryDirectory()
+                defer { data.remove() }
+                try await body(DirectoryData(directory: data, postgresURL: nil))
+            } open: { data in
+                var logger = Logger(label: "conformance")
+                logger.logLevel = .warning
+                let directory = try SQLiteDirectory(path: data.directory.file("directory.sqlite"), logger: logger)
+                return (directory, [directory])
+            }
+        ] + (TestPostgres.enabled ? [postgres] : [])
+
+    /// `PostgresDirectory` on a new database of the test server.
+    static let postgres = DirectoryAdapter(name: "PostgresDirectory") { body in
+        let data = TemporaryDirectory()
+        defer { data.remove() }
+        try await TestPostgres.withDatabase { url in try await body(DirectoryData(directory: data, postgresURL: url)) }
+    } open: { data in
+        let (database, _) = try await openPostgresStore(url: data.postgresURL!)
+        let directory = PostgresDirectory(database: database)
+        return (directory, [database, directory])
+    }
 
     /// Opens a directory, runs it as a service while `body` uses it, and shuts it down gracefully; then
     /// `after` gets the closed directory.
@@ -185,11 +206,11 @@ struct DirectoryAdapter: Sendable, CustomTestStringConvertible {
         _ body: (any Directory) async throws -> Void,
         after: (any Directory) async throws -> Void = { _ in }
     ) async throws {
-        let data = TemporaryDirectory()
-        defer { data.remove() }
-        let directory = try await open(data)
-        try await running(directory) { try await body(directory) }
-        try await after(directory)
+        try await withData { data in
+            let (directory, services) = try await open(data)
+            try await running(services) { try await body(directory) }
+            try await after(directory)
+        }
     }
 
     /// As `with`, then `reopened` gets a new directory on the same data (a restart).
@@ -197,20 +218,26 @@ struct DirectoryAdapter: Sendable, CustomTestStringConvertible {
         _ body: (any Directory) async throws -> Void,
         reopened: (any Directory) async throws -> Void
     ) async throws {
-        let data = TemporaryDirectory()
-        defer { data.remove() }
-        let directory = try await open(data)
-        try await running(directory) { try await body(directory) }
-        let again = try await open(data)
-        try await running(again) { try await reopened(again) }
+        try await withData { data in
+            let (directory, services) = try await open(data)
+            try await running(services) { try await body(directory) }
+            let (again, servicesAgain) = try await open(data)
+            try await running(servicesAgain) { try await reopened(again) }
+        }
     }
 
-    private func running(_ directory: any Directory, _ body: () async throws -> Void) async throws {
-        let group = ServiceGroup(services: [directory], logger: .init(label: "conformance"))
+    private func running(_ services: [any Service], _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(services: services, logger: .init(label: "conformance"))
         let task = Task { try await group.run() }
         let result = await Result { try await body() }
         await group.triggerGracefulShutdown()
         try await task.value
         try result.get()
     }
+}
+
+/// Where a conformance directory keeps its data.
+struct DirectoryData: Sendable {
+    var directory: TemporaryDirectory
+    var postgresURL: String?
 }
