@@ -6,13 +6,14 @@
 #                                          port); prints the URL: postgres://im:PASSWORD@127.0.0.1:PORT/im
 #   scripts/postgres.sh url DIR            prints the URL again
 #   scripts/postgres.sh stop DIR           stops the server (the data stays in DIR)
+#   scripts/postgres.sh restart DIR        pg_ctl restart -m fast (clients' connections are cut)
 #   scripts/postgres.sh status DIR         exit 0 if it runs
 #
 # IM_POSTGRES_DURABLE=off starts it without fsync, full page writes and synchronous commit: for test
 # suites only (a crash of the machine loses the data). Measurements use the default (durable).
 set -euo pipefail
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 2 ] || usage
 command="$1"
 dir="$(mkdir -p "$2" && cd "$2" && pwd)"
@@ -58,6 +59,7 @@ start)
     ;;
 url) url ;;
 stop) as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
+restart) as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 restart >/dev/null ;;
 status) as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null ;;
 *) usage ;;
 esac

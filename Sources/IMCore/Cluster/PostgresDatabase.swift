@@ -122,23 +122,24 @@ final class PostgresDatabase: Service, Sendable {
         await pool.value
     }
 
-    /// `body`'s result, or a `PostgresTimeout` after `timeout` without one (`body` is then cancelled).
+    /// `body`'s result, or a `PostgresTimeout` after `timeout` without one. `body` is then cancelled but
+    /// not waited for: a statement stuck on a dead connection (or waiting for the pool to reconnect) must
+    /// not hold its caller, whose append or read fails now and is never acknowledged.
     func withinTimeout<Value: Sendable>(
         _ what: String,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         let timeout = self.timeout
-        return try await withThrowingTaskGroup(of: Value?.self) { tasks in
-            tasks.addTask { try await body() }
-            tasks.addTask {
+        return try await withCheckedThrowingContinuation { continuation in
+            let outcome = FirstOutcome(continuation)
+            let work = Task {
+                do { outcome.resume(.success(try await body())) } catch { outcome.resume(.failure(error)) }
+            }
+            let timer = Task {
                 try await Task.sleep(for: timeout)
-                return nil
+                if outcome.resume(.failure(PostgresTimeout(what: what, timeout: timeout))) { work.cancel() }
             }
-            defer { tasks.cancelAll() }
-            guard let first = try await tasks.next(), let value = first else {
-                throw PostgresTimeout(what: what, timeout: timeout)
-            }
-            return value
+            outcome.onResume { timer.cancel() }
         }
     }
 
@@ -152,7 +153,9 @@ final class PostgresDatabase: Service, Sendable {
         if let info = error.serverInfo, let message = info[.message] {
             return "\(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
         }
-        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        if let underlying = error.underlying {
+            return underlying is PSQLError ? describe(underlying) : "\(error.code): \(underlying)"
+        }
         return "\(error.code)"
     }
 
@@ -173,4 +176,45 @@ struct PostgresTimeout: Error, CustomStringConvertible {
     var timeout: Duration
 
     var description: String { "\(what): no answer from PostgreSQL within \(timeout) (postgres_timeout)" }
+}
+
+/// Resumes a continuation with whichever outcome comes first; later ones are dropped.
+private final class FirstOutcome<Value: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Value, any Error>?
+        var done = false
+        var onResume: (@Sendable () -> Void)?
+    }
+
+    private let state: Mutex<State>
+
+    init(_ continuation: CheckedContinuation<Value, any Error>) {
+        state = Mutex(State(continuation: continuation))
+    }
+
+    /// Resumes with `result` if nothing did before; returns whether it did.
+    @discardableResult
+    func resume(_ result: Result<Value, any Error>) -> Bool {
+        let (continuation, action) = state.withLock { s -> (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) in
+            defer {
+                s.continuation = nil
+                s.done = true
+            }
+            return (s.continuation, s.done ? nil : s.onResume)
+        }
+        guard let continuation else { return false }
+        continuation.resume(with: result)
+        action?()
+        return true
+    }
+
+    /// Runs `action` once resumed (at once if it already was).
+    func onResume(_ action: @escaping @Sendable () -> Void) {
+        let now = state.withLock { s -> Bool in
+            if s.done { return true }
+            s.onResume = action
+            return false
+        }
+        if now { action() }
+    }
 }

@@ -132,11 +132,39 @@ struct DaemonCrashTests {
     func everyACKedMessageSurvivesKill9(fsync: String) async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let daemon = try await DaemonProcess(dataDirectory: directory.path, fsync: fsync)
+        try await killUnderLoadAndRestart(
+            start: { try await DaemonProcess(dataDirectory: directory.path, fsync: fsync) },
+            restart: { try await DaemonProcess(dataDirectory: directory.path, fsync: fsync) }
+        )
+    }
+
+    /// On PostgreSQL the restarted imd gets an empty data directory: the messages, the tokens and the
+    /// device ids it serves all come from the database.
+    @Test(.enabled(if: TestPostgres.enabled))
+    func everyACKedMessageOnPostgresSurvivesKill9() async throws {
+        let first = TemporaryDirectory()
+        let second = TemporaryDirectory()
+        defer {
+            first.remove()
+            second.remove()
+        }
+        try await TestPostgres.withDatabase { url in
+            try await killUnderLoadAndRestart(
+                start: { try await DaemonProcess(dataDirectory: first.path, arguments: ["--postgres", url]) },
+                restart: { try await DaemonProcess(dataDirectory: second.path, arguments: ["--postgres", url]) }
+            )
+        }
+    }
+
+    /// Four senders send to uid 100 with up to 20 messages in flight each; the daemon is killed while they
+    /// are sending, right after some ACKs. The restarted daemon must have every ACKed message.
+    private func killUnderLoadAndRestart(
+        start: () async throws -> DaemonProcess,
+        restart: () async throws -> DaemonProcess
+    ) async throws {
+        let daemon = try await start()
         var senders: [(Int64, IMClient)] = []
         for uid in Int64(1)...4 { senders.append((uid, try await daemon.client(uid: uid))) }
-        // Four senders send to uid 100 with up to 20 messages in flight each; the daemon is killed
-        // while they are sending, right after some ACKs.
         let acked = LockedCollection()
         let sending = sendUntilFailure(senders, inFlight: 20, into: acked) { uid, client, text in
             try await client.send(peerMessage(uid, 100, text)).status == .success
@@ -146,7 +174,7 @@ struct DaemonCrashTests {
         _ = await sending.result
         let ackedBeforeKill = acked.snapshot()
 
-        let restarted = try await DaemonProcess(dataDirectory: directory.path, fsync: fsync)
+        let restarted = try await restart()
         let receiver = try await restarted.client(uid: 100)
         let (messages, _) = try await receiver.syncAll(from: 0)
         let stored = Set(messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) })

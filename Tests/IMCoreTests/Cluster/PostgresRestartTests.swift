@@ -1,0 +1,83 @@
+import Foundation
+import IMCore
+import IMTestSupport
+import NIOConcurrencyHelpers
+import Testing
+
+/// A PostgreSQL cluster of the test's own (the shared one serves every other test), started with
+/// `scripts/postgres.sh`.
+struct ScratchCluster {
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/postgres.sh").path
+
+    let directory: TemporaryDirectory
+    let url: String
+
+    static func start() async throws -> ScratchCluster {
+        let directory = TemporaryDirectory()
+        let output = try await ChildProcess.run(Self.script, ["start", directory.path], timeout: .seconds(120))
+        guard output.status == 0 else { throw TestPostgresError("postgres.sh start failed: \(output.stderr)") }
+        return ScratchCluster(directory: directory, url: output.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func run(_ command: String) async throws {
+        let output = try await ChildProcess.run(Self.script, [command, directory.path], timeout: .seconds(120))
+        guard output.status == 0 else { throw TestPostgresError("postgres.sh \(command) failed: \(output.stderr)") }
+    }
+
+    func remove() async {
+        try? await run("stop")
+        directory.remove()
+    }
+}
+
+/// The database restarts under load: nothing ACKed is lost, appends made while it is away are refused
+/// (never ACKed), and the server carries on once it is back without being restarted.
+@Suite("PostgreSQL restarts under load", .enabled(if: TestPostgres.enabled))
+struct PostgresRestartTests {
+    @Test func aRestartedDatabaseLosesNothingACKedAndNeedsNoServerRestart() async throws {
+        let cluster = try await ScratchCluster.start()
+        let result = await Result {
+            try await withTestServer(configure: {
+                $0.postgres.url = cluster.url
+                $0.postgres.timeout = .seconds(5)
+            }) { server in
+                var senders: [(Int64, IMClient)] = []
+                for uid in Int64(1)...3 { senders.append((uid, try await server.client(uid: uid))) }
+                let acked = LockedCollection()
+                let stop = NIOLockedValueBox(false)
+                let sending = Task { [senders] in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for (uid, client) in senders {
+                            group.addTask {
+                                var n = 0
+                                while !stop.withLockedValue({ $0 }) {
+                                    n += 1
+                                    let text = "\(uid)-\(n)"
+                                    let ack = try await client.send(peerMessage(uid, 100, text))
+                                    // A message refused while the database is away is not ACKed.
+                                    if ack.status == .success { acked.append(text) }
+                                }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                }
+                try await eventually("300 messages ACKed") { acked.count >= 300 }
+                try await cluster.run("restart")
+                let before = acked.count
+                try await eventually("300 more messages ACKed after the restart") { acked.count >= before + 300 }
+                stop.withLockedValue { $0 = true }
+                try await sending.value
+                let receiver = try await server.client(uid: 100)
+                let (messages, _) = try await receiver.syncAll(from: 0)
+                let stored = Set(messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) })
+                let lost = acked.snapshot().filter { !stored.contains($0) }
+                #expect(lost.isEmpty, "\(lost.count) of \(acked.count) ACKed messages were lost")
+            }
+        }
+        await cluster.remove()
+        try result.get()
+    }
+}
