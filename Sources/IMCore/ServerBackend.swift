@@ -32,7 +32,7 @@ struct ServerBackend: Sendable {
         }
         let database = try await PostgresDatabase.open(configuration)
         let cluster = Cluster(
-            store: PostgresMessageStore(database: database, poolSize: configuration.postgres.poolSize),
+            store: PostgresMessageStore(database: database),
             directory: PostgresDirectory(database: database)
         )
         do {

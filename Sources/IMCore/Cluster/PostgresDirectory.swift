@@ -87,13 +87,7 @@ final class PostgresDirectory: Directory, Sendable {
     }
 
     func issueToken(appID: Int64, uid: Int64, ttl: Int64?, now: Int64) async throws -> String {
-        if let ttl, ttl <= 0 {
-            throw DirectoryError(.invalidArgument, "ttl must be a positive number of seconds, got \(ttl)")
-        }
-        let expiresAt = ttl.map { ttl in
-            let (sum, overflow) = now.addingReportingOverflow(ttl)
-            return overflow ? Int64.max : sum
-        }
+        let expiresAt = try DirectoryToken.expiry(ttl: ttl, now: now)
         let token = DirectoryToken.generate()
         let hash = ByteBuffer(data: DirectoryToken.hash(token))
         try await write("issue a token for \(appID)/\(uid)") {

@@ -6,10 +6,14 @@ import Synchronization
 /// `MessageStore` on the cluster's database (schema in `PostgresSchema`): the same contract as
 /// `LogStore`, shared by every node that points at the database.
 ///
-/// **Group commit.** Appends wait in one list; up to `maxBatchesInFlight` batches are written at once,
-/// each as one statement (its own transaction, committed with `synchronous_commit` as the server has it),
-/// and a batch takes everything that waited while the others were in flight. An append completes only
-/// after its batch committed; under load many messages share one commit.
+/// **Group commit.** Appends wait in one list. A batch is written as one statement (its own transaction,
+/// committed with `synchronous_commit` as the server has it) and takes, in order, what waited while the
+/// batches before it were written; an append completes only after its batch committed, and under load
+/// many messages share one commit. Up to `maxBatchesInFlight` batches are written at once, but never two
+/// that share a queue: an append naming a queue of a batch in flight waits for the next batch, and so
+/// does every later append naming one of its queues. Otherwise two batches could take a queue's head
+/// lock in either order and key a later message before an earlier one (a sender's window of 100 saw its
+/// messages reordered).
 final class PostgresMessageStore: MessageStore, Sendable {
     struct Append: Sendable {
         var message: NewMessage
@@ -19,8 +23,9 @@ final class PostgresMessageStore: MessageStore, Sendable {
 
     struct State {
         var waiting: [Append] = []
-        var waitingEntries = 0
         var inFlight = 0
+        /// The queues of the batches in flight, with how many of them name each.
+        var busy: [QueueID: Int] = [:]
         var closed = false
         var drained: CheckedContinuation<Void, Never>?
         var figures = Figures()
@@ -52,15 +57,15 @@ final class PostgresMessageStore: MessageStore, Sendable {
 
     let database: PostgresDatabase
     let state = Mutex(State())
-    /// Batches written at once; more appends wait and go into the next batch.
-    let maxBatchesInFlight: Int
     /// The most messages and entries in one batch (one statement's arrays).
     let maxBatchMessages = 2_000
     let maxBatchEntries = 50_000
 
-    init(database: PostgresDatabase, poolSize: Int) {
+    /// Batches written at once (on queues no two of them share).
+    let maxBatchesInFlight = 4
+
+    init(database: PostgresDatabase) {
         self.database = database
-        self.maxBatchesInFlight = max(1, poolSize / 2)
     }
 
     var logger: Logger { database.logger }
@@ -76,7 +81,6 @@ final class PostgresMessageStore: MessageStore, Sendable {
         let accepted: Result<[Append]?, StoreError> = state.withLock { s in
             guard !s.closed else { return .failure(StoreError(.closed, "the store is closed")) }
             s.waiting.append(Append(message: message, queues: queues, completion: completion))
-            s.waitingEntries += queues.count
             return .success(takeBatch(&s))
         }
         switch accepted {
@@ -85,37 +89,54 @@ final class PostgresMessageStore: MessageStore, Sendable {
         }
     }
 
-    /// The next batch, if one may start now: everything waiting, up to the batch limits.
+    /// The next batch, if one may start now: what waits, in order, up to the batch limits, leaving out the
+    /// appends that name a queue of a batch in flight or of an append left out before them.
     private func takeBatch(_ s: inout State) -> [Append]? {
         guard !s.waiting.isEmpty, s.inFlight < maxBatchesInFlight else { return nil }
-        var count = 0
+        var blocked = Set(s.busy.keys)
+        var batch: [Append] = []
+        var left: [Append] = []
         var entries = 0
         for append in s.waiting {
-            if count > 0 && (count == maxBatchMessages || entries + append.queues.count > maxBatchEntries) { break }
-            count += 1
-            entries += append.queues.count
+            let full = !batch.isEmpty && (batch.count == maxBatchMessages || entries + append.queues.count > maxBatchEntries)
+            if full || append.queues.contains(where: blocked.contains) {
+                left.append(append)
+                if !full { blocked.formUnion(append.queues) }
+            } else {
+                batch.append(append)
+                entries += append.queues.count
+            }
         }
-        let batch = Array(s.waiting.prefix(count))
-        s.waiting.removeFirst(count)
-        s.waitingEntries -= entries
+        guard !batch.isEmpty else { return nil }
+        s.waiting = left
         s.inFlight += 1
-        s.figures.largestBatch = max(s.figures.largestBatch, count)
+        for append in batch {
+            for queue in append.queues { s.busy[queue, default: 0] += 1 }
+        }
+        s.figures.largestBatch = max(s.figures.largestBatch, batch.count)
         return batch
     }
 
     private func launch(_ batch: [Append]) {
         Task {
             await write(batch)
-            let next: [Append]? = state.withLock { s in
+            let next: [[Append]] = state.withLock { s in
                 s.inFlight -= 1
-                let next = takeBatch(&s)
+                for append in batch {
+                    for queue in append.queues {
+                        let count = s.busy[queue, default: 1] - 1
+                        s.busy[queue] = count == 0 ? nil : count
+                    }
+                }
+                var next: [[Append]] = []
+                while let batch = takeBatch(&s) { next.append(batch) }
                 if s.closed, s.inFlight == 0, s.waiting.isEmpty, let drained = s.drained {
                     s.drained = nil
                     drained.resume()
                 }
                 return next
             }
-            if let next { launch(next) }
+            for batch in next { launch(batch) }
         }
     }
 

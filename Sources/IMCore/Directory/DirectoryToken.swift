@@ -22,4 +22,13 @@ enum DirectoryToken {
     static func hash(_ token: String) -> Data {
         Data(SHA256.hash(data: Data(token.utf8)))
     }
+
+    /// When a token issued at `now` for `ttl` seconds expires (nil: never); a ttl past the end of time
+    /// saturates rather than traps. Throws `.invalidArgument` for a ttl that is not positive.
+    static func expiry(ttl: Int64?, now: Int64) throws(DirectoryError) -> Int64? {
+        guard let ttl else { return nil }
+        guard ttl > 0 else { throw DirectoryError(.invalidArgument, "ttl must be a positive number of seconds, got \(ttl)") }
+        let (sum, overflow) = now.addingReportingOverflow(ttl)
+        return overflow ? Int64.max : sum
+    }
 }

@@ -81,14 +81,7 @@ package final class SQLiteDirectory: Directory {
     /// Issues a new random token for `(appID, uid)`, valid for `ttl` seconds after `now` (nil: until
     /// revoked); its hash is committed before this returns. Throws `.invalidArgument` for `ttl <= 0`.
     package func issueToken(appID: Int64, uid: Int64, ttl: Int64?, now: Int64) async throws -> String {
-        if let ttl, ttl <= 0 {
-            throw DirectoryError(.invalidArgument, "ttl must be a positive number of seconds, got \(ttl)")
-        }
-        // A ttl past the end of time means no expiry in practice; saturate rather than trap.
-        let expiresAt = ttl.map { ttl in
-            let (sum, overflow) = now.addingReportingOverflow(ttl)
-            return overflow ? Int64.max : sum
-        }
+        let expiresAt = try DirectoryToken.expiry(ttl: ttl, now: now)
         let token = DirectoryToken.generate()
         let hash = DirectoryToken.hash(token)
         let grant = TokenGrant(appID: appID, uid: uid, expiresAt: expiresAt)

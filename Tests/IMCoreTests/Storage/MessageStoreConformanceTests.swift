@@ -154,6 +154,33 @@ struct MessageStoreConformanceTests {
         }
     }
 
+    /// Appends made one after another without waiting (a sender's window) get keys in that order in
+    /// every queue they share, and complete in it.
+    @Test(arguments: StoreAdapter.all)
+    func appendsKeepTheOrderTheyWereMadeIn(adapter: StoreAdapter) async throws {
+        try await adapter.with { store in
+            let count = 300
+            let completed = Mutex<[(Int, UInt64)]>([])
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                for n in 0..<count {
+                    let queues = n % 3 == 0 ? [Self.bob, Self.room] : [Self.bob]
+                    store.append(message("m\(n)"), to: queues) { result in
+                        let finished = completed.withLock { list -> Bool in
+                            list.append((n, (try? result.get())?[0].id ?? 0))
+                            return list.count == count
+                        }
+                        if finished { done.resume() }
+                    }
+                }
+            }
+            let order = completed.withLock { $0 }
+            #expect(order.map(\.0) == Array(0..<count), "completions in the order the appends were made")
+            #expect(zip(order, order.dropFirst()).allSatisfy { $0.1 < $1.1 }, "keys in that order")
+            let texts = try await store.sync(Self.bob, after: 0, limit: count).messages.map(\.text)
+            #expect(texts == (0..<count).map { "m\($0)" })
+        }
+    }
+
     @Test(arguments: StoreAdapter.all)
     func afterShutdownAppendsFailAsClosed(adapter: StoreAdapter) async throws {
         try await adapter.with { store in
@@ -220,7 +247,7 @@ func openPostgresStore(url: String, timeout: Duration = .seconds(60)) async thro
     configuration.postgres.timeout = timeout
     configuration.logger.logLevel = .warning
     let database = try await PostgresDatabase.open(configuration)
-    return (database, PostgresMessageStore(database: database, poolSize: configuration.postgres.poolSize))
+    return (database, PostgresMessageStore(database: database))
 }
 
 extension Result where Failure == any Error {
