@@ -25,7 +25,9 @@ package enum TestPostgres {
 
     private static let skippedNotice: Void = {
         FileHandle.standardError.write(
-            Data("note: PostgreSQL cases skipped: IM_TEST_POSTGRES_URL is not set (scripts/postgres.sh start DIR)\n".utf8)
+            Data(
+                "note: PostgreSQL cases skipped: IM_TEST_POSTGRES_URL is not set (scripts/postgres.sh start DIR)\n".utf8
+            )
         )
     }()
 

@@ -64,7 +64,8 @@ final class PostgresDatabase: Service, Sendable {
             )
         }
         let schema = found.map { "schema version \($0)" } ?? "no schema yet"
-        return "postgres: \(database.place) answers, \(schema) (this imd applies up to \(PostgresSchema.version) at start)"
+        return
+            "postgres: \(database.place) answers, \(schema) (this imd applies up to \(PostgresSchema.version) at start)"
     }
 
     /// A pool to the configured database after `prepare` succeeded on it; closed again if it failed.
@@ -146,7 +147,9 @@ final class PostgresDatabase: Service, Sendable {
     /// A one-line account of a database error: PostgreSQL's own message and SQLSTATE when the server
     /// answered (postgres-nio's `description` hides both), else the client's reason.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? PostgresTransactionError, let cause = error.closureError ?? error.beginError ?? error.commitError {
+        if let error = error as? PostgresTransactionError,
+            let cause = error.closureError ?? error.beginError ?? error.commitError
+        {
             return describe(cause)
         }
         guard let error = error as? PSQLError else { return "\(error)" }
@@ -195,7 +198,8 @@ private final class FirstOutcome<Value: Sendable>: Sendable {
     /// Resumes with `result` if nothing did before; returns whether it did.
     @discardableResult
     func resume(_ result: Result<Value, any Error>) -> Bool {
-        let (continuation, action) = state.withLock { s -> (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) in
+        let (continuation, action) = state.withLock {
+            s -> (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) in
             defer {
                 s.continuation = nil
                 s.done = true

@@ -9,7 +9,11 @@ extension PostgresDirectory {
         storedSyncKey(SyncKeyRow(appID: user.appID, uid: user.uid, groupID: 0), completion)
     }
 
-    func groupSyncKey(_ user: UserKey, groupID: Int64, completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void) {
+    func groupSyncKey(
+        _ user: UserKey,
+        groupID: Int64,
+        completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void
+    ) {
         storedSyncKey(SyncKeyRow(appID: user.appID, uid: user.uid, groupID: groupID), completion)
     }
 
@@ -32,7 +36,10 @@ extension PostgresDirectory {
     }
 
     /// The larger of the database's key and one not yet written.
-    private func storedSyncKey(_ row: SyncKeyRow, _ completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void) {
+    private func storedSyncKey(
+        _ row: SyncKeyRow,
+        _ completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void
+    ) {
         answer(completion) {
             let rows = try await self.database.client.query(
                 "SELECT key FROM sync_keys WHERE appid = \(row.appID) AND uid = \(row.uid) AND gid = \(row.groupID)",
@@ -70,8 +77,12 @@ extension PostgresDirectory {
                 state.withLock { $0.writing = Pending() }
             } catch {
                 state.withLock { s in
-                    for (row, key) in s.writing.syncKeys where key > s.pending.syncKeys[row] ?? 0 { s.pending.syncKeys[row] = key }
-                    for (user, count) in s.writing.unread where s.pending.unread[user] == nil { s.pending.unread[user] = count }
+                    for (row, key) in s.writing.syncKeys where key > s.pending.syncKeys[row] ?? 0 {
+                        s.pending.syncKeys[row] = key
+                    }
+                    for (user, count) in s.writing.unread where s.pending.unread[user] == nil {
+                        s.pending.unread[user] = count
+                    }
                     s.writing = Pending()
                 }
                 throw Self.wrap(error)

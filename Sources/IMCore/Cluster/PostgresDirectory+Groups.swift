@@ -14,9 +14,11 @@ extension PostgresDirectory {
     func groupCount() async throws -> Int {
         try await write("count groups") {
             var count = 0
-            for try await value in try await self.database.client.query("SELECT count(*) FROM groups", logger: self.logger)
-                .decode(Int.self)
-            {
+            for try await value in try await self.database.client.query(
+                "SELECT count(*) FROM groups",
+                logger: self.logger
+            )
+            .decode(Int.self) {
                 count = value
             }
             return count
@@ -46,7 +48,17 @@ extension PostgresDirectory {
             (Int64, Int64, String, String, Int64, Bool, Int64?, Int64?, String?, Bool?).self
         ) {
             if found.last?.id != id {
-                found.append(GroupInfo(id: id, appID: appID, name: name, notice: notice, master: master, isSuper: isSuper, members: [:]))
+                found.append(
+                    GroupInfo(
+                        id: id,
+                        appID: appID,
+                        name: name,
+                        notice: notice,
+                        master: master,
+                        isSuper: isSuper,
+                        members: [:]
+                    )
+                )
             }
             if let uid, let joinedAt {
                 found[found.count - 1].members[uid] = GroupMember(
@@ -103,7 +115,9 @@ extension PostgresDirectory {
     func disbandGroup(_ id: Int64) async throws -> Bool {
         defer { groups.invalidate(id) }
         return try await write("disband group \(id)") {
-            try await self.exists(self.database.client.query("DELETE FROM groups WHERE id = \(id) RETURNING 1", logger: self.logger))
+            try await self.exists(
+                self.database.client.query("DELETE FROM groups WHERE id = \(id) RETURNING 1", logger: self.logger)
+            )
         }
     }
 
@@ -200,7 +214,11 @@ extension PostgresDirectory {
 
     /// Inserts the members that are not in the group yet; returns their uids.
     @discardableResult
-    private func insertMembers(_ connection: PostgresConnection, gid: Int64, _ members: [GroupMember]) async throws -> Set<Int64> {
+    private func insertMembers(
+        _ connection: PostgresConnection,
+        gid: Int64,
+        _ members: [GroupMember]
+    ) async throws -> Set<Int64> {
         guard !members.isEmpty else { return [] }
         let rows = try await connection.query(
             """

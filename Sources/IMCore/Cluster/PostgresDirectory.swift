@@ -71,7 +71,11 @@ final class PostgresDirectory: Directory, Sendable {
 
     // MARK: Tokens
 
-    func lookupToken(_ token: String, now: Int64, completion: @escaping @Sendable (Result<TokenGrant?, DirectoryError>) -> Void) {
+    func lookupToken(
+        _ token: String,
+        now: Int64,
+        completion: @escaping @Sendable (Result<TokenGrant?, DirectoryError>) -> Void
+    ) {
         let hash = ByteBuffer(data: DirectoryToken.hash(token))
         answer(completion) {
             let rows = try await self.database.client.query(
@@ -105,13 +109,19 @@ final class PostgresDirectory: Directory, Sendable {
     func revokeToken(_ token: String) async throws -> Bool {
         let hash = ByteBuffer(data: DirectoryToken.hash(token))
         return try await write("revoke a token") {
-            try await self.exists(self.database.client.query("DELETE FROM tokens WHERE hash = \(hash) RETURNING 1", logger: self.logger))
+            try await self.exists(
+                self.database.client.query("DELETE FROM tokens WHERE hash = \(hash) RETURNING 1", logger: self.logger)
+            )
         }
     }
 
     // MARK: Devices
 
-    func deviceID(for device: String, platform: UInt8, completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void) {
+    func deviceID(
+        for device: String,
+        platform: UInt8,
+        completion: @escaping @Sendable (Result<Int64, DirectoryError>) -> Void
+    ) {
         if platform == IMAuthToken.Platform.web.rawValue || device.isEmpty { return completion(.success(0)) }
         let key = DeviceKey(device: device, platform: platform)
         if let known = state.withLock({ $0.devices[key] }) { return completion(.success(known)) }
@@ -134,7 +144,8 @@ final class PostgresDirectory: Directory, Sendable {
 
     // MARK: Preferences
 
-    func preferences(_ user: UserKey, completion: @escaping @Sendable (Result<UserPreferences, DirectoryError>) -> Void) {
+    func preferences(_ user: UserKey, completion: @escaping @Sendable (Result<UserPreferences, DirectoryError>) -> Void)
+    {
         if let cached = preferenceCache.lookup(user).value { return completion(.success(cached)) }
         answer(completion) {
             try await self.preferenceCache.value(user) {
@@ -173,7 +184,9 @@ final class PostgresDirectory: Directory, Sendable {
         _ completion: @escaping @Sendable (Result<Value, DirectoryError>) -> Void,
         _ body: @escaping @Sendable () async throws -> Value
     ) {
-        if state.withLock({ $0.closed }) { return completion(.failure(DirectoryError(.closed, "the directory is closed"))) }
+        if state.withLock({ $0.closed }) {
+            return completion(.failure(DirectoryError(.closed, "the directory is closed")))
+        }
         Task {
             do {
                 completion(.success(try await database.withinTimeout("a directory read", body)))
@@ -184,7 +197,10 @@ final class PostgresDirectory: Directory, Sendable {
     }
 
     /// Runs an administrative write within `postgres_timeout`; errors become `DirectoryError`s naming it.
-    func write<Value: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    func write<Value: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
         if state.withLock({ $0.closed }) { throw DirectoryError(.closed, "the directory is closed") }
         do {
             return try await database.withinTimeout(what, body)

@@ -99,7 +99,9 @@ package struct PostgresEndpoint: Sendable, Equatable {
             database: database,
             tls: tlsConfiguration
         )
-        configuration.options.connectTimeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        configuration.options.connectTimeout = .nanoseconds(
+            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        )
         return configuration
     }
 

@@ -13,7 +13,9 @@ extension PostgresMessageStore {
         for attempt in 1...3 {
             do {
                 outcome = .success(
-                    try await database.withinTimeout("appending \(batch.count) messages") { try await self.insert(batch) }
+                    try await database.withinTimeout("appending \(batch.count) messages") {
+                        try await self.insert(batch)
+                    }
                 )
             } catch {
                 outcome = .failure(error)
@@ -45,7 +47,10 @@ extension PostgresMessageStore {
             for (append, receipt) in zip(batch, receipts) { append.completion(.success(receipt)) }
         case .failure(let error):
             let failure = StoreError(.failed, "PostgreSQL: \(PostgresDatabase.describe(error))")
-            logger.error("an append batch failed", metadata: ["messages": "\(batch.count)", "error": "\(failure.message)"])
+            logger.error(
+                "an append batch failed",
+                metadata: ["messages": "\(batch.count)", "error": "\(failure.message)"]
+            )
             state.withLock { $0.figures.failedAppends += UInt64(batch.count) }
             for append in batch { append.completion(.failure(failure)) }
         }

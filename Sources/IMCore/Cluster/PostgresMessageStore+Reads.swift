@@ -38,7 +38,13 @@ extension PostgresMessageStore {
                 newest = UInt64(head)
                 if let entry, let command, let body, let device, let stamped {
                     messages.append(
-                        StoredMessage(id: UInt64(entry), command: UInt8(command), body: body, senderDeviceID: device, timestamp: stamped)
+                        StoredMessage(
+                            id: UInt64(entry),
+                            command: UInt8(command),
+                            body: body,
+                            senderDeviceID: device,
+                            timestamp: stamped
+                        )
                     )
                 }
             }
@@ -66,8 +72,18 @@ extension PostgresMessageStore {
                 logger: self.logger
             )
             var messages: [StoredMessage] = []
-            for try await (key, command, body, device, stamped) in rows.decode((Int64, Int16, ByteBuffer, Int64, Int64).self) {
-                messages.append(StoredMessage(id: UInt64(key), command: UInt8(command), body: body, senderDeviceID: device, timestamp: stamped))
+            for try await (key, command, body, device, stamped) in rows.decode(
+                (Int64, Int16, ByteBuffer, Int64, Int64).self
+            ) {
+                messages.append(
+                    StoredMessage(
+                        id: UInt64(key),
+                        command: UInt8(command),
+                        body: body,
+                        senderDeviceID: device,
+                        timestamp: stamped
+                    )
+                )
             }
             return messages.reversed()
         }
@@ -75,7 +91,11 @@ extension PostgresMessageStore {
 
     /// A queue's keys are consecutive (1, 2, 3, ...: its head advances by one per entry), so what follows
     /// `key` is the head minus `key`: one index lookup, however long the queue.
-    func newCount(_ queue: QueueID, after key: UInt64, completion: @escaping @Sendable (Result<Int, StoreError>) -> Void) {
+    func newCount(
+        _ queue: QueueID,
+        after key: UInt64,
+        completion: @escaping @Sendable (Result<Int, StoreError>) -> Void
+    ) {
         read(completion) {
             let rows = try await self.database.client.query(
                 """
@@ -100,7 +120,11 @@ extension PostgresMessageStore {
             do {
                 completion(.success(try await database.withinTimeout("a read", body)))
             } catch {
-                completion(.failure(error as? StoreError ?? StoreError(.failed, "PostgreSQL: \(PostgresDatabase.describe(error))")))
+                completion(
+                    .failure(
+                        error as? StoreError ?? StoreError(.failed, "PostgreSQL: \(PostgresDatabase.describe(error))")
+                    )
+                )
             }
         }
     }

@@ -32,7 +32,9 @@ extension PostgresMessageStore {
             "schema_version": .count(UInt64(database.schemaVersion)),
             "database": .text(database.place),
             "largest_batch": .count(UInt64(figures.largestBatch)),
-            "messages_per_commit": .value(figures.commits == 0 ? 0 : Double(figures.appendedMessages) / Double(figures.commits)),
+            "messages_per_commit": .value(
+                figures.commits == 0 ? 0 : Double(figures.appendedMessages) / Double(figures.commits)
+            ),
         ]
         return statistics
     }
@@ -52,7 +54,12 @@ extension PostgresMessageStore {
             )
             var estimates: Estimates?
             for try await (messages, entries, queues, bytes) in rows.decode((Int64, Int64, Int64, Int64).self) {
-                estimates = Estimates(messages: UInt64(messages), entries: UInt64(entries), queues: UInt64(queues), bytes: UInt64(bytes))
+                estimates = Estimates(
+                    messages: UInt64(messages),
+                    entries: UInt64(entries),
+                    queues: UInt64(queues),
+                    bytes: UInt64(bytes)
+                )
             }
             return estimates
         }

@@ -98,7 +98,8 @@ final class PostgresMessageStore: MessageStore, Sendable {
         var left: [Append] = []
         var entries = 0
         for append in s.waiting {
-            let full = !batch.isEmpty && (batch.count == maxBatchMessages || entries + append.queues.count > maxBatchEntries)
+            let full =
+                !batch.isEmpty && (batch.count == maxBatchMessages || entries + append.queues.count > maxBatchEntries)
             if full || append.queues.contains(where: blocked.contains) {
                 left.append(append)
                 if !full { blocked.formUnion(append.queues) }

@@ -11,7 +11,10 @@ struct PostgresMigrator {
 
     /// Migrates and returns the schema version now in force.
     func migrate() async throws -> Int {
-        if let recorded = try await database.withinTimeout("reading the schema version", { try await recordedVersion() }),
+        if let recorded = try await database.withinTimeout(
+            "reading the schema version",
+            { try await recordedVersion() }
+        ),
             recorded == PostgresSchema.version
         {
             return recorded
@@ -39,7 +42,9 @@ struct PostgresMigrator {
         var exists = false
         for try await value in rows.decode(Bool.self) { exists = value }
         guard exists else { return nil }
-        return try await maximumVersion(database.client.query("SELECT max(version) FROM schema_migrations", logger: database.logger))
+        return try await maximumVersion(
+            database.client.query("SELECT max(version) FROM schema_migrations", logger: database.logger)
+        )
     }
 
     private func migrate(on connection: PostgresConnection) async throws -> Int {
@@ -53,7 +58,9 @@ struct PostgresMigrator {
             """,
             logger: logger
         )
-        let current = try await maximumVersion(connection.query("SELECT max(version) FROM schema_migrations", logger: logger)) ?? 0
+        let current =
+            try await maximumVersion(connection.query("SELECT max(version) FROM schema_migrations", logger: logger))
+            ?? 0
         if current > PostgresSchema.version {
             throw PostgresSchemaTooNew(found: current, supported: PostgresSchema.version)
         }

@@ -27,7 +27,9 @@ struct PostgresDirectoryTests {
                     for directory in [a, b] {
                         tasks.addTask {
                             var ids: [Int64] = []
-                            for n in 0..<40 { ids.append(try await directory.deviceID(for: "device-\(n)", platform: 1)) }
+                            for n in 0..<40 {
+                                ids.append(try await directory.deviceID(for: "device-\(n)", platform: 1))
+                            }
                             return ids
                         }
                     }

@@ -19,7 +19,9 @@ struct PostgresMessageStoreTests {
     /// ends with every entry of the queue, none skipped, none twice, in increasing order.
     @Test func readersSkipNothingWhileTwoServersAppend() async throws {
         try await TestPostgres.withDatabase { url in
-            let stores = try await [openPostgresStore(url: url), openPostgresStore(url: url), openPostgresStore(url: url)]
+            let stores = try await [
+                openPostgresStore(url: url), openPostgresStore(url: url), openPostgresStore(url: url),
+            ]
             let services: [any Service] = stores.flatMap { [$0.0, $0.1] as [any Service] }
             let group = ServiceGroup(services: services, logger: .init(label: "test"))
             let running = Task { try await group.run() }
@@ -33,7 +35,10 @@ struct PostgresMessageStoreTests {
                             tasks.addTask {
                                 for n in 0..<perWriter {
                                     let text = "s\(server)w\(writer)-\(n)"
-                                    _ = try await stores[server].1.append(message(text), to: [Self.alice, Self.bob, Self.room])
+                                    _ = try await stores[server].1.append(
+                                        message(text),
+                                        to: [Self.alice, Self.bob, Self.room]
+                                    )
                                 }
                                 return []
                             }
@@ -70,7 +75,9 @@ struct PostgresMessageStoreTests {
                 return try await tasks.reduce(into: []) { $0.append($1) }
             }
             for database in databases { #expect(database.schemaVersion == PostgresSchema.version) }
-            let rows = try await databases[0].client.query("SELECT version, count(*) FROM schema_migrations GROUP BY version")
+            let rows = try await databases[0].client.query(
+                "SELECT version, count(*) FROM schema_migrations GROUP BY version"
+            )
             var versions: [Int: Int] = [:]
             for try await (version, count) in rows.decode((Int, Int).self) { versions[version] = count }
             #expect(versions == Dictionary(uniqueKeysWithValues: (1...PostgresSchema.version).map { ($0, 1) }))
@@ -82,7 +89,9 @@ struct PostgresMessageStoreTests {
     @Test func aNewerSchemaIsRefused() async throws {
         try await TestPostgres.withDatabase { url in
             let database = try await openPostgresStore(url: url).0
-            try await database.client.query("INSERT INTO schema_migrations (version) VALUES (\(PostgresSchema.version + 5))")
+            try await database.client.query(
+                "INSERT INTO schema_migrations (version) VALUES (\(PostgresSchema.version + 5))"
+            )
             await database.close()
             let error = await #expect(throws: IMServerError.self) { try await openPostgresStore(url: url) }
             let text = error?.description ?? ""
@@ -120,7 +129,8 @@ struct PostgresConfigurationTests {
     }
 
     @Test(arguments: [
-        "mysql://im:x@h/im", "postgres://im:x@/im", "postgres://h/im", "postgres://im:x@h/", "postgres://im:x@h/im?sslmode=maybe",
+        "mysql://im:x@h/im", "postgres://im:x@/im", "postgres://h/im", "postgres://im:x@h/",
+        "postgres://im:x@h/im?sslmode=maybe",
         "postgres://im:x@h/im?colour=blue", "not a url",
     ])
     func aBadURLNamesTheKey(url: String) {

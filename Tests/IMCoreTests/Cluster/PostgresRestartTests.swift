@@ -32,8 +32,9 @@ struct ScratchCluster {
     }
 }
 
-/// The database restarts under load: nothing ACKed is lost, appends made while it is away are refused
-/// (never ACKed), and the server carries on once it is back without being restarted.
+/// The database restarts, and stops and starts again, under load: nothing ACKed is lost, appends made
+/// while it is away are refused (never ACKed), and the server carries on once it is back without being
+/// restarted.
 @Suite("PostgreSQL restarts under load", .enabled(if: TestPostgres.enabled))
 struct PostgresRestartTests {
     @Test func aRestartedDatabaseLosesNothingACKedAndNeedsNoServerRestart() async throws {
@@ -66,8 +67,16 @@ struct PostgresRestartTests {
                 }
                 try await eventually("300 messages ACKed") { acked.count >= 300 }
                 try await cluster.run("restart")
-                let before = acked.count
-                try await eventually("300 more messages ACKed after the restart") { acked.count >= before + 300 }
+                let afterRestart = acked.count
+                try await eventually("300 more messages ACKed after the restart") { acked.count >= afterRestart + 300 }
+                // Stopped for a while, then started again: the pool reconnects by itself.
+                try await cluster.run("stop")
+                try await Task.sleep(for: .seconds(2))
+                try await cluster.run("start")
+                let afterStart = acked.count
+                try await eventually("300 more messages ACKed after a stop and a start") {
+                    acked.count >= afterStart + 300
+                }
                 stop.withLockedValue { $0 = true }
                 try await sending.value
                 let receiver = try await server.client(uid: 100)
