@@ -123,25 +123,35 @@ final class PostgresDatabase: Service, Sendable {
         await pool.value
     }
 
-    /// `body`'s result, or a `PostgresTimeout` after `timeout` without one. `body` is then cancelled but
-    /// not waited for: a statement stuck on a dead connection (or waiting for the pool to reconnect) must
-    /// not hold its caller, whose append or read fails now and is never acknowledged.
+    /// `body`'s result, or a `PostgresTimeout` after `timeout` without one.
     func withinTimeout<Value: Sendable>(
         _ what: String,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        let timeout = self.timeout
-        return try await withCheckedThrowingContinuation { continuation in
-            let outcome = FirstOutcome(continuation)
-            let work = Task {
-                do { outcome.resume(.success(try await body())) } catch { outcome.resume(.failure(error)) }
-            }
-            let timer = Task {
-                try await Task.sleep(for: timeout)
-                if outcome.resume(.failure(PostgresTimeout(what: what, timeout: timeout))) { work.cancel() }
-            }
-            outcome.onResume { timer.cancel() }
+        try await withCheckedThrowingContinuation { continuation in
+            run(what, body) { continuation.resume(with: $0) }
         }
+    }
+
+    /// Runs `body` on a task of its own and hands `completion` its outcome, or a `PostgresTimeout` after
+    /// `timeout` without one (the form the ports' completion-style reads use). `body` is then cancelled but
+    /// not waited for: a statement stuck on a dead connection (or waiting for the pool to reconnect) must
+    /// not hold its caller, whose append or read fails now and is never acknowledged.
+    func run<Value: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable () async throws -> Value,
+        completion: @escaping @Sendable (Result<Value, any Error>) -> Void
+    ) {
+        let timeout = self.timeout
+        let outcome = FirstOutcome(completion)
+        let work = Task {
+            do { outcome.resume(.success(try await body())) } catch { outcome.resume(.failure(error)) }
+        }
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            if outcome.resume(.failure(PostgresTimeout(what: what, timeout: timeout))) { work.cancel() }
+        }
+        outcome.onResume { timer.cancel() }
     }
 
     /// A one-line account of a database error: PostgreSQL's own message and SQLSTATE when the server
@@ -181,33 +191,33 @@ struct PostgresTimeout: Error, CustomStringConvertible {
     var description: String { "\(what): no answer from PostgreSQL within \(timeout) (postgres_timeout)" }
 }
 
-/// Resumes a continuation with whichever outcome comes first; later ones are dropped.
+/// Hands a completion whichever outcome comes first; later ones are dropped.
 private final class FirstOutcome<Value: Sendable>: Sendable {
     private struct State {
-        var continuation: CheckedContinuation<Value, any Error>?
+        var completion: (@Sendable (Result<Value, any Error>) -> Void)?
         var done = false
         var onResume: (@Sendable () -> Void)?
     }
 
     private let state: Mutex<State>
 
-    init(_ continuation: CheckedContinuation<Value, any Error>) {
-        state = Mutex(State(continuation: continuation))
+    init(_ completion: @escaping @Sendable (Result<Value, any Error>) -> Void) {
+        state = Mutex(State(completion: completion))
     }
 
-    /// Resumes with `result` if nothing did before; returns whether it did.
+    /// Completes with `result` if nothing did before; returns whether it did.
     @discardableResult
     func resume(_ result: Result<Value, any Error>) -> Bool {
-        let (continuation, action) = state.withLock {
-            s -> (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) in
+        let (completion, action) = state.withLock {
+            s -> ((@Sendable (Result<Value, any Error>) -> Void)?, (@Sendable () -> Void)?) in
             defer {
-                s.continuation = nil
+                s.completion = nil
                 s.done = true
             }
-            return (s.continuation, s.done ? nil : s.onResume)
+            return (s.completion, s.done ? nil : s.onResume)
         }
-        guard let continuation else { return false }
-        continuation.resume(with: result)
+        guard let completion else { return false }
+        completion(result)
         action?()
         return true
     }

@@ -187,13 +187,7 @@ final class PostgresDirectory: Directory, Sendable {
         if state.withLock({ $0.closed }) {
             return completion(.failure(DirectoryError(.closed, "the directory is closed")))
         }
-        Task {
-            do {
-                completion(.success(try await database.withinTimeout("a directory read", body)))
-            } catch {
-                completion(.failure(Self.wrap(error)))
-            }
-        }
+        database.run("a directory read", body) { completion($0.mapError(Self.wrap)) }
     }
 
     /// Runs an administrative write within `postgres_timeout`; errors become `DirectoryError`s naming it.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOSSL
 import PostgresNIO
 
@@ -85,11 +86,11 @@ package struct PostgresEndpoint: Sendable, Equatable {
     /// refusal (the pool would retry and only time out).
     func connectionConfiguration(timeout: Duration) throws -> PostgresConnection.Configuration {
         let tlsConfiguration: PostgresConnection.Configuration.TLS
-        switch tls {
-        case .disable: tlsConfiguration = .disable
-        case .prefer: tlsConfiguration = .prefer(try NIOSSLContext(configuration: Self.unverified))
-        case .require: tlsConfiguration = .require(try NIOSSLContext(configuration: Self.unverified))
-        case .verify: tlsConfiguration = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        if let (settings, required) = tlsSettings {
+            let context = try NIOSSLContext(configuration: settings)
+            tlsConfiguration = required ? .require(context) : .prefer(context)
+        } else {
+            tlsConfiguration = .disable
         }
         var configuration = PostgresConnection.Configuration(
             host: host,
@@ -99,28 +100,29 @@ package struct PostgresEndpoint: Sendable, Equatable {
             database: database,
             tls: tlsConfiguration
         )
-        configuration.options.connectTimeout = .nanoseconds(
-            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        )
+        configuration.options.connectTimeout = TimeAmount(timeout)
         return configuration
     }
 
-    /// TLS that encrypts without checking the certificate (libpq's `prefer` and `require`).
-    private static var unverified: TLSConfiguration {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = .none
-        return configuration
+    /// The TLS `sslmode` asks for, and whether it is required; nil for `disable`. `prefer` and `require`
+    /// encrypt without checking the certificate (as libpq), `verify-*` checks it.
+    private var tlsSettings: (TLSConfiguration, required: Bool)? {
+        var settings = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable: return nil
+        case .prefer, .require: settings.certificateVerification = .none
+        case .verify: break
+        }
+        return (settings, tls != .prefer)
     }
 
     /// The pool's configuration: at most `poolSize` connections, `timeout` to connect.
     package func clientConfiguration(poolSize: Int, timeout: Duration) -> PostgresClient.Configuration {
-        let unverified = Self.unverified
         let tlsConfiguration: PostgresClient.Configuration.TLS
-        switch tls {
-        case .disable: tlsConfiguration = .disable
-        case .prefer: tlsConfiguration = .prefer(unverified)
-        case .require: tlsConfiguration = .require(unverified)
-        case .verify: tlsConfiguration = .require(.makeClientConfiguration())
+        if let (settings, required) = tlsSettings {
+            tlsConfiguration = required ? .require(settings) : .prefer(settings)
+        } else {
+            tlsConfiguration = .disable
         }
         var configuration = PostgresClient.Configuration(
             host: host,

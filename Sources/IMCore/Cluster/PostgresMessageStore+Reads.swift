@@ -116,16 +116,8 @@ extension PostgresMessageStore {
         _ body: @escaping @Sendable () async throws -> Value
     ) {
         do { try checkOpen() } catch { return completion(.failure(error)) }
-        Task {
-            do {
-                completion(.success(try await database.withinTimeout("a read", body)))
-            } catch {
-                completion(
-                    .failure(
-                        error as? StoreError ?? StoreError(.failed, "PostgreSQL: \(PostgresDatabase.describe(error))")
-                    )
-                )
-            }
+        database.run("a read", body) { result in
+            completion(result.mapError { $0 as? StoreError ?? StoreError(.failed, "PostgreSQL: \(PostgresDatabase.describe($0))") })
         }
     }
 }

@@ -42,7 +42,8 @@ struct PostgresRestartTests {
         let result = await Result {
             try await withTestServer(configure: {
                 $0.postgres.url = cluster.url
-                $0.postgres.timeout = .seconds(5)
+                // Long enough for a starved machine to open the database; appends fail meanwhile all the same.
+                $0.postgres.timeout = .seconds(30)
             }) { server in
                 var senders: [(Int64, IMClient)] = []
                 for uid in Int64(1)...3 { senders.append((uid, try await server.client(uid: uid))) }
