@@ -103,7 +103,8 @@ public final class IMServer: Service, Sendable {
                 messages: messages,
                 local: local,
                 counters: messages.counters,
-                logLevel: levelSwitch
+                logLevel: levelSwitch,
+                database: backend.database
             )
             let frontend = ServerFrontend(server: server, tls: tls, group: group, readiness: readiness)
             try await Self.run(

@@ -4,8 +4,8 @@ import ServiceLifecycle
 
 /// The server's long-lived parts behind its ports, opened from the configuration: the one place that
 /// chooses the backend. Embedded (the default): `LogStore` and `SQLiteDirectory` in `data_dir`. With
-/// `postgres_url`: messages and the directory in PostgreSQL (`PostgresMessageStore`, `PostgresDirectory`);
-/// the push queue stays in `data_dir` for now.
+/// `postgres_url`: messages, the directory and the push queue in PostgreSQL (`PostgresMessageStore`,
+/// `PostgresDirectory`, `PostgresPushQueue`), and nothing of theirs in `data_dir`.
 struct ServerBackend: Sendable {
     var store: any MessageStore
     var directory: any Directory
@@ -14,10 +14,13 @@ struct ServerBackend: Sendable {
     var push: PushDispatcher?
     /// The cluster's database when `postgres_url` is set: the first service started, the last shut down.
     var database: PostgresDatabase?
+    /// The database's LISTEN connection, with `postgres_url`: started after it, shut down before it.
+    var listener: PostgresListener?
 
     /// The parts as services, in start order (shut down in the reverse one).
     var services: [any Service] {
         var parts: [any Service] = database.map { [$0] } ?? []
+        parts += listener.map { [$0] } ?? []
         parts += push.map { [$0] } ?? []
         return parts + [directory, store]
     }
@@ -31,13 +34,20 @@ struct ServerBackend: Sendable {
             return try await NIOThreadPool.singleton.runIfActive { try openEmbedded(configuration, cluster: nil) }
         }
         let database = try await PostgresDatabase.open(configuration)
+        let listener = PostgresListener(database: database)
+        let directory = PostgresDirectory(database: database)
+        directory.listen(to: listener)
         let cluster = Cluster(
             store: PostgresMessageStore(database: database),
-            directory: PostgresDirectory(database: database)
+            directory: directory,
+            push: PostgresPushQueue(database: database)
         )
         do {
-            var backend = try await NIOThreadPool.singleton.runIfActive { try openEmbedded(configuration, cluster: cluster) }
+            var backend = try await NIOThreadPool.singleton.runIfActive {
+                try openEmbedded(configuration, cluster: cluster)
+            }
             backend.database = database
+            backend.listener = listener
             return backend
         } catch {
             await database.close()
@@ -49,10 +59,12 @@ struct ServerBackend: Sendable {
     private struct Cluster: Sendable {
         var store: any MessageStore
         var directory: any Directory
+        var push: any PushQueue
     }
 
     /// The parts in `data_dir`: those `cluster` does not give.
-    private static func openEmbedded(_ configuration: IMServerConfiguration, cluster: Cluster?) throws -> ServerBackend {
+    private static func openEmbedded(_ configuration: IMServerConfiguration, cluster: Cluster?) throws -> ServerBackend
+    {
         let root = URL(fileURLWithPath: configuration.dataDirectory)
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -65,11 +77,14 @@ struct ServerBackend: Sendable {
         do {
             let sqlite =
                 cluster == nil
-                ? try SQLiteDirectory(path: root.appendingPathComponent("directory.sqlite").path, logger: configuration.logger)
+                ? try SQLiteDirectory(
+                    path: root.appendingPathComponent("directory.sqlite").path,
+                    logger: configuration.logger
+                )
                 : nil
             let directory: any Directory = cluster?.directory ?? sqlite!
             do {
-                let push = try openPush(configuration, root: root)
+                let push = try openPush(configuration, root: root, cluster: cluster?.push)
                 return ServerBackend(store: store, directory: directory, words: words, push: push)
             } catch {
                 try? sqlite?.closeNow()
@@ -92,20 +107,26 @@ struct ServerBackend: Sendable {
         return try LogStore(configuration: storeConfiguration)
     }
 
-    /// The push hook's sender; nil without a webhook (a queue file left from an earlier run is kept).
-    private static func openPush(_ configuration: IMServerConfiguration, root: URL) throws -> PushDispatcher? {
+    /// The push hook's sender, on the cluster's queue or `push.sqlite`; nil without a webhook (a queue
+    /// left from an earlier run is kept).
+    private static func openPush(
+        _ configuration: IMServerConfiguration,
+        root: URL,
+        cluster: (any PushQueue)?
+    ) throws -> PushDispatcher? {
+        let file = root.appendingPathComponent("push.sqlite").path
         guard configuration.push.webhook != nil else {
-            let leftover = root.appendingPathComponent("push.sqlite").path
-            if FileManager.default.fileExists(atPath: leftover) {
+            let leftover = file
+            if cluster == nil, FileManager.default.fileExists(atPath: leftover) {
                 configuration.logger.notice(
                     "\(leftover) is kept but not sent: no push_webhook is configured (delete it to discard its jobs)"
                 )
             }
             return nil
         }
-        return try PushDispatcher(
+        return PushDispatcher(
             configuration: configuration.push,
-            dataDirectory: root.path,
+            queue: try cluster ?? SQLitePushQueue(path: file),
             version: configuration.version,
             logger: configuration.logger
         )

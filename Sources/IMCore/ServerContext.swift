@@ -23,13 +23,36 @@ package final class ServerContext: Sendable {
     package let version: String
     /// The server's log level (`GET`/`PUT /log-level`); `logger` follows it.
     let logLevel: LogLevelSwitch
+    /// The cluster's database, with `postgres_url` (`/summary`'s `postgres`).
+    let database: PostgresDatabase?
 
-    package init(
+    /// A context without a database (tests and tools that embed the parts).
+    package convenience init(
         configuration: IMServerConfiguration,
         messages: MessageService,
         local: LocalBus,
         counters: ServerCounters,
         logLevel: LogLevelSwitch? = nil,
+        startedAt: Date = Date()
+    ) {
+        self.init(
+            configuration: configuration,
+            messages: messages,
+            local: local,
+            counters: counters,
+            logLevel: logLevel,
+            database: nil,
+            startedAt: startedAt
+        )
+    }
+
+    init(
+        configuration: IMServerConfiguration,
+        messages: MessageService,
+        local: LocalBus,
+        counters: ServerCounters,
+        logLevel: LogLevelSwitch?,
+        database: PostgresDatabase?,
         startedAt: Date = Date()
     ) {
         self.configuration = configuration
@@ -42,6 +65,7 @@ package final class ServerContext: Sendable {
         self.version = configuration.version
         self.startedAt = startedAt
         self.logLevel = logLevel ?? LogLevelSwitch(configuration.logger.logLevel)
+        self.database = database
     }
 
     /// The ports, through the message service that holds them.

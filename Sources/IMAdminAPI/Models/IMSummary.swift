@@ -68,6 +68,8 @@ public struct IMSummary: Sendable, Equatable {
     public var process: Process?
     /// The message store (as `GET /store/stats`).
     public var store: IMStoreStatistics?
+    /// The cluster's database, with `postgres_url`.
+    public var postgres: Postgres?
     /// Who is online, per app id (`apps`, keyed by the id as a string on the wire).
     public var apps: [Int64: AppCounts]?
 

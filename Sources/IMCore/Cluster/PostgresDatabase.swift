@@ -14,6 +14,9 @@ final class PostgresDatabase: Service, Sendable {
     let timeout: Duration
     let logger: Logger
     let endpoint: PostgresEndpoint
+    /// Whether the database answers, from every statement's outcome.
+    let health: PostgresHealth
+    let poolSize: Int
     private let pool: Task<Void, Never>
     private let migratedVersion = Atomic<Int>(0)
 
@@ -21,6 +24,8 @@ final class PostgresDatabase: Service, Sendable {
         self.endpoint = endpoint
         self.timeout = timeout
         self.logger = logger
+        self.poolSize = poolSize
+        self.health = PostgresHealth(place: "\(endpoint.host):\(endpoint.port)/\(endpoint.database)", logger: logger)
         // The pool logs every failed connection attempt at info: at notice and above, the server's own
         // lines (a failed batch, a failed read) say what matters once.
         var poolLogger = logger
@@ -123,13 +128,14 @@ final class PostgresDatabase: Service, Sendable {
         await pool.value
     }
 
-    /// `body`'s result, or a `PostgresTimeout` after `timeout` without one.
+    /// `body`'s result, or a `PostgresTimeout` after `timeout` (`postgres_timeout` unless given) without one.
     func withinTimeout<Value: Sendable>(
         _ what: String,
+        timeout: Duration? = nil,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
-            run(what, body) { continuation.resume(with: $0) }
+            run(what, timeout: timeout, body) { continuation.resume(with: $0) }
         }
     }
 
@@ -139,17 +145,30 @@ final class PostgresDatabase: Service, Sendable {
     /// not hold its caller, whose append or read fails now and is never acknowledged.
     func run<Value: Sendable>(
         _ what: String,
+        timeout: Duration? = nil,
         _ body: @escaping @Sendable () async throws -> Value,
         completion: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) {
-        let timeout = self.timeout
-        let outcome = FirstOutcome(completion)
+        let configured = self.timeout
+        let timeout = timeout ?? configured
+        let health = self.health
+        let outcome = FirstOutcome<Value> { result in
+            if case .failure(let error) = result {
+                health.record(what, error: error)
+            } else {
+                health.record(what, error: nil)
+            }
+            completion(result)
+        }
+        health.started()
         let work = Task {
+            defer { health.stopped() }
             do { outcome.resume(.success(try await body())) } catch { outcome.resume(.failure(error)) }
         }
         let timer = Task {
             try await Task.sleep(for: timeout)
-            if outcome.resume(.failure(PostgresTimeout(what: what, timeout: timeout))) { work.cancel() }
+            let failure = PostgresTimeout(what: what, timeout: timeout, isShort: timeout < configured)
+            if outcome.resume(.failure(failure)) { work.cancel() }
         }
         outcome.onResume { timer.cancel() }
     }
@@ -187,8 +206,13 @@ final class PostgresDatabase: Service, Sendable {
 struct PostgresTimeout: Error, CustomStringConvertible {
     var what: String
     var timeout: Duration
+    /// Whether the caller chose a shorter wait than `postgres_timeout` (for a figure): says nothing of the
+    /// database's health.
+    var isShort = false
 
-    var description: String { "\(what): no answer from PostgreSQL within \(timeout) (postgres_timeout)" }
+    var description: String {
+        "\(what): no answer from PostgreSQL within \(timeout)\(isShort ? "" : " (postgres_timeout)")"
+    }
 }
 
 /// Hands a completion whichever outcome comes first; later ones are dropped.

@@ -11,8 +11,9 @@ extension PostgresDirectory {
         }
     }
 
+    /// A figure for `/summary`: answered within 2 s (or `postgres_timeout` if shorter) or not at all.
     func groupCount() async throws -> Int {
-        try await write("count groups") {
+        try await write("count groups", timeout: min(database.timeout, .seconds(2))) {
             var count = 0
             for try await value in try await self.database.client.query(
                 "SELECT count(*) FROM groups",
@@ -108,12 +109,12 @@ extension PostgresDirectory {
                 return id
             }
         }
-        groups.invalidate(id)
+        changed(.group(id))
         return id
     }
 
     func disbandGroup(_ id: Int64) async throws -> Bool {
-        defer { groups.invalidate(id) }
+        defer { changed(.group(id)) }
         return try await write("disband group \(id)") {
             try await self.exists(
                 self.database.client.query("DELETE FROM groups WHERE id = \(id) RETURNING 1", logger: self.logger)
@@ -122,7 +123,7 @@ extension PostgresDirectory {
     }
 
     func updateGroup(_ id: Int64, _ change: GroupChange) async throws {
-        defer { groups.invalidate(id) }
+        defer { changed(.group(id)) }
         let found = try await write("update group \(id)") {
             try await self.exists(
                 self.database.client.query(
@@ -139,7 +140,7 @@ extension PostgresDirectory {
     }
 
     func upgradeGroup(_ id: Int64) async throws -> Bool {
-        defer { groups.invalidate(id) }
+        defer { changed(.group(id)) }
         let superBefore: Bool? = try await write("upgrade group \(id)") {
             let rows = try await self.database.client.query(
                 """
@@ -157,7 +158,7 @@ extension PostgresDirectory {
     }
 
     func addMembers(_ id: Int64, _ members: [GroupMember]) async throws -> [Int64] {
-        defer { groups.invalidate(id) }
+        defer { changed(.group(id)) }
         var seen = Set<Int64>()
         let unique = members.filter { seen.insert($0.uid).inserted }
         let added = try await write("add members to group \(id)") {
@@ -170,7 +171,7 @@ extension PostgresDirectory {
     }
 
     func removeMembers(_ id: Int64, _ uids: [Int64]) async throws -> [Int64] {
-        defer { groups.invalidate(id) }
+        defer { changed(.group(id)) }
         return try await write("remove members from group \(id)") {
             try await self.database.client.withTransaction(logger: self.logger) { connection in
                 try await self.requireGroup(connection, id)
@@ -186,7 +187,7 @@ extension PostgresDirectory {
     }
 
     func updateMember(_ id: Int64, uid: Int64, _ change: MemberChange) async throws {
-        defer { groups.invalidate(id) }
+        defer { changed(.group(id)) }
         try await write("update member \(uid) of group \(id)") {
             try await self.database.client.withTransaction(logger: self.logger) { connection in
                 try await self.requireGroup(connection, id)

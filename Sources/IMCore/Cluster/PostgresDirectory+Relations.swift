@@ -34,7 +34,7 @@ extension PostgresDirectory {
     }
 
     func setRelation(_ list: RelationList, appID: Int64, uid: Int64, other: Int64, present: Bool) async throws -> Bool {
-        defer { relationships.invalidate() }
+        defer { changed(.relation(appID: appID, uid: uid, other: other)) }
         let code = Self.code(list)
         let now = Int64(Date.now.timeIntervalSince1970)
         return try await write("\(present ? "add" : "remove") \(other) in \(list.rawValue) of \(appID)/\(uid)") {

@@ -11,12 +11,14 @@ import Synchronization
 ///   once everywhere. Device ids come from the database's identity column and are kept in memory once
 ///   known (a device's id never changes).
 /// - Groups, relationships and preferences, read on the message path, are answered from a cache that a
-///   write through this node updates at once and that expires after `cacheLifetime`: what another node
-///   changed is seen within it.
+///   write through any node clears at once (here directly, elsewhere through `NOTIFY im_directory` and
+///   the node's `PostgresListener`: `PostgresDirectory+Changes`) and that expires after `cacheLifetime`
+///   as a backstop.
 /// - Sync keys and unread counts change memory at once and are written in batches every 100 ms (and by
 ///   `flush()`), keys only ever growing.
 final class PostgresDirectory: Directory, Sendable {
-    /// How long a cached group, relationship or preference is used before it is read again.
+    /// How long a cached group, relationship or preference is used before it is read again: the backstop
+    /// of the change notifications.
     static let cacheLifetime: Duration = .seconds(2)
 
     struct SyncKeyRow: Hashable, Sendable, Comparable {
@@ -57,14 +59,17 @@ final class PostgresDirectory: Directory, Sendable {
 
     let database: PostgresDatabase
     let state = Mutex(State())
-    let groups = ExpiringCache<Int64, GroupInfo?>(lifetime: cacheLifetime)
-    let relationships = ExpiringCache<RelationPair, Relationship>(lifetime: cacheLifetime)
-    let preferenceCache = ExpiringCache<UserKey, UserPreferences>(lifetime: cacheLifetime)
+    let groups: ExpiringCache<Int64, GroupInfo?>
+    let relationships: ExpiringCache<RelationPair, Relationship>
+    let preferenceCache: ExpiringCache<UserKey, UserPreferences>
     /// One flush at a time (the timer's and `flush()`'s).
     let flushing = AsyncLock()
 
-    init(database: PostgresDatabase) {
+    init(database: PostgresDatabase, cacheLifetime: Duration = cacheLifetime) {
         self.database = database
+        groups = ExpiringCache(lifetime: cacheLifetime)
+        relationships = ExpiringCache(lifetime: cacheLifetime)
+        preferenceCache = ExpiringCache(lifetime: cacheLifetime)
     }
 
     var logger: Logger { database.logger }
@@ -174,7 +179,7 @@ final class PostgresDirectory: Directory, Sendable {
                 logger: self.logger
             )
         }
-        preferenceCache.invalidate(user)
+        changed(.preferences(user))
     }
 
     // MARK: Helpers
@@ -193,11 +198,12 @@ final class PostgresDirectory: Directory, Sendable {
     /// Runs an administrative write within `postgres_timeout`; errors become `DirectoryError`s naming it.
     func write<Value: Sendable>(
         _ what: String,
+        timeout: Duration? = nil,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         if state.withLock({ $0.closed }) { throw DirectoryError(.closed, "the directory is closed") }
         do {
-            return try await database.withinTimeout(what, body)
+            return try await database.withinTimeout(what, timeout: timeout, body)
         } catch {
             if let refusal = PostgresDatabase.cause(of: error) as? DirectoryError { throw refusal }
             throw DirectoryError(.failed, "\(what): \(PostgresDatabase.describe(error))")

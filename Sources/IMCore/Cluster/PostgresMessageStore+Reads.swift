@@ -117,7 +117,11 @@ extension PostgresMessageStore {
     ) {
         do { try checkOpen() } catch { return completion(.failure(error)) }
         database.run("a read", body) { result in
-            completion(result.mapError { $0 as? StoreError ?? StoreError(.failed, "PostgreSQL: \(PostgresDatabase.describe($0))") })
+            completion(
+                result.mapError {
+                    $0 as? StoreError ?? StoreError(.failed, "PostgreSQL: \(PostgresDatabase.describe($0))")
+                }
+            )
         }
     }
 }

@@ -4,7 +4,7 @@ enum PostgresSchema {
     /// The version this binary brings the database to.
     static var version: Int { migrations.count }
 
-    static let migrations: [[String]] = [messages, directory]
+    static let migrations: [[String]] = [messages, directory, push]
 
     /// 1: messages. A body is stored once (`messages`); each queue it goes to gets an entry
     /// (`queue_entries`) keyed by the queue's own sequence, whose newest key is `queues.last_key`. An
@@ -126,5 +126,19 @@ enum PostgresSchema {
             PRIMARY KEY (list, appid, uid, other)
         )
         """,
+    ]
+
+    /// 3: the offline push queue, shared by every node: ids from the table's sequence (never reused, so a
+    /// webhook can drop a repeat); `claimed_until` is the lease of the node sending a job (NULL: nobody).
+    private static let push = [
+        """
+        CREATE TABLE push_jobs (
+            id bigserial PRIMARY KEY,
+            queue text NOT NULL,
+            job text NOT NULL,
+            created_at bigint NOT NULL,
+            claimed_until timestamptz
+        )
+        """
     ]
 }

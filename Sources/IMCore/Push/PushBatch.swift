@@ -2,7 +2,7 @@
 /// `"id"` first: `{"push_queue":[{"id":1,"appid":7,"sender":1,"receiver":2,"content":"..."}],
 /// "group_push_queue":[...]}`. Queues without jobs in the batch are left out.
 enum PushBatch {
-    static func body(_ batch: [PushQueueStore.Row]) -> String {
+    static func body(_ batch: [PushQueueRow]) -> String {
         var queues: [PushJob.Queue: [String]] = [:]
         for row in batch {
             queues[row.queue, default: []].append("{\"id\":\(row.id)," + row.json.dropFirst())

@@ -7,22 +7,23 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// The sender loop: POSTs the store's front batch, removes it on 2xx, backs off on failure.
+/// The sender loop: claims the queue's front batch, POSTs it, removes it on 2xx, releases it and backs
+/// off on failure.
 extension PushDispatcher {
     func sendLoop(_ client: HTTPClient) async {
         var pendingWakeups = wakeups.makeAsyncIterator()
         var backoff = configuration.retryInitial
         while !isStopping {
-            let batch: [PushQueueStore.Row]
+            let batch: [PushQueueRow]
             do {
-                batch = try await store.front(limit: configuration.batchSize)
+                batch = try await queue.claim(limit: configuration.batchSize, lease: lease)
             } catch {
-                logger.error("reading push jobs from \(store.path) failed: \(error)")
+                logger.error("reading push jobs from \(queue.place) failed: \(error)")
                 await pause(backoff)
                 continue
             }
-            guard let last = batch.last else {
-                // Nothing stored: wait for the writer (nil once it has finished).
+            guard !batch.isEmpty else {
+                // Nothing to send: wait for the writer or the poll (nil once the writer has finished).
                 if await pendingWakeups.next() == nil { return }
                 continue
             }
@@ -35,6 +36,11 @@ extension PushDispatcher {
                         "the push webhook \(redactedWebhook) did not take a batch of \(fresh.count): \(failure); retrying in \(backoff)",
                         metadata: ["pending": "\(stats.pending)"]
                     )
+                    do { try await queue.release(batch) } catch {
+                        logger.warning(
+                            "releasing \(batch.count) push jobs failed (they are sent after their lease): \(error)"
+                        )
+                    }
                     await pause(backoff)
                     backoff = min(backoff * 2, configuration.retryMax)
                     continue
@@ -42,14 +48,14 @@ extension PushDispatcher {
                 backoff = configuration.retryInitial
             }
             do {
-                let (removed, oldest) = try await store.remove(through: last.id)
+                let (removed, oldest) = try await queue.remove(batch)
                 state.withLock { s in
-                    s.stored -= removed
+                    s.stored = max(0, s.stored - removed)
                     s.oldestStored = oldest
                 }
             } catch {
                 // They would be sent again after a restart: say so.
-                logger.error("removing \(batch.count) delivered push jobs from \(store.path) failed: \(error)")
+                logger.error("removing \(batch.count) delivered push jobs from \(queue.place) failed: \(error)")
             }
             counters.sent.add(fresh.count)
             counters.batches.add(fresh.isEmpty ? 0 : 1)
@@ -63,7 +69,7 @@ extension PushDispatcher {
     }
 
     /// POSTs one batch; nil if the webhook answered 2xx, else why not.
-    private func post(_ batch: [PushQueueStore.Row], _ client: HTTPClient) async -> String? {
+    private func post(_ batch: [PushQueueRow], _ client: HTTPClient) async -> String? {
         var request = HTTPClientRequest(url: webhook)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

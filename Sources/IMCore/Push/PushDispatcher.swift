@@ -7,17 +7,19 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// The offline push hook's sender: takes jobs from the routing code, keeps them in `push.sqlite`, and
-/// POSTs them in batches to the webhook, oldest first, retrying with exponential backoff.
+/// The offline push hook's sender: takes jobs from the routing code, keeps them in its `PushQueue`
+/// (`push.sqlite`, or the cluster's database), and POSTs them in batches to the webhook, oldest first,
+/// retrying with exponential backoff.
 ///
 /// A long-lived part owned by `IMServer`: `run()` runs in the server's structured concurrency until
 /// `finish()` (which the server calls once every session is closed and the store drained, so no job can
 /// come after it) or cancellation. Two loops run inside it:
-/// - the writer moves the jobs `enqueue(_:)` collected into the store every 50 ms, one transaction per
-///   batch (the event loops never wait for SQLite);
-/// - the sender reads up to `batchSize` jobs from the front, POSTs them, and removes them once the
-///   webhook answered 2xx. A failure (an error status, no answer within `requestTimeout`) keeps them at
-///   the front and waits `retryInitial`, doubling up to `retryMax`, before the same batch is tried again.
+/// - the writer moves the jobs `enqueue(_:)` collected into the queue every 50 ms, one transaction per
+///   batch (the event loops never wait for the queue);
+/// - the sender claims up to `batchSize` jobs from the front, POSTs them, and removes them once the
+///   webhook answered 2xx. A failure (an error status, no answer within `requestTimeout`) releases them
+///   and waits `retryInitial`, doubling up to `retryMax`, before the front is tried again.
+/// A shared queue (the cluster's) is also looked at every second, for jobs other nodes queued.
 ///
 /// Delivery is in order and at least once: a batch is removed only after a 2xx, and the sender waits for
 /// an answer before the next, so in the normal case (graceful restarts included: `finish()` lets a POST in
@@ -31,20 +33,20 @@ package final class PushDispatcher: Service {
     let webhook: String
     let logger: Logger
     let userAgent: String
-    let store: PushQueueStore
+    let queue: any PushQueue
     let state: Mutex<State>
     let counters = Counters()
     let wakeups: AsyncStream<Void>
     let wakeup: AsyncStream<Void>.Continuation
 
     struct State {
-        /// Jobs not yet written to the store.
+        /// Jobs not yet written to the queue.
         var buffered: [PushJob] = []
         /// Jobs being written now (taken from `buffered`, not yet counted in `stored`).
         var writing = 0
-        /// Jobs in the store.
-        var stored: Int
-        /// The creation time of the store's front job (Unix ms).
+        /// Jobs in the queue (of every node, for a shared one: re-read every second).
+        var stored = 0
+        /// The creation time of the queue's front job (Unix ms).
         var oldestStored: Int64?
         var stopping = false
         /// When a drop was last logged (Unix ms), so a flood logs once a minute.
@@ -60,8 +62,8 @@ package final class PushDispatcher: Service {
         let batches = Atomic<Int>(0)
     }
 
-    /// Opens `push.sqlite` in `dataDirectory`; throws if it cannot be opened.
-    init(configuration: IMServerConfiguration.Push, dataDirectory: String, version: String, logger: Logger) throws {
+    /// A sender from `queue` (whose backlog `run()` reads first).
+    init(configuration: IMServerConfiguration.Push, queue: any PushQueue, version: String, logger: Logger) {
         guard let webhook = configuration.webhook else {
             preconditionFailure("PushDispatcher needs a webhook (IMServer makes one only when configured)")
         }
@@ -71,15 +73,13 @@ package final class PushDispatcher: Service {
         var logger = logger
         logger[metadataKey: "component"] = "push"
         self.logger = logger
-        store = try PushQueueStore(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("push.sqlite").path)
-        state = Mutex(State(stored: store.initialCount, oldestStored: store.initialOldest))
+        self.queue = queue
+        state = Mutex(State())
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        if store.initialCount > 0 {
-            logger.info(
-                "\(store.initialCount) push jobs are pending from the last run; sending them to \(redactedWebhook)"
-            )
-        }
     }
+
+    /// How long a claim holds jobs for this sender: past it, another node may send them.
+    var lease: Duration { configuration.requestTimeout + .seconds(30) }
 
     /// The webhook without user info or query (which may hold secrets), for logs and `/summary`.
     var redactedWebhook: String {
@@ -136,10 +136,14 @@ package final class PushDispatcher: Service {
     /// writes what is buffered and closes the store. The server shuts it down last, when no job can come
     /// any more. On cancellation it stops at once (the jobs written stay for the next start).
     package func run() async throws {
+        if let backlog = await readBacklog(), backlog.count > 0 {
+            logger.info("\(backlog.count) push jobs are pending in \(queue.place); sending them to \(redactedWebhook)")
+        }
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         await withTaskGroup(of: Void.self) { loops in
             loops.addTask { await self.writeLoop() }
             loops.addTask { await self.sendLoop(client) }
+            if queue.isShared { loops.addTask { await self.pollLoop() } }
             loops.addTask {
                 try? await gracefulShutdown()
                 self.finish()
@@ -147,9 +151,36 @@ package final class PushDispatcher: Service {
         }
         try? await client.shutdown()
         do {
-            try store.close()
+            try await queue.close()
         } catch {
-            logger.error("closing \(store.path) failed: \(error)")
+            logger.error("closing \(queue.place) failed: \(error)")
+        }
+    }
+
+    /// Reads how many jobs wait (of every node, for a shared queue); nil if it could not.
+    @discardableResult
+    func readBacklog() async -> PushBacklog? {
+        do {
+            let backlog = try await queue.backlog()
+            state.withLock { s in
+                s.stored = backlog.count
+                s.oldestStored = backlog.oldest
+            }
+            return backlog
+        } catch {
+            logger.error("reading the push backlog of \(queue.place) failed: \(error)")
+            return nil
+        }
+    }
+
+    /// For a shared queue: every second, re-reads the backlog and wakes the sender for jobs other nodes
+    /// queued.
+    private func pollLoop() async {
+        while !isStopping {
+            try? await Task.sleep(for: .seconds(1))
+            guard !isStopping else { return }
+            await readBacklog()
+            wakeup.yield()
         }
     }
 
@@ -183,7 +214,9 @@ package final class PushDispatcher: Service {
         }
         guard !jobs.isEmpty else { return }
         do {
-            try await store.append(jobs.map { (queue: $0.queue, json: $0.json(), createdAt: $0.createdAt) })
+            try await queue.append(
+                jobs.map { PushQueueRow.New(queue: $0.queue, json: $0.json(), createdAt: $0.createdAt) }
+            )
             state.withLock { s in
                 s.writing = 0
                 s.stored += jobs.count
@@ -196,7 +229,9 @@ package final class PushDispatcher: Service {
                 s.writing = 0
                 s.buffered.insert(contentsOf: jobs, at: 0)
             }
-            logger.error("writing \(jobs.count) push jobs to \(store.path) failed (kept in memory, retrying): \(error)")
+            logger.error(
+                "writing \(jobs.count) push jobs to \(queue.place) failed (kept in memory, retrying): \(error)"
+            )
         }
     }
 }

@@ -56,4 +56,63 @@ struct PostgresDirectoryTests {
             try result.get()
         }
     }
+
+    /// Caches that would never expire: a change made on one server reaches the other only through its
+    /// notification; and a listener whose connection is killed listens again and forgets what it cached.
+    @Test func anAdminWriteOnOneServerClearsTheOthersCache() async throws {
+        try await TestPostgres.withDatabase { url in
+            let (databaseA, _) = try await openPostgresStore(url: url)
+            let (databaseB, _) = try await openPostgresStore(url: url)
+            let a = PostgresDirectory(database: databaseA, cacheLifetime: .seconds(3600))
+            let b = PostgresDirectory(database: databaseB, cacheLifetime: .seconds(3600))
+            let listenerA = PostgresListener(database: databaseA)
+            let listenerB = PostgresListener(database: databaseB)
+            a.listen(to: listenerA)
+            b.listen(to: listenerB)
+            let group = ServiceGroup(
+                services: [databaseA, databaseB, listenerA, listenerB, a, b],
+                logger: .init(label: "test")
+            )
+            let running = Task { try await group.run() }
+            let result = await Result {
+                try await eventually("both listen") { listenerA.figures.listening && listenerB.figures.listening }
+                let gid = try await a.createGroup(GroupInfo(id: 0, appID: 7, master: 1, isSuper: false, members: [:]))
+                #expect(try await b.group(gid)?.memberIDs == [], "cached by B from now on")
+                _ = try await a.addMembers(gid, [GroupMember(uid: 5, joinedAt: 1)])
+                try await eventually("B sees the new member") { try await b.group(gid)?.memberIDs == [5] }
+
+                let alice = UserKey(appID: 7, uid: 1)
+                #expect(try await b.relationship(appID: 7, uid: 1, other: 2) == [])
+                #expect(try await a.setRelation(.blacklist, appID: 7, uid: 1, other: 2, present: true))
+                try await eventually("B sees the blacklist") {
+                    try await b.relationship(appID: 7, uid: 1, other: 2) == [.inMyBlacklist]
+                }
+                #expect(try await b.relationship(appID: 7, uid: 2, other: 1) == [.inYourBlacklist])
+
+                #expect(try await b.preferences(alice) == UserPreferences())
+                try await a.setPreferences(alice, UserPreferences(notificationOn: true))
+                try await eventually("B sees the preference") {
+                    try await b.preferences(alice) == UserPreferences(notificationOn: true)
+                }
+
+                // The LISTEN connections killed: B connects again and forgets its cache (a change made
+                // meanwhile may have been missed).
+                let connectionsBefore = listenerB.figures.connections
+                try await databaseA.withinTimeout("killing B's LISTEN connection") {
+                    try await databaseA.client.query(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(PostgresListener.applicationName)",
+                        logger: databaseA.logger
+                    )
+                }
+                try await eventually("B listens again") {
+                    listenerB.figures.connections > connectionsBefore && listenerB.figures.listening
+                }
+                _ = try await a.addMembers(gid, [GroupMember(uid: 6, joinedAt: 2)])
+                try await eventually("B sees the next member") { try await b.group(gid)?.memberIDs == [5, 6] }
+            }
+            await group.triggerGracefulShutdown()
+            try await running.value
+            try result.get()
+        }
+    }
 }

@@ -70,14 +70,25 @@ struct PostgresRestartTests {
                 try await cluster.run("restart")
                 let afterRestart = acked.count
                 try await eventually("300 more messages ACKed after the restart") { acked.count >= afterRestart + 300 }
-                // Stopped for a while, then started again: the pool reconnects by itself.
+                // Stopped for a while, then started again: the pool reconnects by itself. /summary says the
+                // database is down while it is (the appends in flight failed with the connection).
                 try await cluster.run("stop")
-                try await Task.sleep(for: .seconds(2))
+                try await eventually("/summary says the database is down") {
+                    try await postgresSummary(server)["state"] as? String == "down"
+                }
+                try await Task.sleep(for: .seconds(1))
                 try await cluster.run("start")
                 let afterStart = acked.count
                 try await eventually("300 more messages ACKed after a stop and a start") {
                     acked.count >= afterStart + 300
                 }
+                let health = try await postgresSummary(server)
+                #expect(health["state"] as? String == "up")
+                #expect(health["state_changes"] as? Int ?? 0 >= 2)
+                #expect(health["errors"] as? Int ?? 0 > 0)
+                #expect(health["last_error"] is String)
+                let (_, metrics) = try await server.adminText("GET", "/metrics")
+                #expect(metrics.contains("im_postgres_up 1"))
                 stop.withLockedValue { $0 = true }
                 try await sending.value
                 let receiver = try await server.client(uid: 100)
@@ -90,4 +101,9 @@ struct PostgresRestartTests {
         await cluster.remove()
         try result.get()
     }
+}
+
+/// `/summary`'s `postgres` object.
+func postgresSummary(_ server: TestServer) async throws -> [String: Any] {
+    try #require(try await server.summary()["postgres"] as? [String: Any])
 }

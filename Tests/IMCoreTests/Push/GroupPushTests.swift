@@ -7,20 +7,24 @@ import Testing
 struct GroupPushTests {
     func withPushServer<T>(
         _ recorder: WebhookRecorder,
+        backend: TestBackend = .embedded,
         configure: @escaping (inout IMServerConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
-        try await withTestServer(configure: { configuration in
-            configuration.push.webhook = recorder.url
-            configuration.push.retryInitial = .milliseconds(50)
-            configure(&configuration)
-        }) { server in try await body(server) }
+        try await withTestServer(
+            backend: backend,
+            configure: { configuration in
+                configuration.push.webhook = recorder.url
+                configuration.push.retryInitial = .milliseconds(50)
+                configure(&configuration)
+            }
+        ) { server in try await body(server) }
     }
 
-    @Test(arguments: [false, true])
-    func aGroupMessageMakesOneJobListingTheOfflineMembers(superGroup: Bool) async throws {
+    @Test(arguments: TestBackend.all, [false, true])
+    func aGroupMessageMakesOneJobListingTheOfflineMembers(backend: TestBackend, superGroup: Bool) async throws {
         try await withWebhook { recorder in
-            try await withPushServer(recorder) { server in
+            try await withPushServer(recorder, backend: backend) { server in
                 let gid = try await server.createGroup(members: [1, 2, 3, 4], isSuper: superGroup)
                 let sender = try await server.client(uid: 1)
                 let online = try await server.client(uid: 2, platform: .ios)
@@ -39,9 +43,10 @@ struct GroupPushTests {
         }
     }
 
-    @Test func aCustomerMessageToAnOfflineUserBecomesACustomerJob() async throws {
+    @Test(arguments: TestBackend.all)
+    func aCustomerMessageToAnOfflineUserBecomesACustomerJob(backend: TestBackend) async throws {
         try await withWebhook { recorder in
-            try await withPushServer(recorder, configure: { $0.kefuAppID = 1453 }) { server in
+            try await withPushServer(recorder, backend: backend, configure: { $0.kefuAppID = 1453 }) { server in
                 let customer = try await server.client(uid: 1)
                 let body = IMCustomerMessage(
                     senderAppID: TestServer.appID,

@@ -9,11 +9,13 @@ struct PushHookTests {
     /// A server whose push hook posts to `recorder`, retrying quickly.
     func withPushServer<T>(
         _ recorder: WebhookRecorder,
+        backend: TestBackend = .embedded,
         dataDirectory: String? = nil,
         configure: (inout IMServerConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
         try await withTestServer(
+            backend: backend,
             dataDirectory: dataDirectory,
             configure: { configuration in
                 configuration.push.webhook = recorder.url
@@ -28,9 +30,11 @@ struct PushHookTests {
         try #require(try await server.summary()["push"] as? [String: Any])
     }
 
-    @Test func aPeerMessageToAnOfflineUserBecomesAJob() async throws {
+    @Test(arguments: TestBackend.all)
+    func aPeerMessageToAnOfflineUserBecomesAJob(backend: TestBackend) async throws {
         try await withWebhook { recorder in
-            try await withPushServer(recorder, configure: { $0.push.webhookToken = "hook-secret" }) { server in
+            try await withPushServer(recorder, backend: backend, configure: { $0.push.webhookToken = "hook-secret" }) {
+                server in
                 let sender = try await server.client(uid: 1)
                 #expect(try await sender.send(peerMessage(1, 2, "{\"text\":\"hi \\\"you\\\"\"}")).status == .success)
                 let jobs = try await recorder.waitForJobs(1)
@@ -98,9 +102,10 @@ struct PushHookTests {
         }
     }
 
-    @Test func systemMessagesPushToTheOfflineReceivers() async throws {
+    @Test(arguments: TestBackend.all)
+    func systemMessagesPushToTheOfflineReceivers(backend: TestBackend) async throws {
         try await withWebhook { recorder in
-            try await withPushServer(recorder) { server in
+            try await withPushServer(recorder, backend: backend) { server in
                 _ = try await server.client(uid: 1)
                 let (status, _) = try await server.admin(
                     "POST",
@@ -127,10 +132,11 @@ struct PushHookTests {
         }
     }
 
-    @Test func aFailedPostIsRetriedUntilTheWebhookTakesIt() async throws {
+    @Test(arguments: TestBackend.all)
+    func aFailedPostIsRetriedUntilTheWebhookTakesIt(backend: TestBackend) async throws {
         try await withWebhook { recorder in
             recorder.setStatus(503)
-            try await withPushServer(recorder) { server in
+            try await withPushServer(recorder, backend: backend) { server in
                 let sender = try await server.client(uid: 1)
                 #expect(try await sender.send(peerMessage(1, 2, "eventually")).status == .success)
                 // The dispatcher counts a failure after the webhook has answered: wait for its count, not for
@@ -163,9 +169,10 @@ struct PushHookTests {
         }
     }
 
-    @Test func manyJobsGoInOrderedBatchesWithoutDuplicates() async throws {
+    @Test(arguments: TestBackend.all)
+    func manyJobsGoInOrderedBatchesWithoutDuplicates(backend: TestBackend) async throws {
         try await withWebhook { recorder in
-            try await withPushServer(recorder, configure: { $0.push.batchSize = 20 }) { server in
+            try await withPushServer(recorder, backend: backend, configure: { $0.push.batchSize = 20 }) { server in
                 let sender = try await server.client(uid: 1)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for index in 0..<60 {
@@ -186,10 +193,12 @@ struct PushHookTests {
         }
     }
 
-    @Test func jobsOlderThanTheMaximumAgeAreDropped() async throws {
+    @Test(arguments: TestBackend.all)
+    func jobsOlderThanTheMaximumAgeAreDropped(backend: TestBackend) async throws {
         try await withWebhook { recorder in
             recorder.setStatus(500)
-            try await withPushServer(recorder, configure: { $0.push.maxJobAge = .milliseconds(300) }) { server in
+            try await withPushServer(recorder, backend: backend, configure: { $0.push.maxJobAge = .milliseconds(300) })
+            { server in
                 let sender = try await server.client(uid: 1)
                 #expect(try await sender.send(peerMessage(1, 2, "too late")).status == .success)
                 try await eventually("the job expires") {

@@ -37,13 +37,21 @@ final class MetricsExporter: Sendable {
             self.factory = factory
         }
 
-        func counter(_ name: String, _ dimensions: [(String, String)] = [], _ read: @escaping Read<Int64>) -> (
+        func counter(
+            _ name: String,
+            _ dimensions: [(String, String)] = [],
+            _ read: @escaping Read<Int64>
+        ) -> (
             CoreMetrics.Counter, Read<Int64>
         ) {
             (CoreMetrics.Counter(label: name, dimensions: dimensions, factory: factory), read)
         }
 
-        func gauge(_ name: String, _ dimensions: [(String, String)] = [], _ read: @escaping Read<Double>) -> (
+        func gauge(
+            _ name: String,
+            _ dimensions: [(String, String)] = [],
+            _ read: @escaping Read<Double>
+        ) -> (
             CoreMetrics.Gauge, Read<Double>
         ) {
             (CoreMetrics.Gauge(label: name, dimensions: dimensions, factory: factory), read)
@@ -52,31 +60,34 @@ final class MetricsExporter: Sendable {
 
     /// The counters: figures that only grow while the server runs.
     private static func counters(_ metrics: Factory, transports: [String]) -> [(CoreMetrics.Counter, Read<Int64>)] {
-        return
-            [
-                metrics.counter("im_accepted_connections_total") { $0.acceptedCount },
-                metrics.counter("im_in_messages_total") { $0.inMessageCount },
-                metrics.counter("im_out_messages_total") { $0.outMessageCount },
-                metrics.counter("im_logins_total") { $0.loginCount },
-                metrics.counter("im_login_failures_total") { $0.loginFailedCount },
-                metrics.counter("im_protocol_errors_total") { $0.protocolErrorCount },
-                metrics.counter("im_idle_closed_total") { $0.idleClosedCount },
-                metrics.counter("im_dropped_pushes_total") { $0.droppedPushCount },
-                metrics.counter("im_slow_consumers_closed_total") { $0.slowConsumerClosedCount },
-                metrics.counter("im_refused_messages_total") { $0.refusedMessageCount },
-                metrics.counter("im_store_failures_total") { $0.storeFailureCount },
-                metrics.counter("im_syncs_total") { $0.syncCount },
-                metrics.counter("im_synced_messages_total") { $0.syncedMessageCount },
-                metrics.counter("im_accept_errors_total") { $0.acceptErrorCount },
-                metrics.counter("im_store_appends_total") { $0.store?.appends },
-                metrics.counter("im_store_fsyncs_total") { $0.store?.fsyncs },
-                metrics.counter("im_tls_handshake_failures_total") { $0.tlsHandshakeFailureCount },
-                metrics.counter("im_push_jobs_queued_total") { $0.push?.queued },
-                metrics.counter("im_push_jobs_sent_total") { $0.push?.sent },
-                metrics.counter("im_push_failures_total") { $0.push?.failed },
-                metrics.counter("im_push_jobs_expired_total") { $0.push?.expired },
-                metrics.counter("im_push_jobs_dropped_total") { $0.push?.dropped },
-            ]
+
+        [
+            metrics.counter("im_accepted_connections_total") { $0.acceptedCount },
+            metrics.counter("im_in_messages_total") { $0.inMessageCount },
+            metrics.counter("im_out_messages_total") { $0.outMessageCount },
+            metrics.counter("im_logins_total") { $0.loginCount },
+            metrics.counter("im_login_failures_total") { $0.loginFailedCount },
+            metrics.counter("im_protocol_errors_total") { $0.protocolErrorCount },
+            metrics.counter("im_idle_closed_total") { $0.idleClosedCount },
+            metrics.counter("im_dropped_pushes_total") { $0.droppedPushCount },
+            metrics.counter("im_slow_consumers_closed_total") { $0.slowConsumerClosedCount },
+            metrics.counter("im_refused_messages_total") { $0.refusedMessageCount },
+            metrics.counter("im_store_failures_total") { $0.storeFailureCount },
+            metrics.counter("im_syncs_total") { $0.syncCount },
+            metrics.counter("im_synced_messages_total") { $0.syncedMessageCount },
+            metrics.counter("im_accept_errors_total") { $0.acceptErrorCount },
+            metrics.counter("im_store_appends_total") { $0.store?.appends },
+            metrics.counter("im_store_fsyncs_total") { $0.store?.fsyncs },
+            metrics.counter("im_tls_handshake_failures_total") { $0.tlsHandshakeFailureCount },
+            metrics.counter("im_push_jobs_queued_total") { $0.push?.queued },
+            metrics.counter("im_push_jobs_sent_total") { $0.push?.sent },
+            metrics.counter("im_push_failures_total") { $0.push?.failed },
+            metrics.counter("im_push_jobs_expired_total") { $0.push?.expired },
+            metrics.counter("im_push_jobs_dropped_total") { $0.push?.dropped },
+            metrics.counter("im_postgres_statements_total") { $0.postgres?.statements },
+            metrics.counter("im_postgres_errors_total") { $0.postgres?.errors },
+            metrics.counter("im_postgres_state_changes_total") { $0.postgres?.stateChanges },
+        ]
             + transports.map { transport in
                 metrics.counter("im_transport_accepted_connections_total", [("transport", transport)]) {
                     $0.transports?[transport]?.accepted
@@ -86,22 +97,24 @@ final class MetricsExporter: Sendable {
 
     /// The gauges: figures read as they are now.
     private static func gauges(_ metrics: Factory, transports: [String]) -> [(CoreMetrics.Gauge, Read<Double>)] {
-        return
-            [
-                metrics.gauge("im_connections") { $0.connectionCount.map(Double.init) },
-                metrics.gauge("im_clients") { $0.clientCount.map(Double.init) },
-                metrics.gauge("im_users_online") { $0.clientsetCount.map(Double.init) },
-                metrics.gauge("im_store_messages") { $0.store?.messages.map(Double.init) },
-                metrics.gauge("im_store_bytes") { $0.store?.bytes.map(Double.init) },
-                metrics.gauge("im_store_queues") { $0.store?.queues.map(Double.init) },
-                metrics.gauge("im_store_fsync_average_seconds") { $0.store?.averageFsyncMicroseconds.map { $0 / 1e6 } },
-                metrics.gauge("process_resident_memory_bytes") { $0.process?.rssBytes.map(Double.init) },
-                metrics.gauge("process_cpu_seconds_total") { $0.process?.cpuSeconds },
-                metrics.gauge("process_open_fds") { $0.process?.openFiles.map(Double.init) },
-                metrics.gauge("im_uptime_seconds") { $0.uptimeSeconds.map(Double.init) },
-                metrics.gauge("im_push_jobs_pending") { Double($0.push?.pending ?? 0) },
-                metrics.gauge("im_push_oldest_job_age_seconds") { $0.push?.oldestAgeSeconds ?? 0 },
-            ]
+
+        [
+            metrics.gauge("im_connections") { $0.connectionCount.map(Double.init) },
+            metrics.gauge("im_clients") { $0.clientCount.map(Double.init) },
+            metrics.gauge("im_users_online") { $0.clientsetCount.map(Double.init) },
+            metrics.gauge("im_store_messages") { $0.store?.messages.map(Double.init) },
+            metrics.gauge("im_store_bytes") { $0.store?.bytes.map(Double.init) },
+            metrics.gauge("im_store_queues") { $0.store?.queues.map(Double.init) },
+            metrics.gauge("im_store_fsync_average_seconds") { $0.store?.averageFsyncMicroseconds.map { $0 / 1e6 } },
+            metrics.gauge("process_resident_memory_bytes") { $0.process?.rssBytes.map(Double.init) },
+            metrics.gauge("process_cpu_seconds_total") { $0.process?.cpuSeconds },
+            metrics.gauge("process_open_fds") { $0.process?.openFiles.map(Double.init) },
+            metrics.gauge("im_uptime_seconds") { $0.uptimeSeconds.map(Double.init) },
+            metrics.gauge("im_push_jobs_pending") { Double($0.push?.pending ?? 0) },
+            metrics.gauge("im_push_oldest_job_age_seconds") { $0.push?.oldestAgeSeconds ?? 0 },
+            metrics.gauge("im_postgres_up") { $0.postgres?.state.map { $0 == "up" ? 1 : 0 } },
+            metrics.gauge("im_postgres_statements_in_flight") { $0.postgres?.inFlight.map(Double.init) },
+        ]
             + transports.map { transport in
                 metrics.gauge("im_transport_connections", [("transport", transport)]) {
                     $0.transports?[transport]?.connections.map(Double.init)

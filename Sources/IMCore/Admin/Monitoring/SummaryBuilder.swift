@@ -6,9 +6,14 @@ import NIOCore
 /// sends it and `/metrics` exports its figures, so both always agree.
 enum SummaryBuilder {
     /// `/summary`: the figures, the directory's group count, and GoBelieve's `app_<appID>` when asked.
+    ///
+    /// The summary is what an operator reads during an outage, so it never waits for a database that is
+    /// down: the group count is left out then, and when the directory cannot give it.
     static func summary(_ core: ServerContext, appID: Int64?) async throws -> IMSummary {
         var summary = figures(core)
-        summary.groupCount = Int64(try await directoryCall { try await core.directory.groupCount() })
+        if summary.postgres?.state != "down", let count = try? await core.directory.groupCount() {
+            summary.groupCount = Int64(count)
+        }
         if let appID { summary.requestedApp = requestedApp(core, appID) }
         return summary
     }
@@ -51,6 +56,7 @@ enum SummaryBuilder {
         summary.push = push(core)
         summary.process = self.process(process)
         summary.store = IMStoreStatistics(core.store.statistics)
+        summary.postgres = core.database.map(postgres)
         summary.apps = apps(core)
         return summary
     }
@@ -82,6 +88,24 @@ enum SummaryBuilder {
         push.pending = Int64(stats.pending)
         push.oldestAgeSeconds = finite(stats.oldestAgeSeconds)
         return push
+    }
+
+    /// The cluster's database: its state and statement figures.
+    private static func postgres(_ database: PostgresDatabase) -> IMSummary.Postgres {
+        let health = database.health.snapshot
+        let now = Date().timeIntervalSince1970
+        var postgres = IMSummary.Postgres(state: health.up ? "up" : "down")
+        postgres.database = database.place
+        postgres.poolSize = Int64(database.poolSize)
+        postgres.inFlight = Int64(health.inFlight)
+        postgres.statements = Int64(health.statements)
+        postgres.errors = Int64(health.errors)
+        postgres.stateChanges = Int64(health.stateChanges)
+        postgres.stateSeconds = finite(max(0, now - health.since))
+        postgres.lastError = health.lastError
+        postgres.lastErrorAgeSeconds = health.lastErrorAt.map { finite(max(0, now - $0)) }
+        postgres.schemaVersion = Int64(database.schemaVersion)
+        return postgres
     }
 
     private static func process(_ stats: ProcessStats) -> IMSummary.Process {
