@@ -24,6 +24,8 @@ public final class IMClient: Sendable {
     /// Connects to `host:port` over `transport`; for WebSocket, returns once the upgrade is done.
     ///
     /// - Parameters:
+    ///   - host: the server's address or name.
+    ///   - port: its client port (`listen`), or the WebSocket port for `.ws` and `.wss`.
     ///   - transport: default `.tcp`.
     ///   - group: the event loops to use; default NIO's shared singleton.
     public static func connect(
