@@ -21,6 +21,7 @@ SHAPES = {
     "peer w1": ["peer", "--clients", "1000", "--window", "1"],
     "peer w100": ["peer", "--clients", "200", "--window", "100"],
     "group 200": ["group", "--clients", "200", "--senders", "5"],
+    "offline": ["offline", "--clients", "200"],
 }
 
 
@@ -91,11 +92,12 @@ def main():
     parser.add_argument("pg_dir")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--duration", default="8s")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated, of: " + ", ".join(SHAPES))
     arguments = parser.parse_args()
     pg_dir = os.path.realpath(arguments.pg_dir)
     results = {}
     for round_ in range(arguments.rounds):
-        for shape in SHAPES:
+        for shape in arguments.shapes.split(","):
             for backend in ("log", "postgres"):
                 figures = run(arguments.bin_dir, shape, backend, arguments.duration, pg_dir)
                 results.setdefault((shape, backend), []).append(figures)

@@ -88,12 +88,14 @@ public final class IMServer: Service, Sendable {
         do {
             let backend = try await ServerBackend.open(configuration)
             let local = LocalBus()
+            let counters = ServerCounters()
+            let cluster = try await backend.joinCluster(configuration, local: local, counters: counters)
             let messages = MessageService(
                 configuration: configuration,
-                counters: ServerCounters(),
+                counters: counters,
                 store: backend.store,
                 directory: backend.directory,
-                bus: local,
+                bus: cluster?.bus ?? local,
                 words: backend.words,
                 push: backend.push,
                 eventLoopGroup: group
@@ -108,7 +110,12 @@ public final class IMServer: Service, Sendable {
             )
             let frontend = ServerFrontend(server: server, tls: tls, group: group, readiness: readiness)
             try await Self.run(
-                ServiceGroup(services: backend.services + [local, frontend], gracefulShutdownSignals: [], cancellationSignals: [], logger: configuration.logger)
+                ServiceGroup(
+                    services: backend.services + (cluster?.services ?? []) + [local, frontend],
+                    gracefulShutdownSignals: [],
+                    cancellationSignals: [],
+                    logger: configuration.logger
+                )
             )
             server.idleSweepers.cancelAll()
         } catch {

@@ -133,6 +133,36 @@ struct ServerBackend: Sendable {
     }
 }
 
+extension ServerBackend {
+    /// With `postgres_url`, this node in the cluster: its row in `nodes` (refused while a live node has
+    /// the same `node_id`) and the bus through the database. Nil for the embedded backend.
+    func joinCluster(
+        _ configuration: IMServerConfiguration,
+        local: LocalBus,
+        counters: ServerCounters
+    ) async throws -> (bus: PostgresBus, services: [any Service])? {
+        guard let database, let listener else { return nil }
+        let membership = ClusterMembership(database: database, configuration: configuration, counters: counters)
+        do {
+            try await membership.register()
+        } catch let error as IMServerError {
+            throw error
+        } catch {
+            throw IMServerError(
+                "cannot join the cluster at \(database.place) (postgres_url): \(PostgresDatabase.describe(error))"
+            )
+        }
+        let bus = PostgresBus(
+            local: local,
+            membership: membership,
+            database: database,
+            listener: listener,
+            store: store
+        )
+        return (bus, [membership, bus])
+    }
+}
+
 extension IMServer {
     /// What `imd --check-config` reports of the backend beyond the configuration, or nil for the embedded
     /// one: with `postgres_url`, it connects and reads the schema version without changing anything.

@@ -31,6 +31,7 @@ extension IMSummary: Codable {
         process = container.lenient("process")
         store = container.lenient("store")
         postgres = container.lenient("postgres")
+        cluster = container.lenient("cluster")
         // An app whose key is not an id or whose entry is not an object is left out, not the whole map.
         if let entries = try? container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: "apps") {
             var apps: [Int64: AppCounts] = [:]
@@ -62,6 +63,7 @@ extension IMSummary: Codable {
         try container.encodeIfPresent(process, forKey: "process")
         try container.encodeIfPresent(store, forKey: "store")
         try container.encodeIfPresent(postgres, forKey: "postgres")
+        try container.encodeIfPresent(cluster, forKey: "cluster")
         if let apps {
             try container.encode(
                 Dictionary(uniqueKeysWithValues: apps.map { (String($0.key), $0.value) }),

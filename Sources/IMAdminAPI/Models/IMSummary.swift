@@ -70,6 +70,8 @@ public struct IMSummary: Sendable, Equatable {
     public var store: IMStoreStatistics?
     /// The cluster's database, with `postgres_url`.
     public var postgres: Postgres?
+    /// This node in its cluster, with `postgres_url`.
+    public var cluster: Cluster?
     /// Who is online, per app id (`apps`, keyed by the id as a string on the wire).
     public var apps: [Int64: AppCounts]?
 

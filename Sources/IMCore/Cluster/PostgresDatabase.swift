@@ -129,13 +129,16 @@ final class PostgresDatabase: Service, Sendable {
     }
 
     /// `body`'s result, or a `PostgresTimeout` after `timeout` (`postgres_timeout` unless given) without one.
+    /// `counted: false` leaves the outcome out of `health` (a statement on a connection of its own, not
+    /// the pool's).
     func withinTimeout<Value: Sendable>(
         _ what: String,
         timeout: Duration? = nil,
+        counted: Bool = true,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
-            run(what, timeout: timeout, body) { continuation.resume(with: $0) }
+            run(what, timeout: timeout, counted: counted, body) { continuation.resume(with: $0) }
         }
     }
 
@@ -146,23 +149,24 @@ final class PostgresDatabase: Service, Sendable {
     func run<Value: Sendable>(
         _ what: String,
         timeout: Duration? = nil,
+        counted: Bool = true,
         _ body: @escaping @Sendable () async throws -> Value,
         completion: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) {
         let configured = self.timeout
         let timeout = timeout ?? configured
-        let health = self.health
+        let health = counted ? self.health : nil
         let outcome = FirstOutcome<Value> { result in
             if case .failure(let error) = result {
-                health.record(what, error: error)
+                health?.record(what, error: error)
             } else {
-                health.record(what, error: nil)
+                health?.record(what, error: nil)
             }
             completion(result)
         }
-        health.started()
+        health?.started()
         let work = Task {
-            defer { health.stopped() }
+            defer { health?.stopped() }
             do { outcome.resume(.success(try await body())) } catch { outcome.resume(.failure(error)) }
         }
         let timer = Task {

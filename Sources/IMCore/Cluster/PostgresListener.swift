@@ -141,7 +141,7 @@ final class PostgresListener: Service, Sendable {
             tasks.addTask {
                 while true {
                     try await Task.sleep(for: .seconds(5))
-                    _ = try await self.database.withinTimeout("checking the LISTEN connection") {
+                    _ = try await self.database.withinTimeout("checking the LISTEN connection", counted: false) {
                         try await connection.query("SELECT 1", logger: logger)
                     }
                 }

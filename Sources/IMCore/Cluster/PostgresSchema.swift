@@ -4,7 +4,7 @@ enum PostgresSchema {
     /// The version this binary brings the database to.
     static var version: Int { migrations.count }
 
-    static let migrations: [[String]] = [messages, directory, push]
+    static let migrations: [[String]] = [messages, directory, push, nodes]
 
     /// 1: messages. A body is stored once (`messages`); each queue it goes to gets an entry
     /// (`queue_entries`) keyed by the queue's own sequence, whose newest key is `queues.last_key`. An
@@ -140,5 +140,38 @@ enum PostgresSchema {
             claimed_until timestamptz
         )
         """
+    ]
+
+    /// 4: the cluster: a row per node (its addresses, load and lease: live while `lease_until` is in the
+    /// future), and which users have sessions on which node (`mobile`: one of them is on iOS or Android,
+    /// for the offline push decision). Rows of a dead node are ignored and then removed.
+    private static let nodes = [
+        """
+        CREATE TABLE nodes (
+            id text PRIMARY KEY,
+            incarnation bigint NOT NULL,
+            tcp text,
+            tls text,
+            ws text,
+            wss text,
+            version text NOT NULL,
+            started_at timestamptz NOT NULL,
+            heartbeat_at timestamptz NOT NULL,
+            lease_until timestamptz NOT NULL,
+            connections bigint NOT NULL DEFAULT 0,
+            messages_per_second double precision NOT NULL DEFAULT 0,
+            cpu double precision NOT NULL DEFAULT 0
+        )
+        """,
+        """
+        CREATE TABLE presence (
+            appid bigint NOT NULL,
+            uid bigint NOT NULL,
+            node text NOT NULL,
+            mobile boolean NOT NULL,
+            PRIMARY KEY (appid, uid, node)
+        )
+        """,
+        "CREATE INDEX presence_by_node ON presence (node)",
     ]
 }

@@ -28,21 +28,23 @@ extension MessageService {
         appID: Int64,
         completion: @escaping @Sendable ([Int64]) -> Void
     ) {
-        var offline: [Int64] = []
-        var desktop: [Int64] = []
-        for uid in receivers {
-            switch bus.presence(of: UserKey(appID: appID, uid: uid)) {
-            case .offline: offline.append(uid)
-            case .mobile: break
-            case .otherPlatforms: desktop.append(uid)
+        bus.presence(of: receivers.map { UserKey(appID: appID, uid: $0) }) { presences in
+            var offline: [Int64] = []
+            var desktop: [Int64] = []
+            for (uid, presence) in zip(receivers, presences) {
+                switch presence {
+                case .offline: offline.append(uid)
+                case .mobile: break
+                case .otherPlatforms: desktop.append(uid)
+                }
             }
-        }
-        guard !desktop.isEmpty else { return completion(offline) }
-        // Only users online on the desktop need their preference: one read each, in order.
-        let found = offline
-        askPushWhileOnDesktop(desktop[...], appID: appID, found: []) { alsoOffline in
-            let wanted = Set(found + alsoOffline)
-            completion(receivers.filter(wanted.contains))
+            guard !desktop.isEmpty else { return completion(offline) }
+            // Only users online on the desktop need their preference: one read each, in order.
+            let found = offline
+            self.askPushWhileOnDesktop(desktop[...], appID: appID, found: []) { alsoOffline in
+                let wanted = Set(found + alsoOffline)
+                completion(receivers.filter(wanted.contains))
+            }
         }
     }
 
@@ -55,7 +57,12 @@ extension MessageService {
         guard let uid = users.first else { return completion(found) }
         directory.preferences(UserKey(appID: appID, uid: uid)) { preferences in
             let wants = (try? preferences.get().notificationOn) ?? false
-            self.askPushWhileOnDesktop(users.dropFirst(), appID: appID, found: wants ? found + [uid] : found, completion: completion)
+            self.askPushWhileOnDesktop(
+                users.dropFirst(),
+                appID: appID,
+                found: wants ? found + [uid] : found,
+                completion: completion
+            )
         }
     }
 }

@@ -137,7 +137,9 @@ package final class PushDispatcher: Service {
     /// any more. On cancellation it stops at once (the jobs written stay for the next start).
     package func run() async throws {
         if let backlog = await readBacklog(), backlog.count > 0 {
-            logger.info("\(backlog.count) push jobs are pending in \(queue.place); sending them to \(redactedWebhook)")
+            logger.info(
+                "\(backlog.count) push jobs are pending from the last run (\(queue.place)); sending them to \(redactedWebhook)"
+            )
         }
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         await withTaskGroup(of: Void.self) { loops in

@@ -60,8 +60,8 @@ package final class LocalBus: RouteBus {
         }
     }
 
-    package func presence(of user: UserKey) -> Presence {
-        sessions.presence(of: user)
+    package func presence(of users: [UserKey], completion: @escaping @Sendable ([Presence]) -> Void) {
+        completion(users.map(sessions.presence))
     }
 
     @discardableResult

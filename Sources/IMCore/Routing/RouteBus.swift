@@ -3,8 +3,8 @@ import ServiceLifecycle
 /// The port through which messages reach sessions: this server's, and in a cluster every other
 /// server's.
 ///
-/// Adapters: `LocalBus` (embedded: the sessions of this process) and, for a cluster, a bus over
-/// PostgreSQL (presence table + notifications per server). Correctness never depends on the bus: a copy
+/// Adapters: `LocalBus` (embedded: the sessions of this process) and, for a cluster, `PostgresBus`
+/// (presence table + notifications per server). Correctness never depends on the bus: a copy
 /// it loses is repaired by the client's next sync from its last key.
 ///
 /// A `Service`: on graceful shutdown it closes this server's sessions and waits (briefly) until they are
@@ -23,8 +23,9 @@ package protocol RouteBus: Service {
 
     /// Sends each recipient's copy to its sessions, wherever they are, except `delivery.exclusion`.
     func deliver(_ delivery: Delivery)
-    /// What kind of sessions `user` has (for the offline push decision).
-    func presence(of user: UserKey) -> Presence
+    /// What kind of sessions each of `users` has, on any server (for the offline push decision);
+    /// `completion` gets them in `users`' order, at once or after a read.
+    func presence(of users: [UserKey], completion: @escaping @Sendable ([Presence]) -> Void)
 
     // MARK: Rooms (PROTOCOL.md §6.1)
 

@@ -55,7 +55,9 @@ package final class SessionRegistry: Sendable {
     /// Removes a session (no-op if already removed).
     func unregister(_ user: UserKey, id: UInt64) {
         let waiters = state.withLock { s -> [UInt64: CheckedContinuation<Void, Never>] in
-            guard var entries = s.users[user], let index = entries.firstIndex(where: { $0.id == id }) else { return [:] }
+            guard var entries = s.users[user], let index = entries.firstIndex(where: { $0.id == id }) else {
+                return [:]
+            }
             entries.remove(at: index)
             s.clients -= 1
             s.adjust(user.appID, clients: -1, users: entries.isEmpty ? -1 : 0)

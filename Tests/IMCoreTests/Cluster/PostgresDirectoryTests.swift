@@ -100,7 +100,7 @@ struct PostgresDirectoryTests {
                 let connectionsBefore = listenerB.figures.connections
                 try await databaseA.withinTimeout("killing B's LISTEN connection") {
                     try await databaseA.client.query(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(PostgresListener.applicationName)",
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(PostgresListener.applicationName) AND datname = current_database()",
                         logger: databaseA.logger
                     )
                 }

@@ -44,10 +44,13 @@ struct PostgresPushQueueTests {
 
                 // A claim holds its jobs until its lease runs out; a release hands them back at once.
                 try await a.append(Array(jobs[..<3]))
-                let held = try await a.claim(limit: 10, lease: .milliseconds(500))
+                let held = try await a.claim(limit: 10, lease: .seconds(60))
                 #expect(held.count == 3)
                 #expect(try await b.claim(limit: 10, lease: .seconds(60)).isEmpty, "claimed jobs are not taken twice")
-                try await Task.sleep(for: .milliseconds(700))
+                try await a.release(held)
+                // A lease that has run out (a sender that died): another sender takes the jobs.
+                #expect(try await a.claim(limit: 10, lease: .nanoseconds(1)).map(\.id) == held.map(\.id))
+                try await Task.sleep(for: .milliseconds(20))
                 let retaken = try await b.claim(limit: 10, lease: .seconds(60))
                 #expect(retaken.map(\.id) == held.map(\.id), "the jobs of a sender that died are sent by another")
                 try await b.release(retaken)

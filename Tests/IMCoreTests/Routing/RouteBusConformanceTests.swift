@@ -43,11 +43,11 @@ struct RouteBusConformanceTests {
         let harness = try SessionHarness(bus: adapter.make)
         let bus = harness.server.bus
         let alice = UserKey(appID: 7, uid: 1)
-        #expect(bus.presence(of: alice) == .offline)
+        #expect(await presence(bus, alice) == .offline)
         let web = try await harness.login(1, device: "", platform: .web)
-        #expect(bus.presence(of: alice) == .otherPlatforms)
+        #expect(await presence(bus, alice) == .otherPlatforms)
         _ = try await harness.login(1, device: "phone", platform: .ios)
-        #expect(bus.presence(of: alice) == .mobile)
+        #expect(await presence(bus, alice) == .mobile)
         _ = try await harness.login(3)
         #expect(await bus.onlineUsers(appID: 7, limit: 10) == [1, 3])
         #expect(await bus.onlineUsers(appID: 7, limit: 1) == [1])
@@ -90,4 +90,11 @@ struct BusAdapter: Sendable, CustomTestStringConvertible {
     var name: String
     var make: @Sendable (LocalBus) -> any RouteBus
     var testDescription: String { name }
+}
+
+/// A bus's answer for one user.
+func presence(_ bus: any RouteBus, _ user: UserKey) async -> Presence {
+    await withCheckedContinuation { continuation in
+        bus.presence(of: [user]) { continuation.resume(returning: $0[0]) }
+    }
 }

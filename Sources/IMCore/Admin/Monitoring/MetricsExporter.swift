@@ -87,6 +87,8 @@ final class MetricsExporter: Sendable {
             metrics.counter("im_postgres_statements_total") { $0.postgres?.statements },
             metrics.counter("im_postgres_errors_total") { $0.postgres?.errors },
             metrics.counter("im_postgres_state_changes_total") { $0.postgres?.stateChanges },
+            metrics.counter("im_cluster_notifications_sent_total") { $0.cluster?.notificationsSent },
+            metrics.counter("im_cluster_notifications_received_total") { $0.cluster?.notificationsReceived },
         ]
             + transports.map { transport in
                 metrics.counter("im_transport_accepted_connections_total", [("transport", transport)]) {
@@ -114,6 +116,8 @@ final class MetricsExporter: Sendable {
             metrics.gauge("im_push_oldest_job_age_seconds") { $0.push?.oldestAgeSeconds ?? 0 },
             metrics.gauge("im_postgres_up") { $0.postgres?.state.map { $0 == "up" ? 1 : 0 } },
             metrics.gauge("im_postgres_statements_in_flight") { $0.postgres?.inFlight.map(Double.init) },
+            metrics.gauge("im_cluster_nodes_live") { $0.cluster?.nodesLive.map(Double.init) },
+            metrics.gauge("im_cluster_bus_lag_seconds") { $0.cluster?.busLagMilliseconds.map { $0 / 1000 } },
         ]
             + transports.map { transport in
                 metrics.gauge("im_transport_connections", [("transport", transport)]) {

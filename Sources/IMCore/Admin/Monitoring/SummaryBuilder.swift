@@ -57,6 +57,7 @@ enum SummaryBuilder {
         summary.process = self.process(process)
         summary.store = IMStoreStatistics(core.store.statistics)
         summary.postgres = core.database.map(postgres)
+        summary.cluster = (core.bus as? PostgresBus).map(cluster)
         summary.apps = apps(core)
         return summary
     }
@@ -106,6 +107,16 @@ enum SummaryBuilder {
         postgres.lastErrorAgeSeconds = health.lastErrorAt.map { finite(max(0, now - $0)) }
         postgres.schemaVersion = Int64(database.schemaVersion)
         return postgres
+    }
+
+    /// This node in its cluster: the live nodes and the bus's figures.
+    private static func cluster(_ bus: PostgresBus) -> IMSummary.Cluster {
+        var cluster = IMSummary.Cluster(nodeID: bus.membership.nodeID)
+        cluster.nodesLive = Int64(bus.membership.otherNodes.count + 1)
+        cluster.notificationsSent = Int64(bus.figures.sent.load(ordering: .relaxed))
+        cluster.notificationsReceived = Int64(bus.figures.received.load(ordering: .relaxed))
+        cluster.busLagMilliseconds = Double(bus.figures.lagMicroseconds.load(ordering: .relaxed)) / 1000
+        return cluster
     }
 
     private static func process(_ stats: ProcessStats) -> IMSummary.Process {

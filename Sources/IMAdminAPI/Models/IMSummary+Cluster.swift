@@ -54,3 +54,42 @@ extension IMSummary.Postgres: Codable {
         try container.encodeIfPresent(lastError, forKey: "last_error")
     }
 }
+
+extension IMSummary {
+    /// This node in its cluster (`/summary`'s `cluster`, only with `postgres_url`).
+    public struct Cluster: Sendable, Equatable {
+        public var nodeID: String?
+        /// Live nodes, this one included, as of its last heartbeat.
+        public var nodesLive: Int64?
+        /// Notifications sent to and received from other nodes since start.
+        public var notificationsSent: Int64?
+        public var notificationsReceived: Int64?
+        /// How old the last received notification was when it arrived, in milliseconds.
+        public var busLagMilliseconds: Double?
+
+        public init(nodeID: String? = nil) {
+            self.nodeID = nodeID
+        }
+    }
+}
+
+extension IMSummary.Cluster: Codable {
+    private static let counts: [(AnyCodingKey, WritableKeyPath<Self, Int64?> & Sendable)] = [
+        ("nodes_live", \.nodesLive), ("notifications_sent", \.notificationsSent),
+        ("notifications_received", \.notificationsReceived),
+    ]
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        self.init(nodeID: container.lenient("node_id"))
+        for (key, path) in Self.counts { self[keyPath: path] = container.lenient(key) }
+        busLagMilliseconds = container.lenient("bus_lag_ms")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: AnyCodingKey.self)
+        try container.encodeIfPresent(nodeID, forKey: "node_id")
+        for (key, path) in Self.counts { try container.encodeIfPresent(self[keyPath: path], forKey: key) }
+        try container.encodeIfPresent(busLagMilliseconds, forKey: "bus_lag_ms")
+    }
+}

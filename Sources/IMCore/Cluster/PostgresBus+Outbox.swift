@@ -1,0 +1,150 @@
+import Foundation
+import PostgresNIO
+
+/// Sending: the outbox is taken every few milliseconds; its recipients' nodes are read from `presence` in
+/// one statement, and each node gets its share in as few notifications as fit, all sent by one statement.
+extension PostgresBus {
+    func send(_ outgoing: Outgoing) {
+        state.withLock { $0.outbox.append(outgoing) }
+        wakeup.yield()
+    }
+
+    func outboxLoop() async {
+        for await _ in wakeups {
+            // Coalesce what the next milliseconds bring.
+            try? await Task.sleep(for: .milliseconds(2))
+            await flushOutbox()
+        }
+        await flushOutbox()
+    }
+
+    private func flushOutbox() async {
+        let outbox = state.withLock { s -> [Outgoing] in
+            defer { s.outbox = [] }
+            return s.outbox
+        }
+        let peers = membership.otherNodes
+        guard !outbox.isEmpty, !peers.isEmpty else { return }
+        do {
+            let users = Array(Set(outbox.flatMap { $0.users ?? [] }))
+            let nodesOf = users.isEmpty ? [:] : try await nodes(of: users)
+            var perNode: [String: [BusNotification.Item]] = [:]
+            for outgoing in outbox {
+                guard let users = outgoing.users else {
+                    for peer in peers { perNode[peer.channel, default: []].append(outgoing.item) }
+                    continue
+                }
+                for (channel, item) in share(outgoing.item, users: users, nodesOf: nodesOf) {
+                    perNode[channel, default: []].append(item)
+                }
+            }
+            try await notify(perNode)
+        } catch {
+            // Their recipients' sessions on other nodes get them by their next sync.
+            logger.warning(
+                "could not tell other nodes about \(outbox.count) deliveries: \(PostgresDatabase.describe(error))"
+            )
+        }
+    }
+
+    /// Each node's part of `item`: for a delivery, the recipients who have sessions there.
+    private func share(
+        _ item: BusNotification.Item,
+        users: [UserKey],
+        nodesOf: [UserKey: [String]]
+    ) -> [(String, BusNotification.Item)] {
+        var channels: [String: [Int]] = [:]
+        for (index, user) in users.enumerated() {
+            for channel in nodesOf[user] ?? [] { channels[channel, default: []].append(index) }
+        }
+        return channels.map { channel, indexes in
+            guard let recipients = item.recipients else { return (channel, item) }
+            var part = item
+            part.recipients = indexes.map { recipients[$0] }
+            return (channel, part)
+        }
+    }
+
+    /// The channels of the other live nodes where each of `users` has sessions.
+    private func nodes(of users: [UserKey]) async throws -> [UserKey: [String]] {
+        let apps = users.map(\.appID)
+        let uids = users.map(\.uid)
+        let me = membership.nodeID
+        return try await database.withinTimeout("finding the nodes of \(users.count) users") {
+            let rows = try await self.database.client.query(
+                """
+                SELECT p.appid, p.uid, p.node FROM presence p
+                JOIN nodes n ON n.id = p.node AND n.lease_until > now()
+                WHERE p.node <> \(me)
+                    AND (p.appid, p.uid) IN (SELECT * FROM unnest(\(apps)::bigint[], \(uids)::bigint[]))
+                """,
+                logger: self.logger
+            )
+            var found: [UserKey: [String]] = [:]
+            for try await (appID, uid, node) in rows.decode((Int64, Int64, String).self) {
+                found[UserKey(appID: appID, uid: uid), default: []].append(ClusterMembership.channel(of: node))
+            }
+            return found
+        }
+    }
+
+    /// Sends each node its items, packed into notifications under `BusNotification.maxBytes`.
+    private func notify(_ perNode: [String: [BusNotification.Item]]) async throws {
+        var channels: [String] = []
+        var payloads: [String] = []
+        for (channel, items) in perNode {
+            for payload in pack(items) {
+                channels.append(channel)
+                payloads.append(payload)
+            }
+        }
+        guard !payloads.isEmpty else { return }
+        let (targets, bodies) = (channels, payloads)
+        try await database.withinTimeout("sending \(payloads.count) notifications") {
+            _ = try await self.database.client.query(
+                """
+                SELECT pg_notify(channel, payload)
+                FROM unnest(\(targets)::text[], \(bodies)::text[]) WITH ORDINALITY AS t (channel, payload, ord)
+                ORDER BY ord
+                """,
+                logger: self.logger
+            )
+        }
+        figures.sent.add(payloads.count, ordering: .relaxed)
+    }
+
+    /// `items` as payloads: as many items per notification as fit; a delivery whose recipients do not
+    /// fit in one is split by recipients; an item that cannot fit at all is left out (its recipients sync).
+    private func pack(_ items: [BusNotification.Item]) -> [String] {
+        var payloads: [String] = []
+        var current: [BusNotification.Item] = []
+        func encoded(_ items: [BusNotification.Item]) -> String {
+            let id = state.withLock { s -> Int in
+                s.sequence += 1
+                return s.sequence
+            }
+            return BusNotification(id: "\(membership.nodeID)/\(id)", sent: Date().timeIntervalSince1970, items: items)
+                .encoded()
+        }
+        for item in items.flatMap(split) {
+            if encoded(current + [item]).utf8.count <= BusNotification.maxBytes {
+                current.append(item)
+            } else {
+                if !current.isEmpty { payloads.append(encoded(current)) }
+                current = encoded([item]).utf8.count <= BusNotification.maxBytes ? [item] : []
+            }
+        }
+        if !current.isEmpty { payloads.append(encoded(current)) }
+        return payloads
+    }
+
+    /// A delivery with many recipients as parts of at most 200.
+    private func split(_ item: BusNotification.Item) -> [BusNotification.Item] {
+        guard let recipients = item.recipients, recipients.count > 200 else { return [item] }
+        return stride(from: 0, to: recipients.count, by: 200).map { start in
+            var part = item
+            part.recipients = Array(recipients[start..<min(start + 200, recipients.count)])
+            return part
+        }
+    }
+}
