@@ -116,8 +116,6 @@ extension PostgresBus {
     /// `items` as payloads: as many items per notification as fit; a delivery whose recipients do not
     /// fit in one is split by recipients; an item that cannot fit at all is left out (its recipients sync).
     private func pack(_ items: [BusNotification.Item]) -> [String] {
-        var payloads: [String] = []
-        var current: [BusNotification.Item] = []
         func encoded(_ items: [BusNotification.Item]) -> String {
             let id = state.withLock { s -> Int in
                 s.sequence += 1
@@ -126,16 +124,29 @@ extension PostgresBus {
             return BusNotification(id: "\(membership.nodeID)/\(id)", sent: Date().timeIntervalSince1970, items: items)
                 .encoded()
         }
+        // Each item is measured once: a payload is its envelope (measured with the widest id) plus its items
+        // and the commas between them.
+        let encoder = JSONEncoder()
+        let envelope =
+            BusNotification(id: "\(membership.nodeID)/\(Int.max)", sent: Date().timeIntervalSince1970, items: [])
+            .encoded().utf8.count + 8
+        var groups: [[BusNotification.Item]] = []
+        var current: [BusNotification.Item] = []
+        var size = envelope
         for item in items.flatMap(split) {
-            if encoded(current + [item]).utf8.count <= BusNotification.maxBytes {
-                current.append(item)
-            } else {
-                if !current.isEmpty { payloads.append(encoded(current)) }
-                current = encoded([item]).utf8.count <= BusNotification.maxBytes ? [item] : []
+            guard let bytes = try? encoder.encode(item).count, envelope + bytes <= BusNotification.maxBytes else {
+                continue
             }
+            if !current.isEmpty && size + 1 + bytes > BusNotification.maxBytes {
+                groups.append(current)
+                current = []
+                size = envelope
+            }
+            size += (current.isEmpty ? 0 : 1) + bytes
+            current.append(item)
         }
-        if !current.isEmpty { payloads.append(encoded(current)) }
-        return payloads
+        if !current.isEmpty { groups.append(current) }
+        return groups.map(encoded)
     }
 
     /// A delivery with many recipients as parts of at most 200.
