@@ -106,7 +106,8 @@ public final class IMServer: Service, Sendable {
                 local: local,
                 counters: messages.counters,
                 logLevel: levelSwitch,
-                database: backend.database
+                database: backend.database,
+                nodes: cluster?.bus.membership ?? SingleNode(configuration: configuration, counters: counters)
             )
             let frontend = ServerFrontend(server: server, tls: tls, group: group, readiness: readiness)
             try await Self.run(

@@ -28,6 +28,9 @@ public struct IMServerConfiguration: Sendable {
         }
 
         public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+        /// Whether the host is the wildcard address (0.0.0.0 or ::): every interface, reachable at none.
+        public var isUnspecified: Bool { host == "0.0.0.0" || host == "::" || host == "[::]" }
     }
 
     /// When appended messages count as durable (and so when they are ACKed).
@@ -100,6 +103,8 @@ public struct IMServerConfiguration: Sendable {
         /// The bearer token every endpoint except `/summary` and `/metrics` requires. nil turns
         /// authentication off (`imd` allows that only on a loopback address).
         public var token: String?
+        /// Serves `GET /lookup` without the token, for clients that ask where to connect. Default false.
+        public var lookupPublic = false
 
         public init() {}
     }
@@ -178,6 +183,10 @@ public struct IMServerConfiguration: Sendable {
     public var session = Session()
     /// This node's name in `/summary` and logs. Default: the host name.
     public var nodeID: String
+    /// The addresses clients reach this node at, per transport, as `/lookup` and `/nodes` give them out
+    /// (behind NAT or a load balancer). A transport without one gives its listen address; a listener on
+    /// 0.0.0.0 or :: then gives the host name (said at start). Default: none.
+    public var advertise: [IMTransport: Endpoint] = [:]
     /// Event-loop threads for client connections. Default: one per core.
     public var eventLoopThreads: Int = System.coreCount
     /// The version `/summary` and `/metrics` report; `imd` sets its build's. Default `IMServer.version`.
@@ -199,55 +208,6 @@ public struct IMServerConfiguration: Sendable {
     public init(dataDirectory: String = "./data") {
         self.dataDirectory = dataDirectory
         self.nodeID = System.hostName
-    }
-
-    /// Checks every field; the error names the first that is wrong.
-    public func validate() throws(IMConfigurationError) {
-        if dataDirectory.isEmpty { throw IMConfigurationError(field: "data_dir", "must not be empty") }
-        let listeners: [(String, Endpoint?)] = [
-            ("listen", clientAddress), ("tls_listen", tlsAddress), ("ws_listen", webSocketAddress),
-            ("wss_listen", secureWebSocketAddress), ("admin_listen", admin.address),
-        ]
-        for (name, endpoint) in listeners {
-            if let endpoint, !(0...65535).contains(endpoint.port) {
-                throw IMConfigurationError(field: name, "port \(endpoint.port) is outside 0...65535")
-            }
-        }
-        for (name, endpoint) in [("tls_listen", tlsAddress), ("wss_listen", secureWebSocketAddress)]
-        where endpoint != nil && tls == nil {
-            throw IMConfigurationError(field: name, "needs a certificate: set cert_file and key_file")
-        }
-        if let tls {
-            if tls.certificateFile.isEmpty { throw IMConfigurationError(field: "cert_file", "must not be empty") }
-            if tls.keyFile.isEmpty { throw IMConfigurationError(field: "key_file", "must not be empty") }
-        }
-        if webSocket.maxMessageSize < IMFrame.headerSize + IMFrame.maxClientBodySize {
-            throw IMConfigurationError(
-                field: "ws_max_message_size",
-                "must be at least \(IMFrame.headerSize + IMFrame.maxClientBodySize) bytes (the largest frame)"
-            )
-        }
-        try push.validate()
-        if let token = admin.token, token.isEmpty {
-            throw IMConfigurationError(field: "admin_token", "must not be empty (omit it to turn auth off)")
-        }
-        if let secret = jwtSecret, secret.isEmpty {
-            throw IMConfigurationError(field: "jwt_secret", "must not be empty")
-        }
-        if session.idleTimeout <= .zero { throw IMConfigurationError(field: "idle_timeout", "must be positive") }
-        if session.syncBatchLimit < 1 { throw IMConfigurationError(field: "sync_limit", "must be at least 1") }
-        if session.maxQueuedPushes < 1 {
-            throw IMConfigurationError(field: "max_queued_pushes", "must be at least 1")
-        }
-        if session.maxConnectionsPerUser < 0 {
-            throw IMConfigurationError(field: "max_connections_per_user", "must not be negative")
-        }
-        if storage.segmentSize < 4 << 20 {
-            throw IMConfigurationError(field: "segment_size", "must be at least 4 MiB")
-        }
-        if eventLoopThreads < 1 { throw IMConfigurationError(field: "threads", "must be at least 1") }
-        try postgres.validate()
-        if let wordFile, wordFile.isEmpty { throw IMConfigurationError(field: "word_file", "must not be empty") }
     }
 }
 

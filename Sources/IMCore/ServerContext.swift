@@ -25,6 +25,10 @@ package final class ServerContext: Sendable {
     let logLevel: LogLevelSwitch
     /// The cluster's database, with `postgres_url` (`/summary`'s `postgres`).
     let database: PostgresDatabase?
+    /// The cluster's nodes (`/nodes`), this server's among them once its listeners are bound.
+    let nodes: any NodeRegistry
+    /// Which node `/lookup` hands a client.
+    let lookups = LookupBalancer()
 
     /// A context without a database (tests and tools that embed the parts).
     package convenience init(
@@ -42,6 +46,7 @@ package final class ServerContext: Sendable {
             counters: counters,
             logLevel: logLevel,
             database: nil,
+            nodes: SingleNode(configuration: configuration, counters: counters),
             startedAt: startedAt
         )
     }
@@ -53,6 +58,7 @@ package final class ServerContext: Sendable {
         counters: ServerCounters,
         logLevel: LogLevelSwitch?,
         database: PostgresDatabase?,
+        nodes: any NodeRegistry,
         startedAt: Date = Date()
     ) {
         self.configuration = configuration
@@ -66,6 +72,7 @@ package final class ServerContext: Sendable {
         self.startedAt = startedAt
         self.logLevel = logLevel ?? LogLevelSwitch(configuration.logger.logLevel)
         self.database = database
+        self.nodes = nodes
     }
 
     /// The ports, through the message service that holds them.

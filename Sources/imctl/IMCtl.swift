@@ -29,7 +29,7 @@ struct IMCtl: AsyncParsableCommand {
         version: BuildInfo.imctlVersion,
         subcommands: [
             Post.self, Token.self, User.self, Group.self, Friend.self, Blacklist.self, Words.self, Store.self,
-            Summary.self, Health.self,
+            Summary.self, Health.self, Cluster.self,
             Config.self, LogLevel.self, Metrics.self, Stack.self, Batch.self, Completion.self,
         ]
     )

@@ -18,6 +18,7 @@ struct ExecutableTests {
         ["group", "nickname"], ["friend"], ["friend", "add"], ["friend", "remove"], ["friend", "list"], ["blacklist"],
         ["blacklist", "add"], ["blacklist", "remove"], ["blacklist", "list"], ["words"], ["words", "reload"],
         ["words", "show"], ["store"], ["store", "stats"], ["store", "snapshot"], ["summary"], ["health"],
+        ["cluster"], ["cluster", "nodes"], ["cluster", "lookup"],
         ["config"], ["config", "show"], ["log-level"], ["metrics"], ["stack"], ["batch"], ["completion"],
     ]
 

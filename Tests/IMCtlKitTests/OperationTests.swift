@@ -104,6 +104,8 @@ struct OperationTests {
         (IMCtlOp.StoreStats(), "GET /store/stats", nil),
         (IMCtlOp.StoreSnapshot(), "POST /store/snapshot", nil),
         (IMCtlOp.Summary(appid: 7), "GET /summary?appid=7", nil),
+        (IMCtlOp.ClusterNodes(), "GET /nodes", nil),
+        (IMCtlOp.ClusterLookup(appid: 7, uid: 42), "GET /lookup?appid=7&uid=42", nil),
         (IMCtlOp.ConfigShow(), "GET /config", nil),
         (IMCtlOp.LogLevel(), "GET /log-level", nil),
         (IMCtlOp.LogLevel(level: "debug"), "PUT /log-level", ["level": "debug"]),

@@ -19,6 +19,7 @@ public enum IMAdmin {
         UsersOnline.self, UserKick.self, UserMute.self, UserUnmute.self,
         StoreStats.self, StoreSnapshot.self,
         Config.self, LogLevelShow.self, LogLevelSet.self,
+        Nodes.self, Lookup.self,
     ]
 
     /// The paths a request may reach without the admin token.

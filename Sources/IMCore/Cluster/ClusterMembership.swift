@@ -1,5 +1,6 @@
 import AsyncAlgorithms
 import Foundation
+import IMAdminAPI
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -27,24 +28,20 @@ final class ClusterMembership: Service, Sendable {
     let nodeID: String
     /// This node's LISTEN channel: `im_node_` and a digest of the id (a channel is an identifier).
     let channel: String
-    private let incarnation = Int64.random(in: 1...Int64.max)
+    let incarnation = Int64.random(in: 1...Int64.max)
     private let version: String
-    private let counters: ServerCounters
+    private let load: NodeLoad
     private let peers = Mutex<[Peer]>([])
-    private let load = Mutex(LoadSample())
-
-    private struct LoadSample {
-        var at = ContinuousClock.now
-        var messages = 0
-        var cpuSeconds = 0.0
-    }
+    /// This node's client addresses, once its listeners are bound (written with each heartbeat).
+    let addresses: Mutex<IMNodeAddresses>
 
     init(database: PostgresDatabase, configuration: IMServerConfiguration, counters: ServerCounters) {
         self.database = database
         self.nodeID = configuration.nodeID
         self.channel = Self.channel(of: configuration.nodeID)
         self.version = configuration.version
-        self.counters = counters
+        self.load = NodeLoad(counters: counters)
+        self.addresses = Mutex(IMNodeAddresses(nodeID: configuration.nodeID))
     }
 
     /// The channel of the node `id`.
@@ -101,7 +98,7 @@ final class ClusterMembership: Service, Sendable {
                 ON CONFLICT (id) DO UPDATE
                 SET incarnation = EXCLUDED.incarnation, version = EXCLUDED.version, started_at = now(),
                     heartbeat_at = now(), lease_until = EXCLUDED.lease_until, connections = 0,
-                    messages_per_second = 0, cpu = 0
+                    messages_per_second = 0, cpu = 0, tcp = NULL, tls = NULL, ws = NULL, wss = NULL
                 WHERE n.lease_until < now()
                 RETURNING 1
                 """,
@@ -143,21 +140,16 @@ final class ClusterMembership: Service, Sendable {
     /// One heartbeat: this node's load and lease, the other live nodes, and the removal of dead nodes'
     /// presence.
     private func beat() async throws {
-        let now = ContinuousClock.now
-        let cpu = ProcessStats.current().cpuSeconds
-        let messages = counters.inMessages.load(ordering: .relaxed)
-        let (perSecond, cpuShare) = load.withLock { last -> (Double, Double) in
-            let elapsed = max(0.001, Self.seconds(now - last.at))
-            defer { last = LoadSample(at: now, messages: messages, cpuSeconds: cpu) }
-            return (Double(messages - last.messages) / elapsed, (cpu - last.cpuSeconds) / elapsed)
-        }
+        let load = load.sample()
         let (id, incarnation, lease) = (nodeID, incarnation, Self.seconds(Self.lease))
-        let connections = Int64(counters.connections.load(ordering: .relaxed))
+        let (connections, perSecond, cpuShare) = (load.connections, load.messagesPerSecond, load.cpu)
+        let addresses = addresses.withLock { $0 }
         let live = try await database.withinTimeout("node heartbeat") {
             let beat = try await self.database.client.query(
                 """
                 UPDATE nodes SET heartbeat_at = now(), lease_until = now() + make_interval(secs => \(lease)),
-                    connections = \(connections), messages_per_second = \(perSecond), cpu = \(cpuShare)
+                    connections = \(connections), messages_per_second = \(perSecond), cpu = \(cpuShare),
+                    tcp = \(addresses.tcp), tls = \(addresses.tls), ws = \(addresses.ws), wss = \(addresses.wss)
                 WHERE id = \(id) AND incarnation = \(incarnation)
                 RETURNING 1
                 """,

@@ -30,6 +30,7 @@ final class ServerFrontend: Service {
             addresses[transport] = .init(host: configured.host, port: channel.localAddress?.port ?? configured.port)
         }
         let bound = addresses
+        server.nodes.advertise(configuration.advertised(bound: bound))
         server.logger.info(
             "serving clients",
             metadata: [

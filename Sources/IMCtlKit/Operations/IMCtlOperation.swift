@@ -61,7 +61,8 @@ package enum IMCtlCatalog {
         Entry(IMCtlOp.BlacklistRemove.self), Entry(IMCtlOp.BlacklistList.self), Entry(IMCtlOp.WordsReload.self),
         Entry(IMCtlOp.WordsShow.self), Entry(IMCtlOp.StoreStats.self), Entry(IMCtlOp.StoreSnapshot.self),
         Entry(IMCtlOp.Summary.self), Entry(IMCtlOp.ConfigShow.self), Entry(IMCtlOp.LogLevel.self),
-        Entry(IMCtlOp.Metrics.self), Entry(IMCtlOp.Stack.self),
+        Entry(IMCtlOp.Metrics.self), Entry(IMCtlOp.Stack.self), Entry(IMCtlOp.ClusterNodes.self),
+        Entry(IMCtlOp.ClusterLookup.self),
     ]
 
     /// The operation named `command` (`"user kick"`; spaces between words may repeat).

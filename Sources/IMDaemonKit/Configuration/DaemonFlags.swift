@@ -68,6 +68,9 @@ package struct DaemonFlags: ParsableArguments {
     @Option(help: .setting("postgres_url", valueName: "url"))
     package var postgres: String?
 
+    @Option(help: .setting("advertise", valueName: "tcp=host:port,..."))
+    package var advertise: String?
+
     @Option(help: .setting("log_level", valueName: "level"), completion: .list(Logger.Level.allCases.map(\.rawValue)))
     package var logLevel: String?
 

@@ -91,6 +91,12 @@ extension DaemonSetting {
                 help: "A file holding the admin token (whitespace trimmed); replaces admin_token.",
                 example: "/etc/imd/admin-token"
             ),
+            .init(
+                "lookup_public",
+                .boolean,
+                \.server.admin.lookupPublic,
+                help: "Serve GET /lookup (where a client should connect) without the admin token."
+            ),
         ]
     }
 
@@ -228,6 +234,15 @@ extension DaemonSetting {
                 .duration,
                 \.server.postgres.timeout,
                 help: "A connection attempt or statement unanswered this long fails (an append is then not ACKed)."
+            ),
+            .init(
+                "advertise",
+                flag: \.advertise,
+                .advertise,
+                \.server.advertise,
+                help: "Where clients reach this node, per transport, as /lookup and /nodes give it out "
+                    + "(behind NAT or a proxy); unset: the listen addresses (a wildcard host becomes the host name).",
+                example: [.tcp: .init(host: "im1.example.com", port: 23000), .ws: .init(host: "im1.example.com", port: 13891)]
             ),
         ]
     }

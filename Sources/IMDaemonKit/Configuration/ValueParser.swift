@@ -241,3 +241,33 @@ extension StringProtocol {
         String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }
+
+extension ValueParser where Value == [IMTransport: IMServerConfiguration.Endpoint] {
+    /// `TRANSPORT=HOST:PORT` pairs separated by commas (`tcp=im1.example.com:23000,ws=im1.example.com:13891`);
+    /// an empty string advertises the listen addresses.
+    static var advertise: Self {
+        Self(
+            expected: "TRANSPORT=HOST:PORT,... with transports tcp, tls, ws, wss (like \"tcp=im1.example.com:23000\")",
+            parse: { value in
+                guard let text = value.stringValue else { return nil }
+                var addresses: Value = [:]
+                for pair in text.split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace }
+                    guard parts.count == 2, let transport = IMTransport(rawValue: parts[0]),
+                        addresses[transport] == nil,
+                        let endpoint = ValueParser<IMServerConfiguration.Endpoint>.parseEndpoint(parts[1])
+                    else { return nil }
+                    addresses[transport] = endpoint
+                }
+                return addresses
+            },
+            render: { addresses in
+                addresses.isEmpty
+                    ? nil
+                    : tomlString(
+                        IMTransport.allCases.compactMap { t in addresses[t].map { "\(t)=\($0)" } }.joined(separator: ",")
+                    )
+            }
+        )
+    }
+}

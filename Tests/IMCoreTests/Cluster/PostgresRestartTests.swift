@@ -49,46 +49,64 @@ struct PostgresRestartTests {
                 for uid in Int64(1)...3 { senders.append((uid, try await server.client(uid: uid))) }
                 let acked = LockedCollection()
                 let stop = NIOLockedValueBox(false)
+                // What ended a sender early: a test that waits for more ACKs says so at once, instead of
+                // waiting for senders that stopped.
+                let failure = NIOLockedValueBox<String?>(nil)
                 let sending = Task { [senders] in
-                    try await withThrowingTaskGroup(of: Void.self) { group in
+                    await withTaskGroup(of: Void.self) { group in
                         for (uid, client) in senders {
                             group.addTask {
                                 var n = 0
                                 while !stop.withLockedValue({ $0 }) {
                                     n += 1
                                     let text = "\(uid)-\(n)"
-                                    let ack = try await client.send(peerMessage(uid, 100, text))
-                                    // A message refused while the database is away is not ACKed.
-                                    if ack.status == .success { acked.append(text) }
+                                    do {
+                                        // The server answers within postgres_timeout (refusing what it could not
+                                        // store) plus the time the append waited for a batch slot, which may be
+                                        // another postgres_timeout: the client waits longer than both.
+                                        let ack = try await client.send(peerMessage(uid, 100, text), timeout: .seconds(120))
+                                        // A message refused while the database is away is not ACKed.
+                                        if ack.status == .success { acked.append(text) }
+                                    } catch {
+                                        failure.withLockedValue { $0 = $0 ?? "sender \(uid), message \(n): \(error)" }
+                                        return
+                                    }
                                 }
                             }
                         }
-                        try await group.waitForAll()
                     }
                 }
-                try await eventually("300 messages ACKed") { acked.count >= 300 }
+                /// More ACKs than `count`, failing as soon as a sender stopped.
+                func moreACKed(than count: Int, _ what: String) async throws {
+                    try await eventually(what) {
+                        if let failure = failure.withLockedValue({ $0 }) { throw TestPostgresError(failure) }
+                        return acked.count >= count + 300
+                    }
+                }
+                try await moreACKed(than: 0, "300 messages ACKed")
                 try await cluster.run("restart")
                 let afterRestart = acked.count
-                try await eventually("300 more messages ACKed after the restart") { acked.count >= afterRestart + 300 }
+                try await moreACKed(than: afterRestart, "300 more messages ACKed after the restart")
                 // Stopped for a while, then started again: the pool reconnects by itself.
                 try await cluster.run("stop")
                 try await Task.sleep(for: .seconds(2))
                 try await cluster.run("start")
                 let afterStart = acked.count
-                try await eventually("300 more messages ACKed after a stop and a start") {
-                    acked.count >= afterStart + 300
-                }
-                // The appends in flight at each restart failed with the connection: the database was
-                // down, then up again.
+                try await moreACKed(than: afterStart, "300 more messages ACKed after a stop and a start")
+                // The database is up again. Statements in flight at a restart failed with their connection
+                // and made it down for a while; but on a slow machine a restart can fall between
+                // statements, and one that waits for a connection meanwhile simply succeeds later.
                 let health = try await postgresSummary(server)
                 #expect(health["state"] as? String == "up")
-                #expect(health["state_changes"] as? Int ?? 0 >= 2)
-                #expect(health["errors"] as? Int ?? 0 > 0)
-                #expect(health["last_error"] is String)
+                if health["errors"] as? Int ?? 0 > 0 {
+                    #expect(health["state_changes"] as? Int ?? 0 >= 2)
+                    #expect(health["last_error"] is String)
+                }
                 let (_, metrics) = try await server.adminText("GET", "/metrics")
                 #expect(metrics.contains("im_postgres_up 1"))
                 stop.withLockedValue { $0 = true }
-                try await sending.value
+                await sending.value
+                #expect(failure.withLockedValue { $0 } == nil)
                 let receiver = try await server.client(uid: 100)
                 let (messages, _) = try await receiver.syncAll(from: 0)
                 let stored = Set(messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) })
@@ -97,15 +115,6 @@ struct PostgresRestartTests {
             }
         }
         await cluster.remove()
-        // Known bug (issue 14, open): under load, appends sometimes never complete again after the
-        // database came back (they seem to wait for a pooled connection forever). Recorded as a known,
-        // intermittent issue until it is fixed; every other expectation above still fails the test.
-        if case .failure(let error) = result, "\(error)".contains("more messages ACKed after") {
-            withKnownIssue("issue 14: appends may not recover after a database restart under load", isIntermittent: true) {
-                throw error
-            }
-            return
-        }
         try result.get()
     }
 }

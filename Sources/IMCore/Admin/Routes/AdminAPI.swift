@@ -13,7 +13,9 @@ enum AdminAPI {
         onRunning: @escaping @Sendable (any Channel) async -> Void
     ) -> some ApplicationProtocol {
         let router = Router()
-        router.add(middleware: AuthMiddleware(token: core.configuration.admin.token))
+        router.add(
+            middleware: AuthMiddleware(token: core.configuration.admin.token, lookupPublic: core.configuration.admin.lookupPublic)
+        )
         var routes = HummingbirdRoutes(router: router, admin: AdminContext(core: core))
         AdminRoutes.register(&routes)
         var logger = core.logger
@@ -29,14 +31,15 @@ enum AdminAPI {
         )
     }
 
-    /// Every endpoint but those declared without a token needs `Authorization: Bearer <admin token>`
-    /// when a token is set.
+    /// Every endpoint but those declared without a token (and `/lookup` with `lookup_public`) needs
+    /// `Authorization: Bearer <admin token>` when a token is set.
     struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         let token: String?
-        private let openPaths = IMAdmin.openPaths
+        private let openPaths: Set<String>
 
-        init(token: String?) {
+        init(token: String?, lookupPublic: Bool = false) {
             self.token = token
+            openPaths = IMAdmin.openPaths.union(lookupPublic ? [IMAdmin.Lookup.path] : [])
         }
 
         func handle(

@@ -53,6 +53,9 @@ package enum AdminRoutes {
         routes.add(IMAdmin.Config.self, ConfigHandlers.config)
         routes.add(IMAdmin.LogLevelShow.self, ConfigHandlers.logLevel)
         routes.add(IMAdmin.LogLevelSet.self, ConfigHandlers.setLogLevel)
+        // The cluster's nodes.
+        routes.add(IMAdmin.Nodes.self, ClusterHandlers.nodes)
+        routes.add(IMAdmin.Lookup.self, ClusterHandlers.lookup)
         // Monitoring: no token needed but for /stack.
         routes.add(IMAdmin.Summary.self, MonitoringHandlers.summary)
         routes.add(IMAdmin.Health.self, MonitoringHandlers.health)

@@ -1,0 +1,62 @@
+extension IMServerConfiguration {
+    /// Checks every field; the error names the first that is wrong.
+    public func validate() throws(IMConfigurationError) {
+        if dataDirectory.isEmpty { throw IMConfigurationError(field: "data_dir", "must not be empty") }
+        let listeners: [(String, Endpoint?)] = [
+            ("listen", clientAddress), ("tls_listen", tlsAddress), ("ws_listen", webSocketAddress),
+            ("wss_listen", secureWebSocketAddress), ("admin_listen", admin.address),
+        ]
+        for (name, endpoint) in listeners {
+            if let endpoint, !(0...65535).contains(endpoint.port) {
+                throw IMConfigurationError(field: name, "port \(endpoint.port) is outside 0...65535")
+            }
+        }
+        for (name, endpoint) in [("tls_listen", tlsAddress), ("wss_listen", secureWebSocketAddress)]
+        where endpoint != nil && tls == nil {
+            throw IMConfigurationError(field: name, "needs a certificate: set cert_file and key_file")
+        }
+        if let tls {
+            if tls.certificateFile.isEmpty { throw IMConfigurationError(field: "cert_file", "must not be empty") }
+            if tls.keyFile.isEmpty { throw IMConfigurationError(field: "key_file", "must not be empty") }
+        }
+        if webSocket.maxMessageSize < IMFrame.headerSize + IMFrame.maxClientBodySize {
+            throw IMConfigurationError(
+                field: "ws_max_message_size",
+                "must be at least \(IMFrame.headerSize + IMFrame.maxClientBodySize) bytes (the largest frame)"
+            )
+        }
+        try push.validate()
+        if let token = admin.token, token.isEmpty {
+            throw IMConfigurationError(field: "admin_token", "must not be empty (omit it to turn auth off)")
+        }
+        if let secret = jwtSecret, secret.isEmpty {
+            throw IMConfigurationError(field: "jwt_secret", "must not be empty")
+        }
+        if session.idleTimeout <= .zero { throw IMConfigurationError(field: "idle_timeout", "must be positive") }
+        if session.syncBatchLimit < 1 { throw IMConfigurationError(field: "sync_limit", "must be at least 1") }
+        if session.maxQueuedPushes < 1 {
+            throw IMConfigurationError(field: "max_queued_pushes", "must be at least 1")
+        }
+        if session.maxConnectionsPerUser < 0 {
+            throw IMConfigurationError(field: "max_connections_per_user", "must not be negative")
+        }
+        if storage.segmentSize < 4 << 20 {
+            throw IMConfigurationError(field: "segment_size", "must be at least 4 MiB")
+        }
+        if eventLoopThreads < 1 { throw IMConfigurationError(field: "threads", "must be at least 1") }
+        try postgres.validate()
+        for (transport, endpoint) in advertise {
+            if listenAddress(transport) == nil {
+                throw IMConfigurationError(
+                    field: "advertise", "\(transport) is advertised but \(transport.listenKey) is off"
+                )
+            }
+            if !(1...65535).contains(endpoint.port) || endpoint.isUnspecified {
+                throw IMConfigurationError(
+                    field: "advertise", "\(transport)=\(endpoint) is not an address clients can connect to"
+                )
+            }
+        }
+        if let wordFile, wordFile.isEmpty { throw IMConfigurationError(field: "word_file", "must not be empty") }
+    }
+}
