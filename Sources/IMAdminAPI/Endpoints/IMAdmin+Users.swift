@@ -1,7 +1,7 @@
 extension IMAdmin {
     /// `GET /users/online?appid=A[&uid=U,U...][&limit=N]` → `{"data":[IMOnlineUser...]}`: the users named,
     /// in that order (offline ones too), or without `uid` the app's online users by uid, at most `limit`
-    /// (default 1000).
+    /// (default 1000). In a cluster `online` counts every node's sessions, and `sessions` lists this node's.
     public enum UsersOnline: IMAdminEndpoint {
         public typealias Request = OnlineQuery
         public typealias Reply = IMDataReply<[IMOnlineUser]>

@@ -32,6 +32,8 @@ final class ClusterMembership: Service, Sendable {
     private let version: String
     private let load: NodeLoad
     private let peers = Mutex<[Peer]>([])
+    /// Told the ids of the nodes that were live at one heartbeat and are not at the next.
+    private let peersLost = Mutex<(@Sendable ([String]) -> Void)?>(nil)
     /// This node's client addresses, once its listeners are bound (written with each heartbeat).
     let addresses: Mutex<IMNodeAddresses>
 
@@ -55,6 +57,12 @@ final class ClusterMembership: Service, Sendable {
 
     /// The other live nodes, as of the last heartbeat.
     var otherNodes: [Peer] { peers.withLock { $0 } }
+
+    /// Calls `handler` with the ids of the nodes that left (stopped, or died: their lease ran out) as
+    /// heartbeats find them.
+    func onPeersLost(_ handler: @escaping @Sendable ([String]) -> Void) {
+        peersLost.withLock { $0 = handler }
+    }
 
     /// Takes this node's row. While a node with this id looks live, waits: if its heartbeat moves on,
     /// another process runs with this `node_id` and the error names it; if its lease runs out (a previous
@@ -173,7 +181,12 @@ final class ClusterMembership: Service, Sendable {
             for try await other in rows.decode(String.self) { live.append(other) }
             return live
         }
-        peers.withLock { $0 = live.map { Peer(id: $0, channel: Self.channel(of: $0)) } }
+        let before = peers.withLock { peers -> [Peer] in
+            defer { peers = live.map { Peer(id: $0, channel: Self.channel(of: $0)) } }
+            return peers
+        }
+        let lost = before.map(\.id).filter { !live.contains($0) }
+        if !lost.isEmpty { peersLost.withLock { $0 }?(lost) }
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -25,27 +25,53 @@ extension PostgresBus {
         }
         let peers = membership.otherNodes
         guard !outbox.isEmpty, !peers.isEmpty else { return }
+        let nodesOf: [UserKey: [String]]
         do {
             let users = Array(Set(outbox.flatMap { $0.users ?? [] }))
-            let nodesOf = users.isEmpty ? [:] : try await nodes(of: users)
-            var perNode: [String: [BusNotification.Item]] = [:]
-            for outgoing in outbox {
-                guard let users = outgoing.users else {
-                    for peer in peers { perNode[peer.channel, default: []].append(outgoing.item) }
-                    continue
-                }
-                for (channel, item) in share(outgoing.item, users: users, nodesOf: nodesOf) {
-                    perNode[channel, default: []].append(item)
-                }
+            nodesOf = users.isEmpty ? [:] : try await nodes(of: users)
+            state.withLock { $0.failedReads = 0 }
+        } catch {
+            // Nothing was sent: the outbox goes back, in order, before what came since. After a few
+            // failures in a row the database is away, and every node resyncs its users when its LISTEN
+            // connection comes back.
+            let retry = state.withLock { s -> Bool in
+                s.failedReads += 1
+                guard s.failedReads <= Self.readAttempts else { return false }
+                s.outbox = outbox + s.outbox
+                return true
             }
+            logger.warning(
+                "could not find the nodes of \(outbox.count) deliveries (\(retry ? "retrying" : "dropped: their users sync when the database is back")): \(PostgresDatabase.describe(error))"
+            )
+            if retry {
+                try? await Task.sleep(for: .milliseconds(200))
+                wakeup.yield()
+            }
+            return
+        }
+        var perNode: [String: [BusNotification.Item]] = [:]
+        for outgoing in outbox {
+            guard let users = outgoing.users else {
+                for peer in peers { perNode[peer.channel, default: []].append(outgoing.item) }
+                continue
+            }
+            for (channel, item) in share(outgoing.item, users: users, nodesOf: nodesOf) {
+                perNode[channel, default: []].append(item)
+            }
+        }
+        do {
             try await notify(perNode)
         } catch {
-            // Their recipients' sessions on other nodes get them by their next sync.
+            // Never sent again: the statement may have run (a reply lost), and a delivery must not arrive
+            // twice. Their recipients there get them by their next sync.
             logger.warning(
                 "could not tell other nodes about \(outbox.count) deliveries: \(PostgresDatabase.describe(error))"
             )
         }
     }
+
+    /// How many times in a row an outbox whose recipients' nodes could not be read is tried again.
+    static var readAttempts: Int { 3 }
 
     /// Each node's part of `item`: for a delivery, the recipients who have sessions there.
     private func share(

@@ -16,7 +16,8 @@ import Synchronization
 ///   the append before `deliver` is called), and never inside it.
 /// - **Receiving**: this node's `LISTEN` channel (`ClusterMembership.channel`) hands each notification to
 ///   `LocalBus`, in the order sent.
-/// - **Correctness never depends on the bus**: after the LISTEN connection comes back, and after a user's
+/// - **Correctness never depends on the bus**: after the LISTEN connection comes back, after another node
+///   left the cluster (it may have died between a commit and its NOTIFY), and after a user's
 ///   presence row is written (a message may have missed it just before), the user's sessions are sent
 ///   `MSG_SYNC_NOTIFY` with their queue's newest key, so whatever a lost notification carried is fetched
 ///   by sync.
@@ -37,6 +38,8 @@ final class PostgresBus: RouteBus {
         var resync = Set<UserKey>()
         /// What waits to be sent to other nodes.
         var outbox: [Outgoing] = []
+        /// Outbox flushes whose recipients' nodes could not be read, in a row.
+        var failedReads = 0
         var sequence = 0
     }
 
@@ -70,6 +73,11 @@ final class PostgresBus: RouteBus {
             self?.resyncLocalUsers()
         } notified: { [weak self] payload in
             self?.received(payload)
+        }
+        // A node that died between a commit and its NOTIFY took those notifications with it.
+        membership.onPeersLost { [weak self] nodes in
+            self?.logger.notice("nodes \(nodes.joined(separator: ", ")) left the cluster: every user here syncs")
+            self?.resyncLocalUsers()
         }
     }
 

@@ -62,6 +62,12 @@ final class DaemonProcess {
         )
     }
 
+    /// A test that failed before stopping imd must not leave it running: it would hold the test run's
+    /// output open, and the run would never end.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Waits until imd has logged a line containing `text`.
     func waitForLog(_ text: String) async throws {
         let log = self.log

@@ -13,16 +13,20 @@ enum UserHandlers {
         } else if uids.count > 100_000 {
             throw AdminError.badField("uid", "at most 100000 users per request")
         }
+        // Online on any node; the sessions listed are this node's.
+        let keys = uids.map { UserKey(appID: request.appid, uid: $0) }
+        let presence = await withCheckedContinuation { continuation in
+            admin.core.bus.presence(of: keys) { continuation.resume(returning: $0) }
+        }
         var users: [IMOnlineUser] = []
         users.reserveCapacity(uids.count)
-        for uid in uids {
-            let user = UserKey(appID: request.appid, uid: uid)
+        for (user, presence) in zip(keys, presence) {
             let sessions = await admin.core.bus.sessions(of: user)
             let preferences = try await directoryCall { try await admin.core.directory.preferences(user) }
             users.append(
                 IMOnlineUser(
-                    uid: uid,
-                    online: !sessions.isEmpty,
+                    uid: user.uid,
+                    online: !sessions.isEmpty || presence != .offline,
                     forbidden: preferences.forbidden,
                     sessions: sessions.map(session)
                 )

@@ -1,0 +1,73 @@
+import Foundation
+import IMTestSupport
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import IMCore
+
+/// Correctness never depends on the bus: every node's LISTEN connection is killed while a user on one
+/// node writes to a user on the other; the node notices, listens again and has its users sync, so every
+/// message reaches the receiver (pushed, or fetched by the sync its SYNC_NOTIFY starts).
+@Suite("The bus recovers", .enabled(if: TestPostgres.enabled))
+struct ClusterBusRecoveryTests {
+    @Test func messagesSentWhileTheListenConnectionsWereKilledReachTheirUsers() async throws {
+        try await TestPostgres.withDatabase { url in
+            func node(_ id: String) -> (inout IMServerConfiguration) -> Void {
+                { configuration in
+                    configuration.postgres.url = url
+                    configuration.postgres.timeout = .seconds(60)
+                    configuration.nodeID = id
+                }
+            }
+            try await withTestServer(configure: node("a")) { a in
+                try await withTestServer(configure: node("b")) { b in
+                    let alice = try await a.client(uid: 1)
+                    let bob = try await b.client(uid: 2)
+                    try await onlineEverywhere([a, b], [1, 2])
+
+                    let killed = try await Self.terminateListeners(url)
+                    #expect(killed == 2, "one LISTEN connection per node")
+                    let texts = (1...20).map { "while away \($0)" }
+                    for text in texts {
+                        #expect(try await alice.send(peerMessage(1, 2, text)).status == .success)
+                    }
+
+                    var received = Set<String>()
+                    while !received.isSuperset(of: texts) {
+                        let event = try await bob.next { $0.frame.command == .im || $0.frame.command == .syncNotify }
+                        if let message = event.message, event.frame.command == .im {
+                            received.insert(String(buffer: message.content))
+                        } else {
+                            let (messages, _) = try await bob.syncAll(from: 0)
+                            for frame in messages {
+                                received.insert(String(buffer: try IMMessage(body: frame.body, version: 2).content))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Terminates the LISTEN connections of the database at `url`; returns how many there were.
+    static func terminateListeners(_ url: String) async throws -> Int {
+        let endpoint = try PostgresEndpoint(url: url)
+        let logger = Logger(label: "test")
+        let connection = try await PostgresConnection.connect(
+            configuration: try endpoint.connectionConfiguration(timeout: .seconds(30)),
+            id: 1,
+            logger: logger
+        )
+        defer { Task { try? await connection.close() } }
+        let rows = try await connection.query(
+            """
+            SELECT count(pg_terminate_backend(pid))::bigint FROM pg_stat_activity
+            WHERE application_name = \(PostgresListener.applicationName) AND datname = current_database()
+            """,
+            logger: logger
+        )
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+}
