@@ -13,6 +13,25 @@ struct ServerOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "A cluster's nodes: each user connects to one (peer pairs share a node unless --cross-node); replaces --host.",
+            valueName: "host:port,..."
+        )
+    )
+    var nodes: String?
+
+    @Flag(help: "peer with --nodes: each sender and its receiver on different nodes.")
+    var crossNode = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Each user asks GET /lookup at this admin API where to connect, as a cluster's clients do.",
+            valueName: "url"
+        )
+    )
+    var lookup: String?
+
+    @Option(
+        help: ArgumentHelp(
             "The admin API base URL, to issue tokens (POST /auth/token) and sample /summary.",
             valueName: "url"
         )
@@ -82,15 +101,42 @@ struct ServerOptions: ParsableArguments {
         if IMServerConfiguration.FsyncPolicy(rawValue: fsync) == nil {
             throw ValidationError("--fsync must be batch, interval or none")
         }
+        if nodes != nil && host != nil {
+            throw ValidationError("--nodes replaces --host and --port: give one or the other")
+        }
+        if let nodes, nodeEndpoints == nil {
+            throw ValidationError("--nodes must be HOST:PORT,HOST:PORT,... (got \"\(nodes)\")")
+        }
+        if crossNode && (nodeEndpoints?.count ?? 0) < 2 {
+            throw ValidationError("--cross-node needs --nodes with at least two nodes")
+        }
+        if (nodes != nil || lookup != nil) && postgres != nil {
+            throw ValidationError("--postgres configures the embedded server: leave out --nodes and --lookup")
+        }
         if host != nil && postgres != nil {
             throw ValidationError("--postgres configures the embedded server: leave out --host")
         }
-        if host == nil && (admin != nil || tokens != nil) {
-            throw ValidationError("--admin and --tokens need --host (without it imbench runs its own server)")
+        if !isRemote && (admin != nil || tokens != nil) {
+            throw ValidationError(
+                "--admin and --tokens need --host, --nodes or --lookup (without them imbench runs its own server)"
+            )
         }
-        if host != nil && admin == nil && tokens == nil {
-            throw ValidationError("--host needs --admin URL (with --admin-token) or --tokens FILE to log in")
+        if isRemote && admin == nil && tokens == nil {
+            throw ValidationError(
+                "--host, --nodes and --lookup need --admin URL (with --admin-token) or --tokens FILE to log in"
+            )
         }
+    }
+
+    /// Whether a running server (or cluster) is the target.
+    var isRemote: Bool { host != nil || nodes != nil || lookup != nil }
+
+    /// `--nodes` parsed; nil if absent or malformed.
+    var nodeEndpoints: [IMServerConfiguration.Endpoint]? {
+        guard let nodes else { return nil }
+        let endpoints = nodes.split(separator: ",").map { IMServerConfiguration.Endpoint(parsing: String($0)) }
+        guard !endpoints.isEmpty, !endpoints.contains(where: { $0 == nil || $0!.port == 0 }) else { return nil }
+        return endpoints.compactMap { $0 }
     }
 }
 
@@ -240,8 +286,14 @@ func runBench(
         configuration.groupID = fanout.groupID
         configuration.roomID = fanout.room
     }
-    if let host = server.host {
-        configuration.target = .remote(host: host, port: server.port)
+    if server.isRemote {
+        let nodes = server.nodeEndpoints ?? []
+        configuration.nodes = nodes
+        configuration.crossNode = server.crossNode
+        configuration.lookupURL = server.lookup
+        // With only --lookup the target is found by a lookup when the run starts.
+        let target = nodes.first ?? IMServerConfiguration.Endpoint(host: server.host ?? "", port: server.port)
+        configuration.target = .remote(host: target.host, port: target.port)
         if let tokens = server.tokens {
             configuration.tokens = .file(path: tokens)
         } else if let admin = server.admin {

@@ -46,6 +46,13 @@ package struct BenchConfiguration: Sendable {
     /// The admin API to sample `/summary` from, when known (set for embedded servers automatically).
     package var adminURL: String?
     package var adminToken: String?
+    /// A cluster's nodes (a remote target): each user's connections go to one of them, so a run loads
+    /// every node and messages cross between them. Empty: the target alone.
+    package var nodes: [IMServerConfiguration.Endpoint] = []
+    /// `peer` over `nodes`: each sender and its receiver on different nodes (by default a pair shares one).
+    package var crossNode = false
+    /// Each user asks `GET /lookup` of this admin API where to connect, as a client of a cluster would.
+    package var lookupURL: String?
     package var appID: Int64 = 1
     /// The first uid; users are `uidBase`, `uidBase + 1`, ... (unless a tokens file names them).
     package var uidBase: Int64 = 1_000_000

@@ -1,3 +1,4 @@
+import IMCore
 /// One simulated client: who it logs in as and what it does once logged in.
 struct ConnectionSpec: Sendable {
     /// What a connection does after login.
@@ -28,6 +29,8 @@ struct ConnectionSpec: Sendable {
     var room: Int64? = nil
     /// For the final sync: the super group whose queue holds the messages (nil: the personal queue).
     var superGroup: Int64? = nil
+    /// The node it connects to (`NodePlacement`); nil: the run's target.
+    var node: IMServerConfiguration.Endpoint? = nil
 }
 
 extension ConnectionSpec {

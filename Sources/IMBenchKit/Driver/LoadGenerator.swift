@@ -65,6 +65,7 @@ final class LoadGenerator: Sendable {
                     bootstrap = bootstrap.bind(to: address)
                 }
             }
+            let (host, port) = spec.node.map { ($0.host, $0.port) } ?? (host, port)
             let connectStarted = BenchClock.now()
             let ready = loop.makePromise(of: Void.self)
             let connected = bootstrap.channelInitializer { channel in

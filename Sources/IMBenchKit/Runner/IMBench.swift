@@ -31,7 +31,7 @@ package enum IMBench {
 
         // The server.
         var embedded: EmbeddedServer?
-        let host: String
+        var host: String
         var port: Int
         let clientTransport: IMClientTransport
         switch configuration.target {
@@ -60,9 +60,27 @@ package enum IMBench {
         case .remote(let remoteHost, let remotePort):
             host = remoteHost
             port = remotePort
+            if host.isEmpty, let url = configuration.lookupURL {
+                // Only --lookup: the final sync and the samples go where /lookup sends the first user.
+                do {
+                    let node = try await BenchAdminClient.with(url: url, token: configuration.adminToken, timeout: .seconds(10)) {
+                        try await NodePlacement.lookUp(
+                            $0, url: url, appID: configuration.appID, uid: configuration.uidBase, configuration.transport
+                        )
+                    }
+                    (host, port) = (node.host, node.port)
+                } catch {
+                    return report.failed(error)
+                }
+            }
             clientTransport = configuration.clientTransport(trusting: nil)
         }
-        report.server.address = "\(host):\(port)"
+        report.server.address =
+            if configuration.lookupURL != nil || configuration.nodes.count > 1 {
+                configuration.reportConfig.target
+            } else {
+                "\(host):\(port)"
+            }
         let pipeline: ClientPipeline
         do {
             pipeline = try ClientPipeline(clientTransport)
@@ -220,7 +238,10 @@ extension BenchConfiguration {
             target = "embedded (\(threads) server threads\(postgres == nil ? "" : ", messages in PostgreSQL"))"
             fsync = postgres == nil ? policy.rawValue : "postgres"
         case .remote(let host, let port):
-            target = "\(host):\(port)"
+            target =
+                if let lookupURL { "where \(lookupURL)/lookup sends each user" } else if nodes.count > 1 {
+                    nodes.map(\.description).joined(separator: ",") + (crossNode ? " (cross-node pairs)" : "")
+                } else { "\(host):\(port)" }
         }
         var window: Int?
         var rate: Double?

@@ -70,6 +70,7 @@ final class ScenarioContext: Sendable {
 
     /// Connects `specs`; throws (exit 3) if none could log in.
     func connect(_ specs: [ConnectionSpec], senderOrdinals: [Int: Int] = [:]) async throws -> [any Channel] {
+        let specs = try await NodePlacement(configuration: configuration, users: users).place(specs)
         let channels = await generator.connect(
             specs,
             host: host,
