@@ -84,21 +84,28 @@ public final class IMAdminClient: Sendable {
     ///
     /// - Parameters:
     ///   - request: What to send.
-    ///   - server: Where; default `configuration.server`.
+    ///   - server: Where; default `configuration.server`, then each of `configuration.fallbackServers` while
+    ///     the one before cannot be connected to.
     /// - Throws: `.unreachable`, `.timeout`, `.authFailed` (401/403), `.refused` (other statuses, with the
     ///   server's `meta.message` and the reply), each carrying the server URL and `METHOD /path`.
     public func send(
         _ request: IMAdminRequest,
         server: IMAdminServerURL? = nil
     ) async throws(IMAdminError) -> IMAdminResponse {
-        let server = server ?? configuration.server
-        do {
-            return try await perform(request, server: server)
-        } catch var error {
-            error.server = server.description
-            error.request = request.line
-            throw error
+        let servers = server.map { [$0] } ?? [configuration.server] + configuration.fallbackServers
+        var failure: IMAdminError?
+        for server in servers {
+            do {
+                return try await perform(request, server: server)
+            } catch var error {
+                error.server = server.description
+                error.request = request.line
+                failure = error
+                // Only a server that could not be reached is passed over: the request never left.
+                guard error.kind == .unreachable else { throw error }
+            }
         }
+        throw failure!
     }
 
     /// Sends `request` and returns what it returned (`IMAdminResponse.data()`).

@@ -26,6 +26,9 @@ public struct IMAdminClientConfiguration: Sendable {
 
     /// The admin API's base URL. Default `http://127.0.0.1:6666`.
     public var server: IMAdminServerURL
+    /// Other nodes of the same cluster, tried in order when `server` cannot be connected to (a request
+    /// that reached a server is never sent again). Default none.
+    public var fallbackServers: [IMAdminServerURL] = []
     /// The bearer token; nil sends no `Authorization` header. See `IMAdminCredentials.resolve`.
     public var token: String?
     /// The longest one call may take, connecting included. Default 10 s.

@@ -128,6 +128,32 @@ struct CommandTests {
         #expect(text.stderr.contains("hint: is the server running, with admin_listen at this address?"))
     }
 
+    @Test func aClustersNodesAreTriedInOrderWhileOneIsUnreachable() async throws {
+        try await withServer { server in
+            let down = "127.0.0.1:\(closedPort())"
+            let io = IMCtlIO.capturing()
+            let connection = try IMCtlConnectionOptions.parse([
+                "--server", "\(down),\(server.url)", "--token-file", server.tokenFile,
+            ])
+            // A POST too: the unreachable node never got it, so the next one does, once.
+            let code = await IMCtlRunner.run(connection: connection, output: try .parse(["--json"]), io: io) {
+                IMCtlOp.UserKick(appid: 7, uid: 42)
+            }
+            #expect(code == .ok, "\(io.stdout)\(io.stderr)")
+            #expect(try IMJSON(parsing: io.stdout)["data"]?["kicked"] == 0)
+
+            let allDown = IMCtlIO.capturing()
+            let bothDown = try IMCtlConnectionOptions.parse(["--server", "\(down),127.0.0.1:\(closedPort())"])
+            let refused = await IMCtlRunner.run(connection: bothDown, output: try .parse([]), io: allDown) {
+                IMCtlOp.Summary()
+            }
+            #expect(refused == .unreachable)
+            let bad = IMCtlIO.capturing()
+            let empty = try IMCtlConnectionOptions.parse(["--server", ","])
+            #expect(await IMCtlRunner.run(connection: empty, output: try .parse([]), io: bad) { IMCtlOp.Summary() } == .usage)
+        }
+    }
+
     @Test func aSilentServerTimesOutWithExitThree() async throws {
         let listener = SilentListener()
         let io = IMCtlIO.capturing()

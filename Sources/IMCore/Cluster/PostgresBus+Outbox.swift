@@ -83,12 +83,7 @@ extension PostgresBus {
         for (index, user) in users.enumerated() {
             for channel in nodesOf[user] ?? [] { channels[channel, default: []].append(index) }
         }
-        return channels.map { channel, indexes in
-            guard let recipients = item.recipients else { return (channel, item) }
-            var part = item
-            part.recipients = indexes.map { recipients[$0] }
-            return (channel, part)
-        }
+        return channels.map { channel, indexes in (channel, item.narrowed(to: indexes)) }
     }
 
     /// The channels of the other live nodes where each of `users` has sessions.
@@ -142,46 +137,52 @@ extension PostgresBus {
     /// `items` as payloads: as many items per notification as fit; a delivery whose recipients do not
     /// fit in one is split by recipients; an item that cannot fit at all is left out (its recipients sync).
     private func pack(_ items: [BusNotification.Item]) -> [String] {
-        func encoded(_ items: [BusNotification.Item]) -> String {
+        // Each item is encoded once: a payload is its header (measured with the widest id) and its lines.
+        let sent = Date().timeIntervalSince1970
+        let widest = BusNotification(id: "\(membership.nodeID)/\(Int.max)", sent: sent, items: []).header.utf8.count
+        var groups: [[String]] = []
+        var current: [String] = []
+        var size = widest
+        for line in items.flatMap({ lines(of: $0, room: BusNotification.maxBytes - widest) }) {
+            let bytes = line.utf8.count + 1
+            if !current.isEmpty && size + bytes > BusNotification.maxBytes {
+                groups.append(current)
+                current = []
+                size = widest
+            }
+            size += bytes
+            current.append(line)
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups.map { lines in
             let id = state.withLock { s -> Int in
                 s.sequence += 1
                 return s.sequence
             }
-            return BusNotification(id: "\(membership.nodeID)/\(id)", sent: Date().timeIntervalSince1970, items: items)
-                .encoded()
+            return BusNotification.payload(
+                header: BusNotification(id: "\(membership.nodeID)/\(id)", sent: sent, items: []).header,
+                lines: lines
+            )
         }
-        // Each item is measured once: a payload is its envelope (measured with the widest id) plus its items
-        // and the commas between them.
-        let encoder = JSONEncoder()
-        let envelope =
-            BusNotification(id: "\(membership.nodeID)/\(Int.max)", sent: Date().timeIntervalSince1970, items: [])
-            .encoded().utf8.count + 8
-        var groups: [[BusNotification.Item]] = []
-        var current: [BusNotification.Item] = []
-        var size = envelope
-        for item in items.flatMap(split) {
-            guard let bytes = try? encoder.encode(item).count, envelope + bytes <= BusNotification.maxBytes else {
-                continue
-            }
-            if !current.isEmpty && size + 1 + bytes > BusNotification.maxBytes {
-                groups.append(current)
-                current = []
-                size = envelope
-            }
-            size += (current.isEmpty ? 0 : 1) + bytes
-            current.append(item)
-        }
-        if !current.isEmpty { groups.append(current) }
-        return groups.map(encoded)
     }
 
-    /// A delivery with many recipients as parts of at most 200.
-    private func split(_ item: BusNotification.Item) -> [BusNotification.Item] {
-        guard let recipients = item.recipients, recipients.count > 200 else { return [item] }
-        return stride(from: 0, to: recipients.count, by: 200).map { start in
-            var part = item
-            part.recipients = Array(recipients[start..<min(start + 200, recipients.count)])
-            return part
+    /// `item` as lines of at most `room` bytes with their newline: a delivery with too many recipients in
+    /// halves (each with only its recipients' entries); a stored message whose frame still does not fit
+    /// for one recipient without its frame (the notify alone: the client syncs). A transient frame too
+    /// big to travel is dropped, as a session that does not read drops it on one node.
+    private func lines(of item: BusNotification.Item, room: Int) -> [String] {
+        let line = item.line
+        if line.utf8.count + 1 <= room { return [line] }
+        if let recipients = item.recipients, recipients.count > 1 {
+            let half = recipients.count / 2
+            return lines(of: item.narrowed(to: 0..<half), room: room)
+                + lines(of: item.narrowed(to: half..<recipients.count), room: room)
         }
+        if item.entries != nil, item.frame != nil {
+            var bare = item
+            bare.frame = nil
+            return lines(of: bare, room: room)
+        }
+        return []
     }
 }

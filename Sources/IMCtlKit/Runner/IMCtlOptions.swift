@@ -5,7 +5,7 @@ import IMAdminClient
 package struct IMCtlConnectionOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "The admin API: http(s)://host:port, or host[:port] (env IMCTL_SERVER; default http://127.0.0.1:6666).",
+            "The admin API: http(s)://host:port, or host[:port]; a cluster's nodes comma-separated, the next tried while one is unreachable (env IMCTL_SERVER; default http://127.0.0.1:6666).",
             valueName: "url"
         )
     )
@@ -67,9 +67,12 @@ package struct IMCtlConnectionOptions: ParsableArguments {
         let serverText =
             server ?? io.environment["IMCTL_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? IMAdminClientConfiguration.defaultServer
-        let url: IMAdminServerURL
-        do {
-            url = try IMAdminServerURL(parsing: serverText)
+        // A cluster's nodes, comma-separated: any one answers for the cluster; the next is tried while one
+        // cannot be reached.
+        var urls: [IMAdminServerURL] = []
+        do throws(IMAdminError) {
+            for text in serverText.split(separator: ",") { urls.append(try IMAdminServerURL(parsing: String(text))) }
+            guard !urls.isEmpty else { throw IMAdminError(.invalidConfiguration, "expected a URL, got \"\(serverText)\"") }
         } catch {
             throw .usage(
                 (server == nil ? "IMCTL_SERVER: " : "--server: ") + error.message,
@@ -87,7 +90,8 @@ package struct IMCtlConnectionOptions: ParsableArguments {
             throw .usage(error.message)
         }
         for warning in credentials.warnings { io.err("imctl: warning: \(warning)\n") }
-        var configuration = IMAdminClientConfiguration(server: url, token: credentials.token)
+        var configuration = IMAdminClientConfiguration(server: urls[0], token: credentials.token)
+        configuration.fallbackServers = Array(urls.dropFirst())
         configuration.userAgent = "imctl"
         let timeoutText = timeout ?? io.environment["IMCTL_TIMEOUT"].flatMap { $0.isEmpty ? nil : $0 }
         if let timeoutText {

@@ -97,6 +97,23 @@ struct ClusterDeliveryTests {
         }
     }
 
+    /// A normal group's message names every member's queue: too much for one notification. The other node
+    /// gets the parts with its members' entries, and pushes the message as for a small group.
+    @Test func aLargeGroupsMessageReachesItsMembersOnTheOtherNode() async throws {
+        try await withTwoNodes { a, b in
+            let gid = try await a.createGroup(members: Array(1...600))
+            let sender = try await a.client(uid: 1)
+            let members = [try await b.client(uid: 300), try await b.client(uid: 600)]
+            try await onlineEverywhere([a, b], [1, 300, 600])
+            #expect(try await sender.sendGroup(groupMessage(1, gid, "to 600")).status == .success)
+            for member in members {
+                let message = try await member.next { $0.frame.command == .groupIM }
+                #expect(String(buffer: try #require(message.message).content) == "to 600")
+                #expect(message.metadata?.syncKey ?? 0 > 0)
+            }
+        }
+    }
+
     @Test func aNodeIDHeldByALiveNodeIsRefused() async throws {
         try await TestPostgres.withDatabase { url in
             try await withTestServer(configure: {
