@@ -1,3 +1,4 @@
+import Foundation
 import IMCore
 import IMDaemonKit
 import Logging
@@ -78,6 +79,10 @@ struct ConfigFileTests {
         #expect(configuration.logFile == nil)
         #expect(configuration.origins.isEmpty)
         #expect(configuration.warnings.count == 1)
+        // The node id names the host and the client port: two nodes on one host differ.
+        #expect(configuration.server.nodeID == "\(ProcessInfo.processInfo.hostName):23000")
+        #expect(try load(["--listen", "127.0.0.1:23001"]).server.nodeID.hasSuffix(":23001"))
+        #expect(try load(["--listen", "127.0.0.1:23001", "--node-id", "im-1"]).server.nodeID == "im-1")
     }
 
     @Test(arguments: [

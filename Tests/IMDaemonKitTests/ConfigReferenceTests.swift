@@ -43,7 +43,7 @@ struct ConfigReferenceTests {
         #expect(reference.contains("\n# idle_timeout = \"6m\"\n"))
         #expect(reference.contains("\n# segment_size = \"64MiB\"\n"))
         #expect(
-            reference.contains("# Flag --node-id, env IMD_NODE_ID. Default: the host name.\n# node_id = \"im-1\"\n")
+            reference.contains("# Flag --node-id, env IMD_NODE_ID. Default: the host name and the client port, like im1:23000.\n# node_id = \"im-1\"\n")
         )
         #expect(reference.contains("Not set by default.\n# cert_file = \"/etc/letsencrypt/"))
     }

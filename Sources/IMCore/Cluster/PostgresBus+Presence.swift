@@ -60,7 +60,8 @@ extension PostgresBus {
                     logger: self.logger
                 )
             }
-            state.withLock { $0.resync.formUnion(online.map(\.0)) }
+            // Alone, no other node read `presence` before this write: nothing to repair.
+            if !membership.otherNodes.isEmpty { state.withLock { $0.resync.formUnion(online.map(\.0)) } }
         } catch {
             state.withLock { $0.changedUsers.formUnion(changed) }
             logger.warning(

@@ -70,7 +70,9 @@ final class PostgresBus: RouteBus {
         self.store = store
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         listener.subscribe(membership.channel) { [weak self] in
-            self?.resyncLocalUsers()
+            // Alone, no notification could have been missed while the connection was away.
+            guard let self, !self.membership.otherNodes.isEmpty else { return }
+            self.resyncLocalUsers()
         } notified: { [weak self] payload in
             self?.received(payload)
         }

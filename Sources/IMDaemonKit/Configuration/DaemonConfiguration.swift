@@ -78,6 +78,10 @@ package struct DaemonConfiguration: Sendable {
             }
         }
         try configuration.apply(fromFlags)
+        // Unset, node_id names the host and the client port, so two nodes on one host differ.
+        if configuration.origins["node_id"] == nil {
+            configuration.server.nodeID = "\(System.hostName):\(configuration.server.clientAddress.port)"
+        }
 
         try configuration.readTokenFile()
         try configuration.applyTLSFiles()

@@ -116,9 +116,9 @@ extension DaemonSetting {
                 flag: \.nodeId,
                 ValueParser<String>.nonEmptyString,
                 \.server.nodeID,
-                help: "This node's name in /summary, /metrics and the logs.",
+                help: "This node's name in /summary, /metrics, the logs and the cluster's nodes table (unique per cluster).",
                 example: "im-1",
-                defaultNote: "the host name"
+                defaultNote: "the host name and the client port, like im1:23000"
             ),
             .init(
                 "threads",
