@@ -80,14 +80,7 @@ struct NodePlacement: Sendable {
         } catch {
             throw BenchAdminClient.failure(error, url: url, call: "GET \(url)/lookup for uid \(uid)")
         }
-        let address: String? =
-            switch transport {
-            case .tcp: addresses.tcp
-            case .tls: addresses.tls
-            case .ws: addresses.ws
-            case .wss: addresses.wss
-            }
-        guard let address, let endpoint = IMServerConfiguration.Endpoint(parsing: address) else {
+        guard let address = addresses[transport], let endpoint = IMServerConfiguration.Endpoint(parsing: address) else {
             throw BenchError(
                 .provision,
                 "GET \(url)/lookup sent uid \(uid) to node \(addresses.nodeID), which serves no \(transport)"

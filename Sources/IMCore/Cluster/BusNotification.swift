@@ -70,14 +70,18 @@ struct BusNotification: Sendable {
         init?(line: Substring) {
             let fields = line.split(separator: "|", omittingEmptySubsequences: false)
             guard fields.count == 9, let kind = Kind(rawValue: String(fields[0])) else { return nil }
-            func list(_ field: Substring) -> [Int64]?? {
-                guard !field.isEmpty else { return .some(nil) }
-                guard field.first == "=" else { return nil }
+            func numbers(_ text: Substring) -> [Int64]? {
                 var numbers: [Int64] = []
-                for text in field.dropFirst().split(separator: ",") {
-                    guard let number = Int64(text) else { return nil }
+                for number in text.split(separator: ",") {
+                    guard let number = Int64(number) else { return nil }
                     numbers.append(number)
                 }
+                return numbers
+            }
+            // Absent (.some(nil)), present, or not a list at all (nil).
+            func list(_ field: Substring) -> [Int64]?? {
+                guard !field.isEmpty else { return .some(nil) }
+                guard field.first == "=", let numbers = numbers(field.dropFirst()) else { return nil }
                 return .some(numbers)
             }
             func lists(_ field: Substring) -> [[Int64]]?? {
@@ -85,7 +89,7 @@ struct BusNotification: Sendable {
                 guard field.first == "=" else { return nil }
                 var rows: [[Int64]] = []
                 for row in field.dropFirst().split(separator: ";") {
-                    guard case .some(let numbers?) = list(Substring("=" + row)) else { return nil }
+                    guard let numbers = numbers(row) else { return nil }
                     rows.append(numbers)
                 }
                 return .some(rows)

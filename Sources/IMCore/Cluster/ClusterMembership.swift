@@ -97,7 +97,7 @@ final class ClusterMembership: Service, Sendable {
     /// Inserts this node's row, or takes it over if its lease ran out; nil then, else the live row's
     /// last heartbeat (Unix seconds).
     private func claimRow() async throws -> Double? {
-        let (id, incarnation, version, lease) = (nodeID, incarnation, version, Self.seconds(Self.lease))
+        let (id, incarnation, version, lease) = (nodeID, incarnation, version, Self.lease.seconds)
         return try await database.withinTimeout("registering node \(id)") {
             let rows = try await self.database.client.query(
                 """
@@ -149,7 +149,7 @@ final class ClusterMembership: Service, Sendable {
     /// presence.
     private func beat() async throws {
         let load = load.sample()
-        let (id, incarnation, lease) = (nodeID, incarnation, Self.seconds(Self.lease))
+        let (id, incarnation, lease) = (nodeID, incarnation, Self.lease.seconds)
         let (connections, perSecond, cpuShare) = (load.connections, load.messagesPerSecond, load.cpu)
         let addresses = addresses.withLock { $0 }
         let live = try await database.withinTimeout("node heartbeat") {
@@ -187,9 +187,5 @@ final class ClusterMembership: Service, Sendable {
         }
         let lost = before.map(\.id).filter { !live.contains($0) }
         if !lost.isEmpty { peersLost.withLock { $0 }?(lost) }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -12,38 +12,27 @@ import Testing
 @Suite("The bus recovers", .enabled(if: TestPostgres.enabled))
 struct ClusterBusRecoveryTests {
     @Test func messagesSentWhileTheListenConnectionsWereKilledReachTheirUsers() async throws {
-        try await TestPostgres.withDatabase { url in
-            func node(_ id: String) -> (inout IMServerConfiguration) -> Void {
-                { configuration in
-                    configuration.postgres.url = url
-                    configuration.postgres.timeout = .seconds(60)
-                    configuration.nodeID = id
-                }
+        try await withTwoNodes { a, b, url in
+            let alice = try await a.client(uid: 1)
+            let bob = try await b.client(uid: 2)
+            try await onlineEverywhere([a, b], [1, 2])
+
+            let killed = try await Self.terminateListeners(url)
+            #expect(killed == 2, "one LISTEN connection per node")
+            let texts = (1...20).map { "while away \($0)" }
+            for text in texts {
+                #expect(try await alice.send(peerMessage(1, 2, text)).status == .success)
             }
-            try await withTestServer(configure: node("a")) { a in
-                try await withTestServer(configure: node("b")) { b in
-                    let alice = try await a.client(uid: 1)
-                    let bob = try await b.client(uid: 2)
-                    try await onlineEverywhere([a, b], [1, 2])
 
-                    let killed = try await Self.terminateListeners(url)
-                    #expect(killed == 2, "one LISTEN connection per node")
-                    let texts = (1...20).map { "while away \($0)" }
-                    for text in texts {
-                        #expect(try await alice.send(peerMessage(1, 2, text)).status == .success)
-                    }
-
-                    var received = Set<String>()
-                    while !received.isSuperset(of: texts) {
-                        let event = try await bob.next { $0.frame.command == .im || $0.frame.command == .syncNotify }
-                        if let message = event.message, event.frame.command == .im {
-                            received.insert(String(buffer: message.content))
-                        } else {
-                            let (messages, _) = try await bob.syncAll(from: 0)
-                            for frame in messages {
-                                received.insert(String(buffer: try IMMessage(body: frame.body, version: 2).content))
-                            }
-                        }
+            var received = Set<String>()
+            while !received.isSuperset(of: texts) {
+                let event = try await bob.next { $0.frame.command == .im || $0.frame.command == .syncNotify }
+                if let message = event.message, event.frame.command == .im {
+                    received.insert(String(buffer: message.content))
+                } else {
+                    let (messages, _) = try await bob.syncAll(from: 0)
+                    for frame in messages {
+                        received.insert(String(buffer: try IMMessage(body: frame.body, version: 2).content))
                     }
                 }
             }

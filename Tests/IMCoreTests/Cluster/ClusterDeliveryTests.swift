@@ -8,33 +8,8 @@ import Testing
 /// one server (the same frames), and a node_id held by a live node is refused.
 @Suite("Delivery across nodes", .enabled(if: TestPostgres.enabled))
 struct ClusterDeliveryTests {
-    /// Two servers on one database, nodes `a` and `b`.
-    func withTwoNodes(_ body: (TestServer, TestServer) async throws -> Void) async throws {
-        try await TestPostgres.withDatabase { url in
-            func node(_ id: String) -> (inout IMServerConfiguration) -> Void {
-                { configuration in
-                    configuration.postgres.url = url
-                    configuration.postgres.timeout = .seconds(60)
-                    configuration.nodeID = id
-                }
-            }
-            try await withTestServer(configure: node("a")) { a in
-                try await withTestServer(configure: node("b")) { b in
-                    // Each node learns of the other with its next heartbeat.
-                    for node in [a, b] {
-                        try await eventually("both nodes are live") {
-                            let cluster = try await node.summary()["cluster"] as? [String: Any]
-                            return cluster?["nodes_live"] as? Int == 2
-                        }
-                    }
-                    try await body(a, b)
-                }
-            }
-        }
-    }
-
     @Test func everyKindOfMessageCrossesNodes() async throws {
-        try await withTwoNodes { a, b in
+        try await withTwoNodes { a, b, _ in
             let alice = try await a.client(uid: 1, device: "alice-phone")
             let aliceTablet = try await b.client(uid: 1, device: "alice-tablet")
             let bob = try await b.client(uid: 2)
@@ -100,7 +75,7 @@ struct ClusterDeliveryTests {
     /// A normal group's message names every member's queue: too much for one notification. The other node
     /// gets the parts with its members' entries, and pushes the message as for a small group.
     @Test func aLargeGroupsMessageReachesItsMembersOnTheOtherNode() async throws {
-        try await withTwoNodes { a, b in
+        try await withTwoNodes { a, b, _ in
             let gid = try await a.createGroup(members: Array(1...600))
             let sender = try await a.client(uid: 1)
             let members = [try await b.client(uid: 300), try await b.client(uid: 600)]
@@ -142,6 +117,34 @@ func onlineEverywhere(_ nodes: [TestServer], _ uids: [Int64]) async throws {
             let (_, json) = try await node.admin("GET", "/users/online?appid=\(TestServer.appID)")
             let online = (json["data"] as? [[String: Any]] ?? []).compactMap { $0["uid"] as? Int }
             return Set(uids.map(Int.init)).isSubset(of: Set(online))
+        }
+    }
+}
+
+/// Configures a test server as node `id` of the cluster on the database at `url`.
+func clusterNode(_ id: String, on url: String) -> (inout IMServerConfiguration) -> Void {
+    { configuration in
+        configuration.postgres.url = url
+        configuration.postgres.timeout = .seconds(60)
+        configuration.nodeID = id
+    }
+}
+
+/// Two servers on a new database, nodes `a` and `b`, once each sees the other live; `body` also gets the
+/// database's URL.
+func withTwoNodes(_ body: (TestServer, TestServer, String) async throws -> Void) async throws {
+    try await TestPostgres.withDatabase { url in
+        try await withTestServer(configure: clusterNode("a", on: url)) { a in
+            try await withTestServer(configure: clusterNode("b", on: url)) { b in
+                // Each node learns of the other with its next heartbeat.
+                for node in [a, b] {
+                    try await eventually("both nodes are live") {
+                        let cluster = try await node.summary()["cluster"] as? [String: Any]
+                        return cluster?["nodes_live"] as? Int == 2
+                    }
+                }
+                try await body(a, b, url)
+            }
         }
     }
 }

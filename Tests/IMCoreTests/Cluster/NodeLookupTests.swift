@@ -64,15 +64,8 @@ struct NodeLookupTests {
     @Test(.enabled(if: TestPostgres.enabled))
     func nodesOnOneDatabaseShareClientsAndALeftNodeIsNeverHandedOut() async throws {
         try await TestPostgres.withDatabase { url in
-            func node(_ id: String) -> (inout IMServerConfiguration) -> Void {
-                { configuration in
-                    configuration.postgres.url = url
-                    configuration.postgres.timeout = .seconds(60)
-                    configuration.nodeID = id
-                }
-            }
-            try await withTestServer(configure: node("a")) { a in
-                try await withTestServer(configure: node("b")) { b in
+            try await withTestServer(configure: clusterNode("a", on: url)) { a in
+                try await withTestServer(configure: clusterNode("b", on: url)) { b in
                     // Any node lists both, with the addresses each bound.
                     try await eventually("both nodes listed with addresses") {
                         let listed = try await Self.nodes(a)

@@ -8,7 +8,7 @@ enum ClusterHandlers {
     }
 
     /// `GET /lookup?appid&uid`: the addresses of the least-loaded live node; 503 if none is live.
-    static func lookup(_ admin: AdminContext, _ request: IMAdmin.LookupQuery) async throws -> IMNodeAddresses {
+    static func lookup(_ admin: AdminContext, _ request: IMAdmin.UserQuery) async throws -> IMNodeAddresses {
         let nodes = try await read(admin)
         guard let chosen = admin.core.lookups.choose(among: nodes) else {
             let dead = nodes.filter { $0.state == .dead }.count
