@@ -3,7 +3,8 @@ import Foundation
 /// The admin token and where it came from, resolved from a flag, a file or the environment.
 ///
 /// Precedence: an explicit token, then a token file, then the environment's token variable, then its
-/// token-file variable. A token given on the command line shows in process lists (`ps`), so resolving one
+/// token-file variable, then, for a server on this machine, the token imd keeps for local tools
+/// (`localTokenFiles`). A token given on the command line shows in process lists (`ps`), so resolving one
 /// adds a warning; so does a token file others can read.
 public struct IMAdminCredentials: Sendable, Equatable {
     /// Where the token came from.
@@ -37,6 +38,9 @@ public struct IMAdminCredentials: Sendable, Equatable {
     ///   - tokenVariable: The variable holding a token. Default `IMCTL_TOKEN`.
     ///   - fileVariable: The variable naming a token file. Default `IMCTL_TOKEN_FILE`.
     ///   - argumentName: How the direct token is called in warnings. Default `--token`.
+    ///   - localServer: Whether every server asked is on this machine (a loopback address): then, with no
+    ///     token given, the first readable file of `localTokenFiles` is used. Never for a remote server,
+    ///     which must not be sent this machine's token.
     /// - Throws: `.invalidConfiguration` if both a token and a file are given, or the file is unreadable
     ///   or empty; the message names the file.
     public static func resolve(
@@ -45,7 +49,8 @@ public struct IMAdminCredentials: Sendable, Equatable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         tokenVariable: String = "IMCTL_TOKEN",
         fileVariable: String = "IMCTL_TOKEN_FILE",
-        argumentName: String = "--token"
+        argumentName: String = "--token",
+        localServer: Bool = false
     ) throws(IMAdminError) -> IMAdminCredentials {
         if token != nil && tokenFile != nil {
             throw IMAdminError(
@@ -70,7 +75,25 @@ public struct IMAdminCredentials: Sendable, Equatable {
             return IMAdminCredentials(token: value, source: .environment(tokenVariable))
         }
         if let file = environment[fileVariable], !file.isEmpty { return try read(file: file) }
+        if localServer, let file = localTokenFiles(environment: environment).first(where: isReadable) {
+            return try read(file: file)
+        }
         return IMAdminCredentials(token: nil, source: .none)
+    }
+
+    /// Where imd keeps the admin token for tools on its machine, in the order tried: the token it
+    /// generates in its data directory (`$IMD_DATA_DIR`, then its default `./data`, then the packaged
+    /// service's `/var/lib/imd`), then the one `scripts/install.sh` writes (`/etc/imd`,
+    /// `/usr/local/etc/imd`).
+    public static func localTokenFiles(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        var directories: [String] = []
+        if let dataDirectory = environment["IMD_DATA_DIR"], !dataDirectory.isEmpty { directories.append(dataDirectory) }
+        directories += ["./data", "/var/lib/imd", "/etc/imd", "/usr/local/etc/imd"]
+        return directories.map { ($0 as NSString).appendingPathComponent("admin-token") }
+    }
+
+    private static func isReadable(_ path: String) -> Bool {
+        FileManager.default.isReadableFile(atPath: path)
     }
 
     private static func read(file path: String) throws(IMAdminError) -> IMAdminCredentials {

@@ -58,3 +58,14 @@ public struct IMAdminServerURL: Sendable, Hashable, CustomStringConvertible {
     /// Whether the connection uses TLS.
     public var isTLS: Bool { scheme == "https" }
 }
+
+extension IMAdminServerURL {
+    /// Whether the host is this machine: `localhost`, 127.0.0.0/8 or ::1 (local tools may then send the
+    /// token imd keeps for them).
+    public var isLoopback: Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+}

@@ -40,6 +40,7 @@ extension IMServerConfiguration {
         if session.maxConnectionsPerUser < 0 {
             throw IMConfigurationError(field: "max_connections_per_user", "must not be negative")
         }
+        try limits.validate()
         if storage.segmentSize < 4 << 20 {
             throw IMConfigurationError(field: "segment_size", "must be at least 4 MiB")
         }
@@ -58,5 +59,19 @@ extension IMServerConfiguration {
             }
         }
         if let wordFile, wordFile.isEmpty { throw IMConfigurationError(field: "word_file", "must not be empty") }
+    }
+}
+
+extension IMServerConfiguration.Limits {
+    func validate() throws(IMConfigurationError) {
+        if loginTimeout < .zero { throw IMConfigurationError(field: "login_timeout", "must not be negative") }
+        let counts = [
+            ("max_connections", maxConnections), ("max_connections_per_ip", maxConnectionsPerIP),
+            ("max_messages_per_second", maxMessagesPerSecond), ("message_burst", messageBurst),
+            ("max_login_failures", maxLoginFailures), ("max_login_failures_per_ip", maxLoginFailuresPerIP),
+        ]
+        for (field, value) in counts where value < 0 {
+            throw IMConfigurationError(field: field, "must not be negative (0 turns the limit off)")
+        }
     }
 }

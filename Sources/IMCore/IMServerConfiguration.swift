@@ -96,6 +96,40 @@ public struct IMServerConfiguration: Sendable {
         public init() {}
     }
 
+    /// What one client, one address or everyone together may take (hostile clients): each refusal is
+    /// counted in `/summary`'s `refused` and `/metrics`' `im_refused_total{cause}`. The defaults are
+    /// out of reach of any legitimate client and of imbench's scenarios.
+    public struct Limits: Sendable {
+        /// A connection that has not logged in this long after it was accepted (for WebSocket: after
+        /// the upgrade, which must itself come within this time) is closed. Default 10 s; zero turns it off.
+        public var loginTimeout: Duration = .seconds(10)
+        /// Client connections open at once, all listeners together; past it a new connection is closed at
+        /// once. 0 (the default) = unlimited; `imd` sets it from the open-files limit.
+        public var maxConnections: Int = 0
+        /// Client connections open at once from one IP address. 0 (the default) = unlimited (users behind
+        /// one NAT share an address).
+        public var maxConnectionsPerIP: Int = 0
+        /// Messages (IM, GROUP_IM, customer, ROOM_IM, RT) one connection may send per second on average,
+        /// with bursts of `messageBurst`: past it a v2 client's message is refused with ACK 67, and a v0/v1
+        /// client (which has no status to read) is disconnected. 0 (the default) = unlimited: load testers
+        /// send thousands per second on one connection.
+        public var maxMessagesPerSecond: Int = 0
+        /// The burst of `maxMessagesPerSecond`. 0 (the default) = twice the rate, at least 10.
+        public var messageBurst: Int = 0
+        /// Failed logins one connection may make; the next failure closes it. Default 5; 0 = unlimited.
+        public var maxLoginFailures: Int = 5
+        /// Failed logins from one IP address per minute; past it the address's logins are refused (the
+        /// connection closed) until the minute is over. 0 (the default) = unlimited.
+        public var maxLoginFailuresPerIP: Int = 0
+
+        /// `messageBurst` with its default applied.
+        public var effectiveMessageBurst: Int {
+            messageBurst > 0 ? messageBurst : max(10, maxMessagesPerSecond * 2)
+        }
+
+        public init() {}
+    }
+
     /// The admin HTTP API (ARCHITECTURE.md §6).
     public struct Admin: Sendable {
         /// Where it listens; nil disables it. Default `127.0.0.1:6666` (GoBelieve's port).
@@ -181,6 +215,7 @@ public struct IMServerConfiguration: Sendable {
     public var storage = Storage()
     public var postgres = Postgres()
     public var session = Session()
+    public var limits = Limits()
     /// This node's name in `/summary` and logs. Default: the host name.
     public var nodeID: String
     /// The addresses clients reach this node at, per transport, as `/lookup` and `/nodes` give them out

@@ -29,6 +29,12 @@ package final class ServerContext: Sendable {
     let nodes: any NodeRegistry
     /// Which node `/lookup` hands a client.
     let lookups = LookupBalancer()
+    /// Refusals by the client limits, counted and logged.
+    package let refusals: Refusals
+    /// `max_connections` and `max_connections_per_ip`, asked as each connection is accepted.
+    let admission: ConnectionAdmission
+    /// `max_login_failures_per_ip`.
+    let loginFailures: LoginFailureWindow
 
     /// A context without a database (tests and tools that embed the parts).
     package convenience init(
@@ -67,7 +73,14 @@ package final class ServerContext: Sendable {
         self.local = local
         self.counters = counters
         self.authenticator = Authenticator(directory: messages.directory, jwtSecret: configuration.jwtSecret)
-        self.idleSweepers = IdleSweepers(timeout: configuration.session.idleTimeout)
+        let limits = configuration.limits
+        self.idleSweepers = IdleSweepers(timeout: configuration.session.idleTimeout, loginTimeout: limits.loginTimeout)
+        self.refusals = Refusals(logger: configuration.logger)
+        self.admission = ConnectionAdmission(
+            maxConnections: limits.maxConnections,
+            maxPerAddress: limits.maxConnectionsPerIP
+        )
+        self.loginFailures = LoginFailureWindow(limit: limits.maxLoginFailuresPerIP)
         self.version = configuration.version
         self.startedAt = startedAt
         self.logLevel = logLevel ?? LogLevelSwitch(configuration.logger.logLevel)

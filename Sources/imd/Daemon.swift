@@ -30,6 +30,19 @@ struct Daemon {
         for warning in configuration.warnings { logger.warning("\(warning)") }
         logFileDescriptorLimit(FileDescriptorLimit.raiseToHardLimit(), logger: logger)
 
+        var configuration = self.configuration
+        do {
+            if let created = try configuration.provideGeneratedToken() {
+                logger.notice(
+                    "generated an admin token in \(created) (mode 0600): imctl and imtop on this machine read it; give it to other admin clients, or set admin_token or admin_token_file"
+                )
+            } else if let file = configuration.generatedTokenFile {
+                logger.info("admin token: \(file)")
+            }
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
         var serverConfiguration = configuration.server
         serverConfiguration.logger = Logger(label: "im")
         serverConfiguration.version = BuildInfo.versionDescription

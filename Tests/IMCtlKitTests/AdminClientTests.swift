@@ -71,6 +71,23 @@ struct AdminClientTests {
         let none = try IMAdminCredentials.resolve(token: nil, tokenFile: nil, environment: [:])
         #expect(none == IMAdminCredentials(token: nil, source: .none))
 
+        // The token imd generated in its data directory: for a server on this machine only.
+        try "generated\n".write(toFile: directory + "/admin-token", atomically: true, encoding: .utf8)
+        let local = try IMAdminCredentials.resolve(
+            token: nil,
+            tokenFile: nil,
+            environment: ["IMD_DATA_DIR": directory],
+            localServer: true
+        )
+        #expect(local.token == "generated" && local.source == .file(directory + "/admin-token"))
+        let remote = try IMAdminCredentials.resolve(token: nil, tokenFile: nil, environment: ["IMD_DATA_DIR": directory])
+        #expect(remote == IMAdminCredentials(token: nil, source: .none))
+        #expect(try IMAdminServerURL(parsing: "127.0.0.2:6666").isLoopback)
+        #expect(try IMAdminServerURL(parsing: "http://localhost:6666").isLoopback)
+        #expect(try IMAdminServerURL(parsing: "http://[::1]:6666").isLoopback)
+        #expect(try !IMAdminServerURL(parsing: "10.0.0.1:6666").isLoopback)
+        #expect(try !IMAdminServerURL(parsing: "127.example.com:6666").isLoopback)
+
         let shared = try IMAdminCredentials.resolve(token: nil, tokenFile: sharedFile, environment: [:])
         #expect(shared.warnings == ["the token file \(sharedFile) can be read by other users (mode 644); chmod 600 it"])
 

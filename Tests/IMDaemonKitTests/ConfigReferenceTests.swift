@@ -32,7 +32,7 @@ struct ConfigReferenceTests {
             #expect(reference.contains("\n# \(setting.name) = "), "\(setting.key)'s key line")
         }
         #expect(reference.contains("\n[storage]\n") && reference.contains("\n[session]\n"))
-        #expect(DaemonSetting.sections == ["storage", "session"])
+        #expect(DaemonSetting.sections == ["storage", "session", "limits"])
     }
 
     /// The defaults shown are the ones `IMServerConfiguration()` has: not restated, rendered from it.

@@ -48,6 +48,38 @@ struct DaemonConfigurationTests {
         #expect(configuration.server.jwtSecret == nil)
     }
 
+    @Test func limitsFromFlagsAndFileWithTheirDefaults() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let defaults = try load(in: directory)
+        #expect(defaults.server.limits.loginTimeout == .seconds(10))
+        #expect(defaults.server.limits.maxConnections == FileDescriptorLimit.defaultMaxConnections)
+        #expect(defaults.server.limits.maxConnections > 0)
+        #expect(defaults.server.limits.maxConnectionsPerIP == 0)
+        let file = """
+            [limits]
+            login_timeout = "off"
+            max_login_failures_per_ip = 30
+            message_burst = 50
+            """
+        let configuration = try load(
+            ["--max-connections", "0", "--max-connections-per-ip", "20", "--max-messages-per-second", "10"],
+            file: file,
+            in: directory
+        )
+        let limits = configuration.server.limits
+        #expect(limits.loginTimeout == .zero)
+        #expect(limits.maxConnections == 0, "an explicit 0 is unlimited, not the default")
+        #expect(limits.maxConnectionsPerIP == 20)
+        #expect(limits.maxMessagesPerSecond == 10)
+        #expect(limits.messageBurst == 50)
+        #expect(limits.maxLoginFailuresPerIP == 30)
+        let negative = try #require(try loadError(["--max-login-failures=-1"], in: directory))
+        #expect(negative.description == "--max-login-failures: must not be negative (0 turns the limit off)")
+        let badTimeout = try #require(try loadError(["--login-timeout", "soon"], in: directory))
+        #expect(badTimeout.description.hasPrefix("--login-timeout: expected a duration"))
+    }
+
     @Test func badEnvironmentAndFlagValuesNameTheirSource() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
@@ -167,7 +199,7 @@ struct DaemonConfigurationTests {
     func nonLoopbackAdminWithoutTokenIsRefused(address: String) throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let error = try #require(try loadError(["--admin-listen", address], in: directory))
+        let error = try #require(try loadError(["--admin-listen", address, "--admin-token", ""], in: directory))
         #expect(error.code == .adminTokenRequired)
         #expect(error.description.hasPrefix("admin_token: required because admin_listen"))
         #expect(error.description.contains("(from --admin-listen)"))
@@ -177,10 +209,43 @@ struct DaemonConfigurationTests {
 
     @Test(arguments: ["127.0.0.1:6666", "127.9.9.9:1", "[::1]:6666", "localhost:6666"])
     func loopbackAdminWithoutTokenWarns(address: String) throws {
-        let configuration = try load(["--admin-listen", address])
+        let configuration = try load(["--admin-listen", address, "--admin-token", ""])
         #expect(configuration.server.admin.token == nil)
         #expect(configuration.warnings.count == 1)
         #expect(configuration.warnings.first?.contains("authentication is off") == true)
+    }
+
+    /// With no token configured imd makes one in its data directory at its first start and keeps it; a
+    /// configured token, a token file or `admin_token = ""` (auth off) means no file.
+    @Test func withoutATokenOneIsGeneratedOnceInTheDataDirectory() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let dataDirectory = directory.path + "/data"
+        var first = try load(["--data-dir", dataDirectory, "--admin-listen", "0.0.0.0:6666"])
+        #expect(first.warnings.isEmpty, "a generated token protects a non-loopback admin API too")
+        let path = dataDirectory + "/admin-token"
+        #expect(first.generatedTokenFile == path)
+        #expect(try first.provideGeneratedToken() == path)
+        let token = try #require(first.server.admin.token)
+        #expect(token.count == 64)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == token + "\n")
+
+        var second = try load(["--data-dir", dataDirectory])
+        #expect(second.server.admin.token == token, "read back at the next start")
+        #expect(try second.provideGeneratedToken() == nil)
+        #expect(second.server.admin.token == token)
+
+        for arguments in [["--admin-token", "t"], ["--admin-token", ""], ["--admin-listen", "off"]] {
+            let configured = try load(["--data-dir", dataDirectory] + arguments)
+            #expect(configured.generatedTokenFile == nil, "\(arguments)")
+        }
+        #expect(try load(["--data-dir", dataDirectory, "--admin-token", ""]).server.admin.token == nil)
+
+        try "  \n".write(toFile: path, atomically: true, encoding: .utf8)
+        let empty = try #require(try loadError(["--data-dir", dataDirectory], in: directory))
+        #expect(empty.description.contains("is empty: delete it"))
     }
 
     @Test func renderedConfigurationRedactsSecretsAndReadsBack() throws {

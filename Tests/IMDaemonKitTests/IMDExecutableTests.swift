@@ -57,7 +57,7 @@ struct IMDExecutableTests {
     }
 
     @Test func nonLoopbackAdminWithoutTokenExitsTwo() async throws {
-        let outcome = try await Self.run(["--admin-listen", "0.0.0.0:6666", "--check-config"])
+        let outcome = try await Self.run(["--admin-listen", "0.0.0.0:6666", "--admin-token", "", "--check-config"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.hasPrefix("imd: admin_token: required"))
     }
@@ -73,7 +73,7 @@ struct IMDExecutableTests {
 
     @Test func checkConfigPrintsTheEffectiveConfiguration() async throws {
         let outcome = try await Self.run(
-            ["--check-config", "--jwt-secret", "s3cret"],
+            ["--check-config", "--jwt-secret", "s3cret", "--admin-token", ""],
             environment: ["IMD_LISTEN": "127.0.0.1:23001"]
         )
         #expect(outcome.status == 0)

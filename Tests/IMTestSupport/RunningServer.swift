@@ -14,6 +14,9 @@ extension IMServerConfiguration {
         configuration.storage.fsync = .none
         configuration.storage.segmentSize = 4 << 20
         configuration.logger.logLevel = .warning
+        // A loaded machine can hold a test between connecting and logging in for seconds; the login
+        // timeout's own tests set theirs.
+        configuration.limits.loginTimeout = .seconds(120)
         return configuration
     }
 }

@@ -60,6 +60,9 @@ public struct IMSummary: Sendable, Equatable {
     public var wordCount: Int64?
     /// Failed TLS handshakes: `tls_handshake_failure_count`.
     public var tlsHandshakeFailureCount: Int64?
+    /// Connections, logins and messages turned away by a client limit, per cause (`login_timeout`,
+    /// `max_connections`, `per_ip`, `rate_limited`, `login_failures`, `login_failures_per_ip`): `refused`.
+    public var refused: [String: Int64]?
     /// Per configured listener (`tcp`, `tls`, `ws`, `wss`).
     public var transports: [String: Transport]?
     /// The offline push hook.

@@ -28,16 +28,21 @@ public final class IMClient: Sendable {
     ///   - port: its client port (`listen`), or the WebSocket port for `.ws` and `.wss`.
     ///   - transport: default `.tcp`.
     ///   - group: the event loops to use; default NIO's shared singleton.
+    ///   - localAddress: the address to connect from (an IP address of this host); default the system's
+    ///     choice.
     public static func connect(
         host: String,
         port: Int,
         transport: IMClientTransport = .tcp,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        from localAddress: String? = nil
     ) async throws -> IMClient {
         let (events, continuation) = AsyncStream<IMClientEvent>.makeStream()
         let pipeline = try ClientPipeline(transport)
         let ready = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
-        let channel = try await ClientBootstrap(group: group)
+        var bootstrap = ClientBootstrap(group: group)
+        if let localAddress { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localAddress, port: 0)) }
+        let channel = try await bootstrap
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

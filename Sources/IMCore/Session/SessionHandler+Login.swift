@@ -5,6 +5,14 @@ extension SessionHandler {
     /// remote directory), and the machine ignores further logins until this one is decided.
     func authenticate(_ token: IMAuthToken) {
         guard machine.loginVersion != nil, let loop else { return }
+        if let address = remoteIP, server.loginFailures.isBlocked(address, now: server.now()) {
+            server.refusals.refuse(
+                .loginFailuresPerIP,
+                "\(peer): \(server.loginFailures.limit) failed logins from \(address) this minute (max_login_failures_per_ip)"
+            )
+            close(reason: "too many failed logins from its address")
+            return
+        }
         let directory = server.directory
         server.authenticator.authenticate(token.token, now: server.now()) { result in
             switch result {
@@ -30,6 +38,14 @@ extension SessionHandler {
         logger.info("login failed from \(peer): \(failure)")
         send(.raw(.authStatus, IMScalarBody.int32(1)))
         scheduleFlush()
+        if let address = remoteIP { server.loginFailures.recordFailure(address, now: server.now()) }
+        loginFailureCount += 1
+        let limit = server.configuration.limits.maxLoginFailures
+        if limit > 0, loginFailureCount >= limit {
+            server.refusals.refuse(.loginFailures, "\(peer): \(limit) failed logins (max_login_failures)")
+            close(reason: "\(limit) failed logins")
+            return
+        }
         readFrames()
     }
 
@@ -38,6 +54,8 @@ extension SessionHandler {
         let identity = SessionIdentity(user: user, deviceID: deviceID, platform: platform, version: version)
         machine.authenticated(identity)
         server.counters.loginsSucceeded.add()
+        idleSweeper?.loginEnded(loginSlot)
+        loginSlot = -1
         send(.raw(.authStatus, IMScalarBody.int32(0)))
         scheduleFlush()
         server.directory.setUnreadCount(user, 0)

@@ -42,6 +42,12 @@ final class SessionHandler: ChannelInboundHandler {
     /// This loop's idle sweeper and this session's slot in it (touched on every frame).
     var idleSweeper: IdleSweeper?
     var idleSlot = -1
+    /// This session's slot among those not logged in yet (`login_timeout`); -1 once logged in.
+    var loginSlot = -1
+    /// Failed logins on this connection (`max_login_failures`).
+    var loginFailureCount = 0
+    /// `max_messages_per_second`; nil without that limit.
+    var rateLimiter: MessageRateLimiter?
     var registeredAs: UserKey?
     /// Unix seconds of the successful login (for `GET /users/online`).
     var loggedInAt: Int64 = 0
@@ -56,6 +62,8 @@ final class SessionHandler: ChannelInboundHandler {
         self.transport = transport
         self.transportCounters = server.counters.transport(transport)
         self.sessionID = server.local.sessions.makeSessionID()
+        let limits = server.configuration.limits
+        self.rateLimiter = MessageRateLimiter(rate: limits.maxMessagesPerSecond, burst: limits.effectiveMessageBurst)
     }
 
     /// The server's logger; per-session details go into each message (a per-session copy of the logger
@@ -86,11 +94,14 @@ final class SessionHandler: ChannelInboundHandler {
         let sweeper = server.idleSweepers.sweeper(on: context.eventLoop)
         idleSweeper = sweeper
         idleSlot = sweeper.add(self)
+        loginSlot = sweeper.awaitLogin(self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         closed = true
         idleSweeper?.remove(idleSlot)
+        idleSweeper?.loginEnded(loginSlot)
+        loginSlot = -1
         idleSweeper = nil
         server.counters.connections.add(-1)
         transportCounters.connections.add(-1)
@@ -157,6 +168,7 @@ final class SessionHandler: ChannelInboundHandler {
         case .authenticate(let token):
             authenticate(token)
         case .serve(let request, let identity):
+            if rateLimiter != nil, !admitByRate(request, identity) { return }
             serve(request, identity)
         }
     }

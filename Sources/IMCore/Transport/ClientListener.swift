@@ -11,6 +11,8 @@ import NIOSSL
 /// - ws: HTTP, the upgrade on `/ws`, then WebSocket framing (`WebSocketPipeline`): each binary message's
 ///   first frame;
 /// - wss: TLS, then as ws.
+///
+/// A connection past `max_connections` or `max_connections_per_ip` is closed as it is accepted.
 enum ClientListener {
     /// How connections size their receive buffer: adaptive, starting at 256 bytes.
     ///
@@ -44,6 +46,7 @@ enum ClientListener {
             .childChannelOption(.recvAllocator, value: receiveAllocator)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard admit(channel, server: server) else { return }
                     let pipeline = channel.pipeline.syncOperations
                     if transport.isSecure, let tls {
                         try pipeline.addHandler(NIOSSLServerHandler(context: tls.context))
@@ -57,6 +60,22 @@ enum ClientListener {
             }
             .bind(host: address.host, port: address.port)
             .get()
+    }
+
+    /// Whether a new connection may stay (`max_connections`, `max_connections_per_ip`); a refused one is
+    /// closed before any handler is added.
+    private static func admit(_ channel: any Channel, server: ServerContext) -> Bool {
+        let admission = server.admission
+        switch admission.admit(channel.remoteAddress) {
+        case .admitted(let address):
+            channel.closeFuture.whenComplete { _ in admission.release(address) }
+            return true
+        case .refused(let cause, let reason):
+            let remote = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+            server.refusals.refuse(cause, "connection from \(remote): \(reason)")
+            channel.close(promise: nil)
+            return false
+        }
     }
 }
 

@@ -7,15 +7,18 @@ import NIOWebSocket
 /// other transport.
 ///
 /// Before the upgrade, `WebSocketHandshakeHandler` answers any other request (404 for another path, 426
-/// for `/ws` without an upgrade) and closes a connection that has not upgraded within the idle timeout,
-/// so a socket that never speaks holds nothing for long.
+/// for `/ws` without an upgrade) and closes a connection that has not upgraded within the login timeout
+/// (or the idle timeout, if shorter or without one), so a socket that never speaks holds nothing for long.
 enum WebSocketPipeline {
     /// The one path that upgrades (PROTOCOL.md §1.1).
     static let path = "/ws"
 
     /// Adds the HTTP handlers and the upgrader to a new child channel (on its event loop).
     static func configure(_ channel: any Channel, server: ServerContext, transport: IMTransport) throws {
-        let handshake = WebSocketHandshakeHandler(timeout: TimeAmount(server.configuration.session.idleTimeout))
+        let loginTimeout = server.configuration.limits.loginTimeout
+        let idleTimeout = server.configuration.session.idleTimeout
+        let timeout = loginTimeout > .zero ? min(loginTimeout, idleTimeout) : idleTimeout
+        let handshake = WebSocketHandshakeHandler(timeout: TimeAmount(timeout))
         let sync = channel.pipeline.syncOperations
         try sync.configureHTTPServerPipeline(
             withServerUpgrade: (

@@ -64,7 +64,9 @@ package struct IMCtlFailure: Error, Sendable, Equatable, CustomStringConvertible
         case .authFailed:
             switch credentials {
             case .none:
-                return "no admin token was given: set IMCTL_TOKEN or IMCTL_TOKEN_FILE, or pass --token-file FILE"
+                return "no admin token was given: set IMCTL_TOKEN or IMCTL_TOKEN_FILE, or pass --token-file FILE "
+                    + "(imd keeps one in DATA_DIR/admin-token; on its machine imctl reads it when IMD_DATA_DIR "
+                    + "names DATA_DIR)"
             case .argument: return "the token given with --token is not the server's admin_token"
             case .file(let path): return "the token in \(path) is not the server's admin_token"
             case .environment(let name): return "the token in \(name) is not the server's admin_token"

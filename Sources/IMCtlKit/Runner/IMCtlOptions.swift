@@ -84,7 +84,8 @@ package struct IMCtlConnectionOptions: ParsableArguments {
             credentials = try IMAdminCredentials.resolve(
                 token: token,
                 tokenFile: tokenFile,
-                environment: io.environment
+                environment: io.environment,
+                localServer: urls.allSatisfy(\.isLoopback)
             )
         } catch {
             throw .usage(error.message)

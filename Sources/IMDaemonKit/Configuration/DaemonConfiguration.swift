@@ -21,6 +21,9 @@ package struct DaemonConfiguration: Sendable {
 
     /// The token file named by the winning layer; its contents become `server.admin.token`.
     private var tokenFile: String?
+    /// With the admin API on and no `admin_token` or `admin_token_file` set: `data_dir/admin-token`, the
+    /// token imd generated on its first start (`provideGeneratedToken()` creates it). nil otherwise.
+    package internal(set) var generatedTokenFile: String?
     /// `cert_file` and `key_file`: together they become `server.tls`.
     package var certFile: String?
     package var keyFile: String?
@@ -29,10 +32,11 @@ package struct DaemonConfiguration: Sendable {
     package init() {}
 
     /// The admin token as `admin_token` sets it: it replaces an `admin_token_file` from a lower layer.
+    /// `admin_token = ""` turns authentication off (loopback only), instead of the generated token.
     var adminToken: String? {
         get { server.admin.token }
         set {
-            server.admin.token = newValue
+            server.admin.token = newValue?.isEmpty == true ? nil : newValue
             tokenFile = nil
         }
     }
@@ -82,8 +86,12 @@ package struct DaemonConfiguration: Sendable {
         if configuration.origins["node_id"] == nil {
             configuration.server.nodeID = "\(System.hostName):\(configuration.server.clientAddress.port)"
         }
+        if configuration.origins["limits.max_connections"] == nil {
+            configuration.server.limits.maxConnections = FileDescriptorLimit.defaultMaxConnections
+        }
 
         try configuration.readTokenFile()
+        try configuration.chooseGeneratedToken()
         try configuration.applyTLSFiles()
         try configuration.validate()
         try configuration.checkTLSFiles()
@@ -201,7 +209,7 @@ package struct DaemonConfiguration: Sendable {
             throw DaemonConfigurationError(.invalidValue, origin: origins[key], key: key, error.message)
         }
         warnings = []
-        if server.admin.token == nil, let address = server.admin.address {
+        if server.admin.token == nil, generatedTokenFile == nil, let address = server.admin.address {
             guard address.isLoopback else {
                 let from = origins["admin_listen"].map { " (from \($0))" } ?? ""
                 throw DaemonConfigurationError(
@@ -211,7 +219,7 @@ package struct DaemonConfiguration: Sendable {
                         + "admin_token_file, --admin-token or IMD_ADMIN_TOKEN, or admin_listen = \"off\""
                 )
             }
-            warnings.append("admin API authentication is off (no admin_token); it listens on \(address) only")
+            warnings.append("admin API authentication is off (admin_token = \"\"); it listens on \(address) only")
         }
     }
 }

@@ -65,6 +65,21 @@ package struct DaemonFlags: ParsableArguments {
     @Option(help: .setting("storage.fsync_interval", valueName: "duration"))
     package var fsyncInterval: String?
 
+    @Option(help: .setting("limits.login_timeout", valueName: "duration"))
+    package var loginTimeout: String?
+
+    @Option(help: .setting("limits.max_connections", valueName: "n"))
+    package var maxConnections: String?
+
+    @Option(name: .customLong("max-connections-per-ip"), help: .setting("limits.max_connections_per_ip", valueName: "n"))
+    package var maxConnectionsPerIp: String?
+
+    @Option(help: .setting("limits.max_messages_per_second", valueName: "n"))
+    package var maxMessagesPerSecond: String?
+
+    @Option(help: .setting("limits.max_login_failures", valueName: "n"))
+    package var maxLoginFailures: String?
+
     @Option(help: .setting("postgres_url", valueName: "url"))
     package var postgres: String?
 

@@ -10,6 +10,7 @@ extension DaemonSetting {
     /// hold, read back through each setting's renderer.
     package static var all: [DaemonSetting] {
         listeners + identity + messaging + push + postgres + logging + storageSection + sessionSection
+            + limitsSection
     }
 
     private static var listeners: [DaemonSetting] {
@@ -80,8 +81,10 @@ extension DaemonSetting {
                 secret: true,
                 ValueParser<String>.string.optional(),
                 \.adminToken,
-                help: "Bearer token of the admin API (others can read flags and env vars: prefer admin_token_file).",
-                example: "<admin token>"
+                help: "Bearer token of the admin API (others can read flags and env vars: prefer admin_token_file); "
+                    + "\"\" turns auth off (loopback only).",
+                example: "<admin token>",
+                defaultNote: "the token imd generates in data_dir/admin-token at its first start"
             ),
             .init(
                 "admin_token_file",

@@ -81,4 +81,60 @@ extension DaemonSetting {
             ),
         ]
     }
+
+    /// `[limits]`: what hostile clients may take (`IMServerConfiguration.Limits`).
+    static var limitsSection: [DaemonSetting] {
+        [
+            .init(
+                "limits.login_timeout",
+                flag: \.loginTimeout,
+                .durationOrOff,
+                \.server.limits.loginTimeout,
+                help: "Close a connection that has not logged in this long after it connected (\"off\": never)."
+            ),
+            .init(
+                "limits.max_connections",
+                flag: \.maxConnections,
+                .integer,
+                \.server.limits.maxConnections,
+                help: "Client connections open at once; past it new ones are closed at once (0: unlimited).",
+                example: 100_000,
+                defaultNote: "the open-files limit less 256, which stay for the store, the database and the admin API"
+            ),
+            .init(
+                "limits.max_connections_per_ip",
+                flag: \.maxConnectionsPerIp,
+                .integer,
+                \.server.limits.maxConnectionsPerIP,
+                help: "Client connections open at once from one IP address (0: unlimited; NATs share addresses)."
+            ),
+            .init(
+                "limits.max_messages_per_second",
+                flag: \.maxMessagesPerSecond,
+                .integer,
+                \.server.limits.maxMessagesPerSecond,
+                help: "Messages one connection may send per second; past it ACK 67 (v2) or disconnect (v0/v1). "
+                    + "0: unlimited (load testers send thousands a second)."
+            ),
+            .init(
+                "limits.message_burst",
+                .integer,
+                \.server.limits.messageBurst,
+                help: "The burst max_messages_per_second allows (0: twice the rate, at least 10)."
+            ),
+            .init(
+                "limits.max_login_failures",
+                flag: \.maxLoginFailures,
+                .integer,
+                \.server.limits.maxLoginFailures,
+                help: "Failed logins one connection may make before it is closed (0: unlimited)."
+            ),
+            .init(
+                "limits.max_login_failures_per_ip",
+                .integer,
+                \.server.limits.maxLoginFailuresPerIP,
+                help: "Failed logins per IP address per minute; past it its logins are refused (0: unlimited)."
+            ),
+        ]
+    }
 }

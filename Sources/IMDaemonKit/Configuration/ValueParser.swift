@@ -128,6 +128,23 @@ extension ValueParser where Value == Duration {
         )
     }
 
+    /// A duration as `duration` takes it, or 0 / "off" for none (`.zero`).
+    static var durationOrOff: Self {
+        Self(
+            expected: "a duration (seconds, or a string like \"500ms\", \"10s\"), or \"off\"",
+            parse: { value in
+                switch value {
+                case .integer(0): return .zero
+                case .text(let text), .string(let text):
+                    if ["off", "0"].contains(text.trimmingWhitespace.lowercased()) { return .zero }
+                default: break
+                }
+                return duration.parse(value)
+            },
+            render: { $0 == .zero ? tomlString("off") : duration.render($0) }
+        )
+    }
+
     static func parseDuration(_ text: String) -> Duration? {
         let text = text.trimmingWhitespace.lowercased()
         let unit = durationUnits.first { text.hasSuffix($0.suffix) && Double(text.dropLast($0.suffix.count)) != nil }

@@ -19,6 +19,30 @@ package enum FileDescriptorLimit {
         package var failure: String?
     }
 
+    /// Descriptors kept for everything but client connections (the store's segments, SQLite, the
+    /// database pool, the admin API's connections, log files).
+    package static let reserved = 256
+
+    /// `max_connections` when the configuration does not set it: what `raiseToHardLimit()` will allow,
+    /// less `reserved` (at least 16), so clients past it are refused cleanly instead of the server running
+    /// out of descriptors for its own files.
+    package static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(resourceNOFILE, &limit) == 0 else { return 0 }
+        let target = max(UInt64(limit.rlim_cur), UInt64(Self.target(limit)))
+        return max(16, Int(min(target, UInt64(Int.max / 2))) - reserved)
+    }
+
+    /// The soft limit `raiseToHardLimit()` aims for: the hard limit, capped at what the kernel accepts.
+    private static func target(_ limit: rlimit) -> rlim_t {
+        var target = limit.rlim_max
+        #if os(Linux)
+        // An unlimited hard limit is not a value the kernel takes; nr_open is its real ceiling.
+        if target == rlim_t.max, let ceiling = Self.kernelCeiling() { target = rlim_t(ceiling) }
+        #endif
+        return target
+    }
+
     /// Raises the soft limit to the hard limit (capped at what the kernel accepts).
     package static func raiseToHardLimit() -> Change {
         var limit = rlimit()
@@ -26,11 +50,7 @@ package enum FileDescriptorLimit {
             return Change(before: 0, after: 0, failure: "getrlimit: " + String(cString: strerror(errno)))
         }
         let before = UInt64(limit.rlim_cur)
-        var target = limit.rlim_max
-        #if os(Linux)
-        // An unlimited hard limit is not a value the kernel takes; nr_open is its real ceiling.
-        if target == rlim_t.max, let ceiling = Self.kernelCeiling() { target = rlim_t(ceiling) }
-        #endif
+        let target = Self.target(limit)
         guard target > limit.rlim_cur else { return Change(before: before, after: before, failure: nil) }
         var raised = limit
         raised.rlim_cur = target

@@ -1,4 +1,5 @@
 import Foundation
+import IMAdminClient
 
 /// imtop's flags as given, before checks and defaults; `resolve` turns them into an `IMTopConfiguration`.
 /// The executable's argument parser fills this in; keeping the rules here makes them testable.
@@ -80,7 +81,11 @@ package struct CommandLineOptions: Sendable {
         case (nil, let file?):
             token = try Self.readToken(file)
         case (nil, nil):
-            token = environment["IMTOP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            if let fromEnvironment = environment["IMTOP_TOKEN"], !fromEnvironment.isEmpty {
+                token = fromEnvironment
+            } else {
+                token = try Self.localToken(for: resolvedServers, environment: environment)
+            }
         }
 
         let interval =
@@ -127,6 +132,17 @@ package struct CommandLineOptions: Sendable {
             speed: speed ?? 1,
             warnings: warnings
         )
+    }
+
+    /// For servers all on this machine, the token imd keeps for local tools (`IMAdminCredentials`); nil
+    /// for a remote one, which must not be sent it.
+    static func localToken(for servers: [String], environment: [String: String]) throws(IMTopError) -> String? {
+        let local = servers.allSatisfy { (try? IMAdminServerURL(parsing: $0))?.isLoopback == true }
+        guard local else { return nil }
+        let file = IMAdminCredentials.localTokenFiles(environment: environment).first {
+            FileManager.default.isReadableFile(atPath: $0)
+        }
+        return try file.map { path throws(IMTopError) in try readToken(path) }
     }
 
     /// The token in `file`: its first line, trimmed.

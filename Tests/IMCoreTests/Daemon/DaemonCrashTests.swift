@@ -106,11 +106,19 @@ final class DaemonProcess {
         return try #require((json?["data"] as? [String: Any])?["token"] as? String)
     }
 
+    /// A client logged in as `uid`; when that fails, the error says why with the end of imd's log.
     func client(uid: Int64) async throws -> IMClient {
-        let client = try await IMClient.connect(host: "127.0.0.1", port: clientPort)
-        let ok = try await client.authenticate(token: try await token(uid: uid), deviceID: "device-\(uid)")
-        try #require(ok)
-        return client
+        let token = try await token(uid: uid)
+        do {
+            let client = try await IMClient.connect(host: "127.0.0.1", port: clientPort)
+            guard try await client.authenticate(token: token, deviceID: "device-\(uid)") else {
+                throw IMClientError(.unexpectedReply, "login refused")
+            }
+            return client
+        } catch {
+            let tail = log.withLockedValue { $0.split(separator: "\n").suffix(20).joined(separator: "\n") }
+            throw IMClientError(.unexpectedReply, "uid \(uid) could not log in: \(error); imd's log ends:\n\(tail)")
+        }
     }
 
     func kill9() async {

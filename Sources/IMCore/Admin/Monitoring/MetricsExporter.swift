@@ -90,6 +90,9 @@ final class MetricsExporter: Sendable {
             metrics.counter("im_cluster_notifications_sent_total") { $0.cluster?.notificationsSent },
             metrics.counter("im_cluster_notifications_received_total") { $0.cluster?.notificationsReceived },
         ]
+            + RefusalCause.allCases.map { cause in
+                metrics.counter("im_refused_total", [("cause", cause.rawValue)]) { $0.refused?[cause.rawValue] }
+            }
             + transports.map { transport in
                 metrics.counter("im_transport_accepted_connections_total", [("transport", transport)]) {
                     $0.transports?[transport]?.accepted

@@ -41,6 +41,9 @@ enum SummaryBuilder {
         summary.loginFailedCount = Int64(counters.loginsFailed.value)
         summary.protocolErrorCount = Int64(counters.protocolErrors.value)
         summary.idleClosedCount = Int64(counters.idleClosed.value)
+        summary.refused = Dictionary(
+            uniqueKeysWithValues: core.refusals.counts.map { ($0.key.rawValue, Int64($0.value)) }
+        )
         summary.droppedPushCount = Int64(counters.droppedPushes.value)
         summary.slowConsumerClosedCount = Int64(counters.slowConsumersClosed.value)
         summary.refusedMessageCount = Int64(counters.refusedMessages.value)
