@@ -29,6 +29,7 @@ struct Daemon {
         )
         for warning in configuration.warnings { logger.warning("\(warning)") }
         logFileDescriptorLimit(FileDescriptorLimit.raiseToHardLimit(), logger: logger)
+        HeapTrimming.configure()
 
         var configuration = self.configuration
         do {
@@ -66,6 +67,7 @@ struct Daemon {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await announceAddresses(of: server, logger: logger) }
             tasks.addTask { await handleSignals(output: output, server: server, logger: logger) }
+            tasks.addTask { await HeapTrimming.trimPeriodically() }
             defer { tasks.cancelAll() }
             do {
                 try await group.run()

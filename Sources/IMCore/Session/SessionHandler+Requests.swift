@@ -53,8 +53,10 @@ extension SessionHandler {
     /// own entry) + ACK, or the refusal's status.
     private func send(_ message: OutgoingMessage, seq: Int32, _ identity: SessionIdentity) {
         guard let context, let loop else { return }
+        pendingMessages += 1
         server.messages.send(message, from: origin(identity), on: context.eventLoop) { result in
             loop.run { handler in
+                handler.pendingMessages -= 1
                 switch result {
                 case .success(let receipt):
                     if let entry = receipt.entry { handler.send(.metadata(id: entry.id, previousID: entry.previousID)) }
@@ -63,6 +65,8 @@ extension SessionHandler {
                     handler.refuse(seq: seq, error: error, identity)
                 }
                 handler.scheduleFlush()
+                // Frames may wait for this answer (`maxPendingMessages`).
+                if handler.readingPaused || handler.reader.bufferedBytes > 0 { handler.readFrames() }
             }
         }
     }

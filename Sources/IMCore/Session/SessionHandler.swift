@@ -54,8 +54,11 @@ final class SessionHandler: ChannelInboundHandler {
     /// The chat room this connection is in (at most one).
     var room: RoomKey?
     var closed = false
-    /// Whether the socket is not read (too many frames wait behind a login or a sync: `readFrames()`).
+    /// Whether the socket is not read (`readFrames()`): frames wait behind a login or a sync, the client
+    /// does not read what it is sent, or too many of its messages are being stored.
     var readingPaused = false
+    /// This connection's messages handed to the message service and not answered yet.
+    var pendingMessages = 0
 
     init(server: ServerContext, transport: IMTransport) {
         self.server = server
@@ -123,21 +126,36 @@ final class SessionHandler: ChannelInboundHandler {
     /// directory or store read may answer later) the rest wait in the reader, as GoBelieve answers one
     /// request after another: a client may send SYNC right after AUTH, or PING after SYNC and take the
     /// PONG as the end of the sync's reply. Past `maxWaitingBytes` waiting, the socket is not read.
+    ///
+    /// Back-pressure: while the client does not read what it is sent (the channel is not writable) or
+    /// `maxPendingMessages` of its messages are being stored, no further frame is served and the socket
+    /// is not read, so a client that floods without reading costs its kernel buffers, not our memory;
+    /// reading resumes when the channel drains (`channelWritabilityChanged`) or a message is answered.
     func readFrames() {
         do {
-            while !closed, !machine.isAnswering, let frame = try reader.next() { received(frame) }
+            while !closed, !machine.isAnswering, !isBackedUp, let frame = try reader.next() { received(frame) }
         } catch {
             protocolError(error)
         }
-        let pause = machine.isAnswering && reader.bufferedBytes > Self.maxWaitingBytes
+        let pause =
+            (machine.isAnswering && reader.bufferedBytes > Self.maxWaitingBytes)
+            || (isBackedUp && reader.bufferedBytes > 0)
         if pause != readingPaused, let context {
             readingPaused = pause
             context.channel.setOption(ChannelOptions.autoRead, value: !pause).whenComplete { _ in }
         }
     }
 
+    /// Whether the client's frames must wait: it does not read, or too many of its messages are being stored.
+    private var isBackedUp: Bool {
+        pendingMessages >= Self.maxPendingMessages || context.map { !$0.channel.isWritable } ?? false
+    }
+
     /// Bytes of frames that may wait behind a login or sync being answered before the socket is not read.
     static let maxWaitingBytes = 256 << 10
+    /// A connection's messages being stored at once before its socket is not read: far above any
+    /// client's window (imbench's largest is 1000; GoBelieve's clients wait for each ACK).
+    static let maxPendingMessages = 4096
 
     func channelInactive(context: ChannelHandlerContext) {
         if reader.bufferedBytes > 0 {
@@ -181,6 +199,7 @@ final class SessionHandler: ChannelInboundHandler {
         guard context.channel.isWritable else { return }
         unreadReplyBytes = 0
         releaseHeldCopies()
+        readFrames()
         context.fireChannelWritabilityChanged()
     }
 
