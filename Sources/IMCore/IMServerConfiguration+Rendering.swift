@@ -5,7 +5,7 @@ extension IMServerConfiguration {
     package static let redacted = "<redacted>"
 
     /// The configuration as `GET /config` shows it: keys as imd's config file spells them (sections
-    /// `storage` and `session` nested), secrets as `"<redacted>"` (null when unset), durations in seconds,
+    /// `storage`, `session` and `limits` nested), secrets as `"<redacted>"` (null when unset), durations in seconds,
     /// sizes in bytes, a disabled admin API as null.
     package var redactedJSON: [String: Any] {
         [
@@ -39,6 +39,17 @@ extension IMServerConfiguration {
                 "max_pending_reply_bytes": session.maxPendingReplyBytes,
                 "max_connections_per_user": session.maxConnectionsPerUser,
             ] as [String: Any],
+            "limits": [
+                "login_timeout": limits.loginTimeout.seconds,
+                "max_connections": limits.maxConnections,
+                "max_connections_per_ip": limits.maxConnectionsPerIP,
+                "max_messages_per_second": limits.maxMessagesPerSecond,
+                "message_burst": limits.messageBurst,
+                "max_login_failures": limits.maxLoginFailures,
+                "max_login_failures_per_ip": limits.maxLoginFailuresPerIP,
+            ] as [String: Any],
+            "lookup_public": admin.lookupPublic,
+            "monitoring_public": admin.monitoringPublic,
         ]
     }
 

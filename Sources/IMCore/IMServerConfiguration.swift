@@ -139,6 +139,9 @@ public struct IMServerConfiguration: Sendable {
         public var token: String?
         /// Serves `GET /lookup` without the token, for clients that ask where to connect. Default false.
         public var lookupPublic = false
+        /// Serves `/summary`, `/metrics` and `/health` without the token (GoBelieve's `/summary` is open,
+        /// and scrapers expect it). Default true; false makes them need it too.
+        public var monitoringPublic = true
 
         public init() {}
     }

@@ -100,6 +100,12 @@ extension DaemonSetting {
                 \.server.admin.lookupPublic,
                 help: "Serve GET /lookup (where a client should connect) without the admin token."
             ),
+            .init(
+                "monitoring_public",
+                .boolean,
+                \.server.admin.monitoringPublic,
+                help: "Serve /summary, /metrics and /health without the admin token (false: they need it too)."
+            ),
         ]
     }
 

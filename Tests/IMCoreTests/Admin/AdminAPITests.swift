@@ -26,6 +26,17 @@ struct AdminAPITests {
         }
     }
 
+    @Test func monitoringCanBeClosedToo() async throws {
+        try await withTestServer(configure: { $0.admin.monitoringPublic = false }) { server in
+            for path in ["/summary", "/metrics", "/health"] {
+                let (closed, _) = try await server.adminText("GET", path, token: nil)
+                #expect(closed == 401, "\(path)")
+                let (open, _) = try await server.adminText("GET", path)
+                #expect(open == 200, "\(path)")
+            }
+        }
+    }
+
     @Test(arguments: [
         ("/get_offline_count?appid=7", "uid"),
         ("/get_offline_count?appid=x&uid=1", "appid"),

@@ -14,7 +14,11 @@ enum AdminAPI {
     ) -> some ApplicationProtocol {
         let router = Router()
         router.add(
-            middleware: AuthMiddleware(token: core.configuration.admin.token, lookupPublic: core.configuration.admin.lookupPublic)
+            middleware: AuthMiddleware(
+                token: core.configuration.admin.token,
+                monitoringPublic: core.configuration.admin.monitoringPublic,
+                lookupPublic: core.configuration.admin.lookupPublic
+            )
         )
         var routes = HummingbirdRoutes(router: router, admin: AdminContext(core: core))
         AdminRoutes.register(&routes)
@@ -31,15 +35,15 @@ enum AdminAPI {
         )
     }
 
-    /// Every endpoint but those declared without a token (and `/lookup` with `lookup_public`) needs
-    /// `Authorization: Bearer <admin token>` when a token is set.
+    /// Every endpoint but those declared without a token (with `monitoring_public`, the default) and
+    /// `/lookup` with `lookup_public` needs `Authorization: Bearer <admin token>` when a token is set.
     struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         let token: String?
         private let openPaths: Set<String>
 
-        init(token: String?, lookupPublic: Bool = false) {
+        init(token: String?, monitoringPublic: Bool = true, lookupPublic: Bool = false) {
             self.token = token
-            openPaths = IMAdmin.openPaths.union(lookupPublic ? [IMAdmin.Lookup.path] : [])
+            openPaths = (monitoringPublic ? IMAdmin.openPaths : []).union(lookupPublic ? [IMAdmin.Lookup.path] : [])
         }
 
         func handle(
