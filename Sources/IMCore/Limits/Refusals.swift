@@ -18,16 +18,11 @@ package enum RefusalCause: String, CaseIterable, Sendable {
     case loginFailuresPerIP = "login_failures_per_ip"
 }
 
-/// The refusals so far, per cause, for `/summary` and `/metrics`, and their log lines: at most one a
-/// second per cause (a flood must not flood the log too), the next line saying how many were not logged.
+/// The refusals so far, per cause, for `/summary` and `/metrics`, and their log lines (`LogThrottle`: at
+/// most one a second per cause).
 package final class Refusals: Sendable {
-    private struct State {
-        var counts: [RefusalCause: Int] = [:]
-        var lastLogged: [RefusalCause: ContinuousClock.Instant] = [:]
-        var unlogged: [RefusalCause: Int] = [:]
-    }
-
-    private let state = Mutex(State())
+    private let tally = Mutex<[RefusalCause: Int]>([:])
+    private let throttle = LogThrottle<RefusalCause>()
     private let logger: Logger
 
     package init(logger: Logger) {
@@ -36,24 +31,15 @@ package final class Refusals: Sendable {
 
     /// Counts one refusal and logs `detail` (who, why) unless this cause was logged under a second ago.
     package func refuse(_ cause: RefusalCause, _ detail: @autoclosure () -> String) {
-        let now = ContinuousClock.now
-        let unlogged: Int? = state.withLock { state in
-            state.counts[cause, default: 0] += 1
-            if let last = state.lastLogged[cause], now - last < .seconds(1) {
-                state.unlogged[cause, default: 0] += 1
-                return nil
-            }
-            state.lastLogged[cause] = now
-            return state.unlogged.removeValue(forKey: cause) ?? 0
+        tally.withLock { $0[cause, default: 0] += 1 }
+        throttle.log(cause) { heldBack in
+            logger.notice("refused (\(cause.rawValue)): \(detail())\(LogThrottle<RefusalCause>.more(heldBack))")
         }
-        guard let unlogged else { return }
-        let more = unlogged > 0 ? " (and \(unlogged) more since the last line)" : ""
-        logger.notice("refused (\(cause.rawValue)): \(detail())\(more)")
     }
 
     /// Refusals so far, every cause present (0 when none).
     package var counts: [RefusalCause: Int] {
-        let counts = state.withLock { $0.counts }
+        let counts = tally.withLock { $0 }
         return Dictionary(uniqueKeysWithValues: RefusalCause.allCases.map { ($0, counts[$0] ?? 0) })
     }
 }

@@ -14,6 +14,8 @@ import NIOCore
 package final class MessageService: Sendable {
     let configuration: IMServerConfiguration
     let logger: Logger
+    /// A store that cannot write (a full disk) fails every append: one line a second says so.
+    private let storeFailureLog = LogThrottle<Int>()
     let counters: ServerCounters
     package let store: any MessageStore
     package let directory: any Directory
@@ -102,7 +104,9 @@ package final class MessageService: Sendable {
                     )
                 case .failure(let error):
                     self.counters.storeFailures.add()
-                    self.logger.error("could not store \(plan.summary): \(error)")
+                    self.storeFailureLog.log(0) { heldBack in
+                        self.logger.error("could not store \(plan.summary): \(error)\(LogThrottle<Int>.more(heldBack))")
+                    }
                     completion(.failure(error))
                 }
             }
