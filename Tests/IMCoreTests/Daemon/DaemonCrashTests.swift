@@ -106,11 +106,13 @@ final class DaemonProcess {
         return try #require((json?["data"] as? [String: Any])?["token"] as? String)
     }
 
-    /// A client logged in as `uid`; when that fails, the error says why with the end of imd's log.
-    func client(uid: Int64) async throws -> IMClient {
+    /// A client logged in as `uid` (on `transport` at `port`, default the TCP listener); when that fails,
+    /// the error says why with the end of imd's log. The token is fetched first: imd closes a connection
+    /// that has not logged in within its login timeout.
+    func client(uid: Int64, transport: IMClientTransport = .tcp, port: Int? = nil) async throws -> IMClient {
         let token = try await token(uid: uid)
         do {
-            let client = try await IMClient.connect(host: "127.0.0.1", port: clientPort)
+            let client = try await IMClient.connect(host: "127.0.0.1", port: port ?? clientPort, transport: transport)
             guard try await client.authenticate(token: token, deviceID: "device-\(uid)") else {
                 throw IMClientError(.unexpectedReply, "login refused")
             }

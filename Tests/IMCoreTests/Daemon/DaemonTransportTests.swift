@@ -19,9 +19,7 @@ struct DaemonTransportTests {
         let tlsPort = try #require(daemon.ports["tls"])
         let wssPort = try #require(daemon.ports["wss"])
         func client(_ uid: Int64, _ transport: IMClientTransport, port: Int) async throws -> IMClient {
-            let client = try await IMClient.connect(host: "127.0.0.1", port: port, transport: transport)
-            #expect(try await client.authenticate(token: try await daemon.token(uid: uid), deviceID: "device-\(uid)"))
-            return client
+            try await daemon.client(uid: uid, transport: transport, port: port)
         }
         let before = try await client(1, try certificates.tls(), port: tlsPort)
         #expect(try await before.tlsPeerCertificate?.commonName == "first")
