@@ -52,6 +52,7 @@ extension PushDispatcher {
                 state.withLock { s in
                     s.stored = max(0, s.stored - removed)
                     s.oldestStored = oldest
+                    s.storedVersion += 1
                 }
             } catch {
                 // They would be sent again after a restart: say so.

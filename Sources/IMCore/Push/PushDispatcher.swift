@@ -48,6 +48,9 @@ package final class PushDispatcher: Service {
         var stored = 0
         /// The creation time of the queue's front job (Unix ms).
         var oldestStored: Int64?
+        /// Bumped by every write and removal of this node, so a backlog read that overlapped one (and may
+        /// predate it) is not applied over it.
+        var storedVersion = 0
         var stopping = false
         /// When a drop was last logged (Unix ms), so a flood logs once a minute.
         var lastDropLogged: Int64 = 0
@@ -163,8 +166,10 @@ package final class PushDispatcher: Service {
     @discardableResult
     func readBacklog() async -> PushBacklog? {
         do {
+            let version = state.withLock { $0.storedVersion }
             let backlog = try await queue.backlog()
             state.withLock { s in
+                guard s.storedVersion == version else { return }
                 s.stored = backlog.count
                 s.oldestStored = backlog.oldest
             }
@@ -222,6 +227,7 @@ package final class PushDispatcher: Service {
             state.withLock { s in
                 s.writing = 0
                 s.stored += jobs.count
+                s.storedVersion += 1
                 if s.oldestStored == nil { s.oldestStored = jobs[0].createdAt }
             }
             wakeup.yield()
