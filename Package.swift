@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "IMCore", targets: ["IMCore"]),
+        .library(name: "IMWire", targets: ["IMWire"]),
         .executable(name: "imd", targets: ["imd"]),
         .executable(name: "imbench", targets: ["imbench"]),
         .executable(name: "imctl", targets: ["imctl"]),
@@ -53,11 +54,21 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // The wire: GoBelieve's frames and bodies, and RFC 6455 framing, shared by the server and every client
+        // (IMCore re-exports it). Two small NIO modules only, so the fuzzers (Fuzz/) build it in minutes.
+        .target(
+            name: "IMWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "IMCore",
             dependencies: [
                 "CIMSupport",
                 "IMAdminAPI",
+                "IMWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -258,12 +269,21 @@ let package = Package(
             path: "Tests/LogStoreCrashChild"
         ),
         .testTarget(
+            name: "IMWireTests",
+            dependencies: [
+                "IMWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "IMCoreTests",
             dependencies: [
                 "IMTestSupport",
                 "imd",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "IMCore",
+                "IMWire",
                 "LogStoreCrashChild",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -294,3 +314,27 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The fuzzers (Fuzz/, scripts/fuzz.sh): built only with libFuzzer linked in (`IM_FUZZ=1 swift build
+// -Xswiftc -sanitize=fuzzer,address`), so they never appear in a plain `swift build` or `swift test`. Each
+// one's `main` hands its test function to libFuzzer's driver.
+if Context.environment["IM_FUZZ"] == "1" {
+    let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzFrames", ["IMWire", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzBodies", ["IMWire", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzWebSocket", ["IMWire", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzAdminRequests", ["IMAdminAPI"]),
+        ("FuzzConfig", ["IMDaemonKit"]),
+    ]
+    package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    for fuzzer in fuzzers {
+        package.targets.append(
+            .executableTarget(
+                name: fuzzer.name,
+                dependencies: fuzzer.dependencies + ["CLibFuzzer"],
+                path: "Fuzz/\(fuzzer.name)"
+            )
+        )
+        package.products.append(.executable(name: fuzzer.name, targets: [fuzzer.name]))
+    }
+}

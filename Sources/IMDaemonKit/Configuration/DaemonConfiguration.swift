@@ -199,7 +199,7 @@ package struct DaemonConfiguration: Sendable {
 
     /// `IMServerConfiguration.validate()`, with the error naming where the value came from, then the
     /// admin-auth rule: no token is allowed only on loopback.
-    private mutating func validate() throws(DaemonConfigurationError) {
+    package mutating func validate() throws(DaemonConfigurationError) {
         do {
             try server.validate()
         } catch {

@@ -4,6 +4,7 @@ import NIOCore
 import NIOEmbedded
 
 @testable import IMCore
+@testable import IMWire
 
 /// The server's logic without sockets: a `ServerContext` over an in-memory store, a SQLite directory in
 /// a temporary directory and a `LocalBus`, with sessions on `NIOAsyncTestingChannel`s that share one

@@ -3,6 +3,7 @@ import NIOWebSocket
 import Testing
 
 @testable import IMCore
+@testable import IMWire
 
 /// The WebSocket codec on its own: every input fed whole, split in two at every point, and byte by byte.
 @Suite("WebSocket message reader and writer")

@@ -15,7 +15,7 @@ import NIOWebSocket
 /// Between reads it holds nothing but a fragmented message being joined, unless a read ended inside a
 /// frame: then it copies that frame's bytes into a buffer of its own, sized for the whole frame once the
 /// header is here, so the socket's receive buffer is never held by a partial frame (as `IMFrameReader`).
-struct WebSocketMessageReader {
+package struct WebSocketMessageReader {
     let role: WebSocketRole
     /// The largest data message accepted, its fragments joined.
     let maxMessageSize: Int
@@ -25,13 +25,13 @@ struct WebSocketMessageReader {
     /// The fragmented data message being joined: its opcode and its payload so far, unmasked.
     private var fragments: (opcode: WebSocketOpcode, payload: ByteBuffer)?
 
-    init(role: WebSocketRole, maxMessageSize: Int) {
+    package init(role: WebSocketRole, maxMessageSize: Int) {
         self.role = role
         self.maxMessageSize = maxMessageSize
     }
 
     /// Adds bytes read from the connection; take the messages with `next()`.
-    mutating func append(_ bytes: ByteBuffer) {
+    package mutating func append(_ bytes: ByteBuffer) {
         guard buffer != nil else {
             buffer = bytes
             owned = false
@@ -42,7 +42,7 @@ struct WebSocketMessageReader {
 
     /// The next message or control frame, or nil when more bytes are needed. After a throw the stream
     /// cannot be resynchronised: the connection must be failed.
-    mutating func next() throws(WebSocketProtocolError) -> WebSocketMessage? {
+    package mutating func next() throws(WebSocketProtocolError) -> WebSocketMessage? {
         while buffer != nil {
             guard let header = try WebSocketFrameHeader.parse(buffer!, role: role) else {
                 holdPartialFrame(size: nil)

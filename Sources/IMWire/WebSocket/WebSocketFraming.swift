@@ -22,14 +22,14 @@ import NIOWebSocket
 /// into one buffer (NIO's `WebSocketFrameEncoder` would make two buffers per frame); a client masks them.
 /// When the connection closes, a close frame goes first, with the code saying why (1000 unless an error
 /// or the peer's close set another); nothing is written after it (§5.5.1).
-final class WebSocketFraming: ChannelDuplexHandler {
+package final class WebSocketFraming: ChannelDuplexHandler {
     /// Bytes from the connection (what the HTTP upgrade left over first).
-    typealias InboundIn = ByteBuffer
+    package typealias InboundIn = ByteBuffer
     /// The bytes of exactly one whole protocol frame, which a session reads as it reads a TCP stream.
-    typealias InboundOut = ByteBuffer
+    package typealias InboundOut = ByteBuffer
     /// Runs of whole encoded protocol frames.
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+    package typealias OutboundIn = ByteBuffer
+    package typealias OutboundOut = ByteBuffer
 
     private var reader: WebSocketMessageReader
     private var writer: WebSocketMessageWriter
@@ -48,13 +48,13 @@ final class WebSocketFraming: ChannelDuplexHandler {
     ///     reverse.
     ///   - maxMessageSize: the largest message read, fragments joined.
     ///   - frames: the protocol frame rules each binary message is checked with.
-    init(role: WebSocketRole, maxMessageSize: Int, frames: IMFrameDecoder) {
+    package init(role: WebSocketRole, maxMessageSize: Int, frames: IMFrameDecoder) {
         reader = WebSocketMessageReader(role: role, maxMessageSize: maxMessageSize)
         writer = WebSocketMessageWriter(role: role)
         self.frames = frames
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !ending else { return }
         reader.append(unwrapInboundIn(data))
         do throws(WebSocketProtocolError) {
@@ -64,7 +64,7 @@ final class WebSocketFraming: ChannelDuplexHandler {
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    package func channelReadComplete(context: ChannelHandlerContext) {
         // The handlers behind flush their answers here; the close answer goes after them.
         context.fireChannelReadComplete()
         if peerClosed {
@@ -127,7 +127,7 @@ final class WebSocketFraming: ChannelDuplexHandler {
         }
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard !closeSent else {
             // No data after the close frame (§5.5.1).
             promise?.fail(ChannelError.ioOnClosedChannel)
@@ -149,7 +149,7 @@ final class WebSocketFraming: ChannelDuplexHandler {
         context.write(wrapOutboundOut(messages), promise: promise)
     }
 
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+    package func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         if mode == .all { sendClose(context) }
         context.close(mode: mode, promise: promise)
     }

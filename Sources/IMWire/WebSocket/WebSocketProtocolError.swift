@@ -2,8 +2,8 @@ import NIOWebSocket
 
 /// A WebSocket frame that breaks RFC 6455: the connection is failed with a close frame carrying
 /// `closeCode` (§7.1.7), and nothing read after the frame is served.
-struct WebSocketProtocolError: Error, Hashable, CustomStringConvertible {
-    enum Code: String, Hashable, Sendable {
+package struct WebSocketProtocolError: Error, Hashable, CustomStringConvertible {
+    package enum Code: String, Hashable, Sendable {
         /// RSV1, RSV2 or RSV3 set, with no extension negotiated (§5.2).
         case reservedBits
         /// Opcode 3-7 or 0xB-0xF (§5.2).
@@ -30,8 +30,8 @@ struct WebSocketProtocolError: Error, Hashable, CustomStringConvertible {
         case invalidCloseReason
     }
 
-    var code: Code
-    var message: String
+    package var code: Code
+    package var message: String
 
     init(_ code: Code, _ message: String) {
         self.code = code
@@ -48,5 +48,5 @@ struct WebSocketProtocolError: Error, Hashable, CustomStringConvertible {
         }
     }
 
-    var description: String { "\(code.rawValue): \(message)" }
+    package var description: String { "\(code.rawValue): \(message)" }
 }

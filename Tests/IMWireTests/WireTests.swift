@@ -2,7 +2,7 @@ import NIOCore
 import NIOTestUtils
 import Testing
 
-@testable import IMCore
+@testable import IMWire
 
 @Suite("Wire")
 struct WireTests {
@@ -131,6 +131,7 @@ struct WireTests {
 
     @Test(arguments: [
         (IMCommand.authToken, "020361"),  // 3 bytes: too short
+        (.authToken, "000000"),  // an empty token and device id, as `IMAuthToken.body()` writes them (found by FuzzBodies)
         (.authToken, "0209616263"),  // token length passes the end
         (.authToken, "02016109"),  // device length passes the end
         (.im, "00000000000000010000000000000002000000"),  // 19 bytes

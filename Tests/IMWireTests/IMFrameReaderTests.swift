@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
 
-@testable import IMCore
+@testable import IMWire
 
 @Suite("Frame reader")
 struct IMFrameReaderTests {

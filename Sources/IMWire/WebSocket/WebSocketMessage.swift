@@ -3,7 +3,7 @@ import NIOWebSocket
 
 /// Which end of a WebSocket connection this is (RFC 6455 §5.1): a client masks every frame it sends and
 /// a server none, and each end fails the connection on a frame masked the other way.
-enum WebSocketRole: Sendable {
+package enum WebSocketRole: Sendable {
     case server
     case client
 
@@ -13,7 +13,7 @@ enum WebSocketRole: Sendable {
 
 /// One thing `WebSocketMessageReader` read: a whole data message (its fragments joined) or a control
 /// frame (which may arrive between the fragments of a data message).
-enum WebSocketMessage: Equatable {
+package enum WebSocketMessage: Equatable {
     /// A binary message, unmasked.
     case binary(ByteBuffer)
     /// A text message, unmasked (its UTF-8 is not checked: we refuse text messages whole).
