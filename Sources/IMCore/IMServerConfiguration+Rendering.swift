@@ -27,6 +27,8 @@ extension IMServerConfiguration {
                 "segment_size": storage.segmentSize,
                 "snapshot_every_bytes": storage.snapshotEveryBytes,
                 "snapshot_interval": storage.snapshotInterval.seconds,
+                "retention": storage.retention.seconds,
+                "retention_bytes": storage.retentionBytes,
             ] as [String: Any],
             "postgres_url": postgres.url.map { PostgresEndpoint.redacting($0) as Any } ?? NSNull(),
             "postgres_pool_size": postgres.poolSize,

@@ -44,6 +44,10 @@ extension IMServerConfiguration {
         if storage.segmentSize < 4 << 20 {
             throw IMConfigurationError(field: "segment_size", "must be at least 4 MiB")
         }
+        if storage.retention < .zero { throw IMConfigurationError(field: "retention", "must not be negative") }
+        if storage.retentionBytes < 0 {
+            throw IMConfigurationError(field: "retention_bytes", "must not be negative")
+        }
         if eventLoopThreads < 1 { throw IMConfigurationError(field: "threads", "must be at least 1") }
         try postgres.validate()
         for (transport, endpoint) in advertise {

@@ -55,6 +55,10 @@ public struct IMServerConfiguration: Sendable {
         public var snapshotEveryBytes: Int = 256 << 20
         /// And after this long if anything was appended. Default 5 minutes.
         public var snapshotInterval: Duration = .seconds(300)
+        /// Delete whole segments whose newest message is older than this. Default `.zero`: keep forever.
+        public var retention: Duration = .zero
+        /// Delete the oldest whole segments while the log takes more bytes than this. Default 0: no limit.
+        public var retentionBytes: Int = 0
 
         public init() {}
     }

@@ -103,6 +103,10 @@ struct ServerBackend: Sendable {
         storeConfiguration.segmentSize = configuration.storage.segmentSize
         storeConfiguration.snapshotEveryBytes = configuration.storage.snapshotEveryBytes
         storeConfiguration.snapshotInterval = configuration.storage.snapshotInterval
+        if configuration.storage.retention > .zero { storeConfiguration.retention = configuration.storage.retention }
+        if configuration.storage.retentionBytes > 0 {
+            storeConfiguration.retentionBytes = UInt64(configuration.storage.retentionBytes)
+        }
         storeConfiguration.logger = configuration.logger
         return try LogStore(configuration: storeConfiguration)
     }

@@ -178,6 +178,7 @@ struct LiveReplyTests {
         let lookup = try #require(await checker.check(IMAdmin.Lookup.self, .init(appid: 7, uid: 1)))
         #expect(lookup == nodes.first?.addresses)
         try await checker.check(IMAdmin.StoreSnapshot.self, IMAdminNone())
+        try await checker.check(IMAdmin.StoreCompact.self, IMAdminNone())
         try await checker.check(IMAdmin.WordsShow.self, IMAdminNone())
         try await checker.check(IMAdmin.WordsReload.self, IMAdminNone(), refusal: 409)
         try await checker.check(IMAdmin.Config.self, IMAdminNone())

@@ -8,19 +8,20 @@ struct ValueParserTests {
     @Test(arguments: [
         ("1s", Duration.seconds(1)), ("500ms", .milliseconds(500)), ("1.5s", .milliseconds(1500)),
         ("5m", .seconds(300)), ("2h", .seconds(7200)), ("360", .seconds(360)), (" 10S ", .seconds(10)),
+        ("30d", .seconds(30 * 86_400)),
     ])
     func durations(text: String, duration: Duration) {
         #expect(ValueParser<Duration>.duration.parse(.text(text)) == duration)
     }
 
-    @Test(arguments: ["", "s", "soon", "-1s", "0", "1d", "1e300s", "nan"])
+    @Test(arguments: ["", "s", "soon", "-1s", "0", "1w", "1e300s", "nan"])
     func badDurations(text: String) {
         #expect(ValueParser<Duration>.duration.parse(.text(text)) == nil)
     }
 
     @Test(arguments: [
         (Duration.seconds(1), "1s"), (.milliseconds(1500), "1500ms"), (.seconds(360), "6m"), (.seconds(7200), "2h"),
-        (.seconds(90), "90s"),
+        (.seconds(90), "90s"), (.seconds(86_400), "1d"),
     ])
     func durationsRenderAsTheyParse(duration: Duration, text: String) {
         #expect(ValueParser<Duration>.formatDuration(duration) == text)
@@ -29,7 +30,7 @@ struct ValueParserTests {
 
     @Test(arguments: [
         ("4096", 4096), ("512KiB", 512 << 10), ("64MiB", 64 << 20), ("64M", 64 << 20), ("1gb", 1 << 30),
-        ("100b", 100), ("8 MiB", 8 << 20),
+        ("100b", 100), ("8 MiB", 8 << 20), ("2TiB", 2 << 40),
     ])
     func sizes(text: String, bytes: Int) {
         #expect(ValueParser<Int>.size.parse(.text(text)) == bytes)

@@ -99,6 +99,10 @@ package final class InMemoryMessageStore: MessageStore {
         throw StoreError(.unsupported, "the in-memory store keeps no index snapshot")
     }
 
+    package func requestRetention() async throws -> RetentionReport {
+        throw StoreError(.unsupported, "the in-memory store has no retention")
+    }
+
     /// Until graceful shutdown or cancellation; then appends and reads fail with `.closed`.
     package func run() async throws {
         try? await gracefulShutdown()

@@ -33,6 +33,16 @@ extension IMAdmin {
         public static let path = "/store/snapshot"
     }
 
+    /// `POST /store/compact` → `{"data":{"segments_deleted","bytes_freed","messages_removed",
+    /// "entries_removed","oldest_key","bytes"}}`: applies `retention` and `retention_bytes` now (the store
+    /// also does every minute); 503 while the store closes, 409 for a store without retention.
+    public enum StoreCompact: IMAdminEndpoint {
+        public typealias Request = IMAdminNone
+        public typealias Reply = IMDataReply<Compaction>
+        public static let methods: [IMAdminMethod] = [.post]
+        public static let path = "/store/compact"
+    }
+
     /// `GET /config` → `{"data":{...}}`: the configuration the server runs with, keys as in imd's config
     /// file, secrets as `"<redacted>"`, plus the current `log_level`. Free-form: it follows the
     /// configuration.
@@ -111,6 +121,44 @@ extension IMAdmin {
             self.lastID = lastID
             self.queues = queues
             self.messages = messages
+        }
+    }
+
+    /// `POST /store/compact`'s data: what went, and what the store holds after.
+    public struct Compaction: Codable, Sendable, Equatable {
+        /// Whole segments deleted, their bytes, and the message bodies and queue entries they held.
+        public var segmentsDeleted: Int
+        public var bytesFreed: UInt64
+        public var messagesRemoved: UInt64
+        public var entriesRemoved: UInt64
+        /// The oldest key kept (0 for an empty store): a sync from an older key starts there.
+        public var oldestKey: UInt64
+        /// Bytes in the store's files after it.
+        public var bytes: UInt64
+
+        enum CodingKeys: String, CodingKey {
+            case bytes
+            case segmentsDeleted = "segments_deleted"
+            case bytesFreed = "bytes_freed"
+            case messagesRemoved = "messages_removed"
+            case entriesRemoved = "entries_removed"
+            case oldestKey = "oldest_key"
+        }
+
+        public init(
+            segmentsDeleted: Int,
+            bytesFreed: UInt64,
+            messagesRemoved: UInt64,
+            entriesRemoved: UInt64,
+            oldestKey: UInt64,
+            bytes: UInt64
+        ) {
+            self.segmentsDeleted = segmentsDeleted
+            self.bytesFreed = bytesFreed
+            self.messagesRemoved = messagesRemoved
+            self.entriesRemoved = entriesRemoved
+            self.oldestKey = oldestKey
+            self.bytes = bytes
         }
     }
 

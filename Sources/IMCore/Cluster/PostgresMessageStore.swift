@@ -160,6 +160,13 @@ final class PostgresMessageStore: MessageStore, Sendable {
         throw StoreError(.unsupported, "PostgreSQL keeps its own indexes: there is no snapshot to write")
     }
 
+    func requestRetention() async throws -> RetentionReport {
+        throw StoreError(
+            .unsupported,
+            "retention and compaction are the embedded log store's; on PostgreSQL, delete or partition old messages in the database"
+        )
+    }
+
     /// Fails with `.closed` once the store stopped taking appends.
     func checkOpen() throws(StoreError) {
         if state.withLock({ $0.closed }) { throw StoreError(.closed, "the store is closed") }

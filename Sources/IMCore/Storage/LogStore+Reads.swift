@@ -122,7 +122,7 @@ extension LogStore {
             if s.closed { throw StoreError(.closed, "the store is closed") }
             guard let index = s.queues[queue] else { return 0 }
             let visible = index.visibleCount(durableID: s.durableID)
-            return visible > 0 ? index.ids[visible - 1] : 0
+            return visible > 0 ? index.ids[visible - 1] : index.removedThrough
         }
     }
 

@@ -1,27 +1,77 @@
+import Dispatch
+
 extension LogStore {
-    /// The snapshot thread: writes an index snapshot whenever the writer asks, off the append path.
+    /// The snapshot thread: writes an index snapshot whenever the writer asks, off the append path; with
+    /// a retention limit set, also applies it every `retentionCheckInterval` and whenever asked.
     func runSnapshotter() {
+        let retains = configuration.retention != nil || configuration.retentionBytes != nil
+        var lastRetention = ContinuousClock.now
         while true {
-            snapshotWake.wait()
-            let (closing, requests) = state.withLock { s in
-                defer { s.snapshotRequests = [] }
-                return (s.closing, s.snapshotRequests)
+            let woken: Bool
+            if retains {
+                let wait = max(.zero, configuration.retentionCheckInterval - (ContinuousClock.now - lastRetention))
+                woken = snapshotWake.wait(timeout: .now() + .milliseconds(Int(wait.milliseconds.rounded(.up)))) == .success
+            } else {
+                snapshotWake.wait()
+                woken = true
+            }
+            let (closing, requests, retentionRequests) = state.withLock { s in
+                defer {
+                    s.snapshotRequests = []
+                    s.retentionRequests = []
+                }
+                return (s.closing, s.snapshotRequests, s.retentionRequests)
             }
             if closing {
                 let refusal = StoreError(.closed, "the store is closing (it writes a snapshot as it closes)")
                 for request in requests { request(.failure(refusal)) }
+                for request in retentionRequests { request(.failure(refusal)) }
                 return
             }
-            do {
-                let report = try writeSnapshot()
-                for request in requests { request(.success(report)) }
-            } catch {
-                logger.error(
-                    "index snapshot failed; the next open replays more of the log",
-                    metadata: ["error": "\(error)"]
-                )
-                let failure = error as? StoreError ?? StoreError(.io, "\(error)")
-                for request in requests { request(.failure(failure)) }
+            if !retentionRequests.isEmpty || (retains && ContinuousClock.now - lastRetention >= configuration.retentionCheckInterval) {
+                lastRetention = ContinuousClock.now
+                let result = Result { () throws(StoreError) in try retentionPass() }
+                for request in retentionRequests { request(result) }
+            }
+            // A wake that only asked for retention writes no snapshot.
+            if woken && (!requests.isEmpty || retentionRequests.isEmpty) {
+                snapshotPass(requests)
+            }
+        }
+    }
+
+    private func retentionPass() throws(StoreError) -> RetentionReport {
+        do {
+            return try applyRetention()
+        } catch {
+            logger.error("retention failed; the segments stay until the next pass", metadata: ["error": "\(error)"])
+            throw error as? StoreError ?? StoreError(.io, "\(error)")
+        }
+    }
+
+    private func snapshotPass(_ requests: [@Sendable (Result<SnapshotReport, StoreError>) -> Void]) {
+        do {
+            let report = try writeSnapshot()
+            for request in requests { request(.success(report)) }
+        } catch {
+            logger.error("index snapshot failed; the next open replays more of the log", metadata: ["error": "\(error)"])
+            let failure = error as? StoreError ?? StoreError(.io, "\(error)")
+            for request in requests { request(.failure(failure)) }
+        }
+    }
+
+    /// Asks the snapshot thread to apply retention now and waits for it (`POST /store/compact`).
+    package func requestRetention() async throws -> RetentionReport {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = state.withLock { s in
+                guard !s.closing else { return false }
+                s.retentionRequests.append { continuation.resume(with: $0) }
+                return true
+            }
+            if accepted {
+                snapshotWake.signal()
+            } else {
+                continuation.resume(throwing: StoreError(.closed, "the store is closed"))
             }
         }
     }
@@ -52,7 +102,7 @@ extension LogStore {
         try snapshotWriting.withLock { _ in try writeSnapshotUnserialized() }
     }
 
-    private func writeSnapshotUnserialized() throws -> SnapshotReport {
+    func writeSnapshotUnserialized() throws -> SnapshotReport {
         let started = ContinuousClock.now
         let (queues, lastID, covered, messages, segments) = state.withLock { s in
             (s.queues, s.durableID, s.durablePosition, s.stats.messages, s.segments)

@@ -30,6 +30,12 @@ extension LogStore {
             "last_snapshot_milliseconds": .value(stats.lastSnapshotMilliseconds),
             "replayed_records": .count(stats.replayedRecords), "open_milliseconds": .value(stats.openMilliseconds),
             "fsync_policy": .text(stats.fsyncPolicy),
+            "oldest_key": .count((try? oldestKey()) ?? 0),
+            "retention_seconds": .value(configuration.retention.map { $0.milliseconds / 1000 } ?? 0),
+            "retention_bytes": .count(configuration.retentionBytes ?? 0),
+            "retention_deleted_segments": .count(stats.retentionSegmentsDeleted),
+            "retention_deleted_bytes": .count(stats.retentionBytesDeleted),
+            "retention_deleted_messages": .count(stats.retentionMessagesDeleted),
         ]
         return statistics
     }

@@ -45,17 +45,28 @@ extension LogStore {
     }
 
     /// Writes one batch, makes it durable under the fsync policy, publishes its entries and completes its
-    /// appends; on an I/O error fails them and stops the store taking writes.
+    /// appends. Out of space while writing, it rolls the log back and fails only what was pending; on
+    /// any other I/O error it fails them and stops the store taking writes.
     private func write(_ batch: PendingBatch, writer: inout WriterState) {
+        let touched: [LogSegment]
+        let created: Bool
         do {
-            let (touched, created) = try writeChunks(batch, writer: &writer)
-            let fsyncTime = try makeDurable(touched, created: created, writer: &writer)
+            (touched, created) = try writeChunks(batch, writer: &writer)
             if batch.lastID > writer.idCeiling {
                 let ceiling = batch.lastID + LogStore.idReservation
                 try StoreMeta(formatVersion: LogStore.formatVersion, idCeiling: ceiling)
                     .save(directory: configuration.directory)
                 writer.idCeiling = ceiling
             }
+        } catch let error as StoreError where error.isOutOfSpace {
+            rollBack(batch, error, writer: &writer)
+            return
+        } catch {
+            fail(batch, error)
+            return
+        }
+        do {
+            let fsyncTime = try makeDurable(touched, created: created, writer: &writer)
             publish(batch, fsyncTime: fsyncTime)
             for completion in batch.completions {
                 completion.callback(
@@ -71,6 +82,7 @@ extension LogStore {
                 snapshotWake.signal()
             }
         } catch {
+            // A failed fsync leaves the file's state unknown: never write on after it.
             fail(batch, error)
         }
     }
@@ -151,7 +163,7 @@ extension LogStore {
 
     /// The log's state on disk is unknown now (think of a failed fsync): stop taking writes rather than
     /// acknowledge anything that might not be there. Reads of what was durable go on.
-    private func fail(_ batch: PendingBatch, _ error: any Error) {
+    func fail(_ batch: PendingBatch, _ error: any Error) {
         logger.critical(
             "store write failed; refusing further appends",
             metadata: ["error": "\(error)", "directory": "\(configuration.directory)"]

@@ -31,6 +31,8 @@ package final class LogStore: MessageStore {
     private let snapshotExited = DispatchSemaphore(value: 0)
     /// Held while a snapshot is written: the snapshot thread, `snapshot()` and `close()` share one file.
     let snapshotWriting = Mutex(())
+    /// One line a second while a full disk refuses appends.
+    let diskFullLog = LogThrottle<Int>()
 
     struct State {
         var queues: [QueueID: QueueIndex]
@@ -48,6 +50,8 @@ package final class LogStore: MessageStore {
         var fsyncMicrosecondsTotal: Double = 0
         /// `requestSnapshot()` callers waiting for the snapshot thread.
         var snapshotRequests: [@Sendable (Result<SnapshotReport, StoreError>) -> Void] = []
+        /// `requestRetention()` callers waiting for the snapshot thread.
+        var retentionRequests: [@Sendable (Result<RetentionReport, StoreError>) -> Void] = []
     }
 
     /// Opens (or creates) the store in `configuration.directory`, recovering from any crash.

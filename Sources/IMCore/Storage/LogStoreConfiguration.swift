@@ -18,6 +18,13 @@ package struct LogStoreConfiguration: Sendable {
     package var maxBodySize: Int = 32767
     /// The most queues one append may go to (a normal group's members). Default 100,000.
     package var maxQueuesPerAppend: Int = 100_000
+    /// Delete whole segments whose newest record is older than this (`retention`). Default nil: keep forever.
+    package var retention: Duration?
+    /// Delete the oldest whole segments while the segments take more than this (`retention_bytes`).
+    /// Default nil: no limit. The segment being written is never deleted, so the floor is one segment.
+    package var retentionBytes: UInt64?
+    /// How often the store applies retention by itself (when either limit is set). Default 1 minute.
+    package var retentionCheckInterval: Duration = .seconds(60)
     package var logger: Logger = Logger(label: "im.store")
 
     package init(directory: String) {
@@ -26,6 +33,12 @@ package struct LogStoreConfiguration: Sendable {
 
     func validate() throws {
         guard !directory.isEmpty else { throw StoreError(.invalidConfiguration, "directory is empty") }
+        if let retention, retention <= .zero {
+            throw StoreError(.invalidConfiguration, "retention \(retention) must be positive (nil keeps forever)")
+        }
+        if retentionBytes == 0 {
+            throw StoreError(.invalidConfiguration, "retentionBytes must be positive (nil keeps everything)")
+        }
         guard segmentSize >= 4 << 20, segmentSize <= Int(UInt32.max) else {
             throw StoreError(.invalidConfiguration, "segmentSize \(segmentSize) is outside 4 MiB...4 GiB")
         }

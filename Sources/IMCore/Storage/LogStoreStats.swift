@@ -31,6 +31,10 @@ package struct LogStoreStats: Sendable, Equatable, Codable {
     package var replayedRecords: UInt64 = 0
     package var openMilliseconds: Double = 0
     package var fsyncPolicy: String = IMServerConfiguration.FsyncPolicy.batch.rawValue
+    /// What retention deleted since open: segments, their bytes and their message bodies.
+    package var retentionSegmentsDeleted: UInt64 = 0
+    package var retentionBytesDeleted: UInt64 = 0
+    package var retentionMessagesDeleted: UInt64 = 0
 }
 
 extension LogStoreStats {

@@ -60,6 +60,10 @@ package protocol MessageStore: Service {
     /// without blocking the caller's thread on file I/O. A store with nothing of the kind throws
     /// `StoreError` `.unsupported`.
     func requestSnapshot() async throws -> SnapshotReport
+
+    /// Deletes now what the retention settings no longer keep (`POST /store/compact`), without blocking
+    /// the caller's thread on file I/O. A store without retention throws `StoreError` `.unsupported`.
+    func requestRetention() async throws -> RetentionReport
 }
 
 extension MessageStore {

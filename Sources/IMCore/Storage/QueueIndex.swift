@@ -9,13 +9,16 @@ struct QueueIndex: Sendable {
     /// Empty for personal queues.
     var timestamps: [UInt32] = []
 
+    /// The id of the newest entry retention removed (0: none): the queue's last id once all are gone.
+    var removedThrough: UInt64 = 0
+
     var count: Int { ids.count }
-    var lastID: UInt64 { ids.last ?? 0 }
+    var lastID: UInt64 { ids.last ?? removedThrough }
 
     /// Adds the newest entry and returns the id of the entry before it (0 when it is the first).
     @inline(__always)
     mutating func append(id: UInt64, position: LogPosition, timestamp: Int64, kind: QueueID.Kind) -> UInt64 {
-        let previous = ids.last ?? 0
+        let previous = lastID
         ids.append(id)
         positions.append(position.packed)
         if kind == .group {
@@ -53,5 +56,31 @@ struct QueueIndex: Sendable {
             if timestamps[mid] < target { low = mid + 1 } else { high = mid }
         }
         return low
+    }
+
+    /// Removes the entries written before `position` (retention deleted the segments that held them: they
+    /// are the oldest, a prefix); returns how many went.
+    mutating func removeEntries(before position: LogPosition) -> Int {
+        var low = 0
+        var high = positions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if positions[mid] < position.packed { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0 else { return 0 }
+        removedThrough = ids[low - 1]
+        ids.removeFirst(low)
+        positions.removeFirst(low)
+        if !timestamps.isEmpty { timestamps.removeFirst(low) }
+        return low
+    }
+
+    /// Removes the entries after `id` (an append the disk had no room for: never durable, never seen).
+    mutating func removeEntries(after id: UInt64) {
+        let keep = firstIndex(after: id)
+        guard keep < ids.count else { return }
+        ids.removeSubrange(keep...)
+        positions.removeSubrange(keep...)
+        if !timestamps.isEmpty { timestamps.removeSubrange(keep...) }
     }
 }

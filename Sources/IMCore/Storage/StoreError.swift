@@ -21,11 +21,17 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     package var code: Code
     package var message: String
+    /// The `errno` of a failed system call, when one is the cause.
+    package var systemError: Int32?
 
-    package init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String, systemError: Int32? = nil) {
         self.code = code
         self.message = message
+        self.systemError = systemError
     }
+
+    /// The file system had no room (`ENOSPC`, `EDQUOT`): nothing is wrong with what is on disk.
+    var isOutOfSpace: Bool { systemError == ENOSPC || systemError == EDQUOT }
 
     package var description: String { "\(code.rawValue): \(message)" }
 
@@ -54,7 +60,7 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func io(_ operation: String, path: String, errno: Int32) -> StoreError {
-        StoreError(.io, "\(operation) \(path): \(String(cString: strerror(errno))) (errno \(errno))")
+        StoreError(.io, "\(operation) \(path): \(String(cString: strerror(errno))) (errno \(errno))", systemError: errno)
     }
 }
 

@@ -63,6 +63,32 @@ extension IMCtlOp {
         }
     }
 
+    /// `store compact`: applies the store's retention now (`POST /store/compact`).
+    package struct StoreCompact: IMCtlOperation {
+        package static let command = "store compact"
+        package static let fields: [String] = []
+
+        package init() {}
+
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
+            try IMCtlOp.request(IMAdmin.StoreCompact.self, IMAdminNone())
+        }
+
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
+            let segments = data["segments_deleted"]?.intValue ?? 0
+            let freed = IMCtlRenderer.bytes(data["bytes_freed"]?.intValue ?? 0)
+            let messages = data["messages_removed"].map(IMCtlRenderer.scalar) ?? "?"
+            let oldest = data["oldest_key"].map(IMCtlRenderer.scalar) ?? "?"
+            let kept = IMCtlRenderer.bytes(data["bytes"]?.intValue ?? 0)
+            guard segments > 0 else {
+                return .message("nothing past retention: \(kept) kept, the oldest key is \(oldest)")
+            }
+            return .message(
+                "deleted \(segments) segments (\(freed), \(messages) messages): \(kept) kept, the oldest key is \(oldest)"
+            )
+        }
+    }
+
     /// `summary`: the server's counters (`GET /summary`, GoBelieve's fields and ours).
     package struct Summary: IMCtlOperation {
         package static let command = "summary"

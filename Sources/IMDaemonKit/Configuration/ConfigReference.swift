@@ -41,7 +41,7 @@ package enum ConfigReference {
         "# Settings come from, lowest first: the defaults, IMD_* environment variables, this file",
         "# (imd --config FILE), flags. Each key below is commented out at its default (or, where there is",
         "# no fixed default, at an example): uncomment the ones to change. Durations are seconds or text",
-        "# like \"500ms\", \"1s\", \"5m\", \"2h\"; sizes are bytes or text like \"64KiB\", \"64MiB\", \"1GiB\".",
+        "# like \"500ms\", \"1s\", \"5m\", \"2h\", \"30d\"; sizes are bytes or text like \"64KiB\", \"64MiB\", \"1GiB\".",
         "# `imd --config FILE --check-config` shows what a file sets and where each value comes from.",
     ]
 }

@@ -37,6 +37,20 @@ extension DaemonSetting {
                 \.server.storage.snapshotInterval,
                 help: "...and after this long when anything was appended."
             ),
+            .init(
+                "storage.retention",
+                .durationOrOff,
+                \.server.storage.retention,
+                help: "Delete whole segments whose newest message is older than this (\"30d\"); off keeps "
+                    + "everything. Syncs from older keys start at the oldest kept message."
+            ),
+            .init(
+                "storage.retention_bytes",
+                .sizeOrOff,
+                \.server.storage.retentionBytes,
+                help: "Delete the oldest whole segments while the log takes more than this (\"100GiB\"); off "
+                    + "for no limit. The segment being written always stays."
+            ),
         ]
     }
 

@@ -110,7 +110,7 @@ extension ValueParser where Value == IMServerConfiguration.Endpoint? {
 }
 
 extension ValueParser where Value == Duration {
-    /// A positive duration: seconds as a TOML integer or float, or text like "500ms", "1.5s", "5m", "2h".
+    /// A positive duration: seconds as a TOML integer or float, or text like "500ms", "1.5s", "5m", "2h", "30d".
     static var duration: Self {
         Self(
             expected: "a positive duration (seconds, or a string like \"500ms\", \"1s\", \"5m\", \"1h\")",
@@ -183,11 +183,28 @@ extension ValueParser where Value == Int {
                 return size.flatMap { $0 > 0 ? $0 : nil }
             },
             render: { bytes in
-                for (suffix, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] where bytes % (1 << shift) == 0 {
+                for (suffix, shift) in [("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)] where bytes % (1 << shift) == 0 {
                     return tomlString("\(bytes >> shift)\(suffix)")
                 }
                 return "\(bytes)"
             }
+        )
+    }
+
+    /// A size as `size` takes it, or 0 / "off" for none (0).
+    static var sizeOrOff: Self {
+        Self(
+            expected: "a size in bytes (an integer, or a string like \"64MiB\", \"10GiB\"), or \"off\"",
+            parse: { value in
+                switch value {
+                case .integer(0): return 0
+                case .text(let text), .string(let text):
+                    if ["off", "0"].contains(text.trimmingWhitespace.lowercased()) { return 0 }
+                default: break
+                }
+                return size.parse(value)
+            },
+            render: { $0 == 0 ? tomlString("off") : size.render($0) }
         )
     }
 
@@ -226,11 +243,13 @@ extension ValueParser where Value == Logger.Level {
 }
 
 /// Duration suffixes, smallest first; "ms" is tried before "s" and "m".
-private let durationUnits: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+private let durationUnits: [(suffix: String, seconds: Double)] = [
+    ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400),
+]
 
 /// Size suffixes, largest first; all powers of 1024.
 private let sizeUnits: [(suffixes: [String], shift: Int)] = [
-    (["gib", "gb", "g"], 30), (["mib", "mb", "m"], 20), (["kib", "kb", "k"], 10), (["b", ""], 0),
+    (["tib", "tb", "t"], 40), (["gib", "gb", "g"], 30), (["mib", "mb", "m"], 20), (["kib", "kb", "k"], 10), (["b", ""], 0),
 ]
 
 /// A TOML basic string.

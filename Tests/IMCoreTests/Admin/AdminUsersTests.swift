@@ -143,7 +143,8 @@ struct AdminUsersTests {
         try await withTestServer { server in
             for (method, path) in [
                 ("GET", "/users/online?appid=7"), ("POST", "/users/kick"), ("POST", "/users/mute"),
-                ("POST", "/users/unmute"), ("GET", "/store/stats"), ("POST", "/store/snapshot"), ("GET", "/config"),
+                ("POST", "/users/unmute"), ("GET", "/store/stats"), ("POST", "/store/snapshot"), ("POST", "/store/compact"),
+                ("GET", "/config"),
                 ("GET", "/log-level"), ("PUT", "/log-level"),
             ] {
                 let (status, _) = try await server.admin(method, path, json: ["appid": 7, "uid": 1], token: nil)

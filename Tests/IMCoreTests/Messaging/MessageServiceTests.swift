@@ -156,5 +156,6 @@ final class DeferredSyncStore: MessageStore {
 
     var statistics: MessageStoreStatistics { inner.statistics }
     func requestSnapshot() async throws -> SnapshotReport { try await inner.requestSnapshot() }
+    func requestRetention() async throws -> RetentionReport { try await inner.requestRetention() }
     func run() async throws { try await inner.run() }
 }

@@ -31,4 +31,26 @@ enum StoreHandlers {
             messages: report.messages
         )
     }
+
+    /// `POST /store/compact`: applies retention now (whole segments past `retention` or `retention_bytes`).
+    static func compact(_ admin: AdminContext, _ request: IMAdminNone) async throws -> IMAdmin.Compaction {
+        let report: RetentionReport
+        do {
+            report = try await admin.core.store.requestRetention()
+        } catch let error as StoreError where error.code == .closed {
+            throw AdminError(.serviceUnavailable, "the store is closing: \(error.message)")
+        } catch let error as StoreError where error.code == .unsupported {
+            throw AdminError(.conflict, error.message)
+        } catch {
+            throw AdminError(.internalServerError, "applying retention failed: \(error)")
+        }
+        return IMAdmin.Compaction(
+            segmentsDeleted: report.segmentsDeleted,
+            bytesFreed: report.bytesFreed,
+            messagesRemoved: report.messagesRemoved,
+            entriesRemoved: report.entriesRemoved,
+            oldestKey: report.oldestKey,
+            bytes: report.bytes
+        )
+    }
 }

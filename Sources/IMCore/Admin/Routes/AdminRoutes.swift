@@ -49,6 +49,7 @@ package enum AdminRoutes {
         // The message store.
         routes.add(IMAdmin.StoreStats.self, StoreHandlers.stats)
         routes.add(IMAdmin.StoreSnapshot.self, StoreHandlers.snapshot)
+        routes.add(IMAdmin.StoreCompact.self, StoreHandlers.compact)
         // Configuration and log level.
         routes.add(IMAdmin.Config.self, ConfigHandlers.config)
         routes.add(IMAdmin.LogLevelShow.self, ConfigHandlers.logLevel)
