@@ -81,7 +81,7 @@ for name in "${selected[@]}"; do
     status=0
     # libFuzzer reports on stderr; keep its pulses (every power of two runs) and the outcome visible.
     # Swift's own backtracer would handle the crash first (and trip AddressSanitizer doing it).
-    SWIFT_BACKTRACE=enable=no "$BIN/$fuzzer" "${options[@]}" "$corpus" "Fuzz/Corpus/$fuzzer" >"$log" 2>&1 &
+    SWIFT_BACKTRACE=enable=no LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp" "$BIN/$fuzzer" "${options[@]}" "$corpus" "Fuzz/Corpus/$fuzzer" >"$log" 2>&1 &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         sleep 10
