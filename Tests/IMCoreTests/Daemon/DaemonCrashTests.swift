@@ -27,6 +27,10 @@ final class DaemonProcess {
             [
                 "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
                 "--admin-token", Self.adminToken, "--fsync", fsync, "--log-level", "info",
+                // The clients are this test process's, which a loaded two-core CI machine running every
+                // suite at once can stall for more than imd's 10 s between connect and login (seen in two
+                // fresh-clone runs); the deadline itself is tested in process, in ClientLimitsTests.
+                "--login-timeout", "120s",
             ] + arguments
         stderr = Pipe()
         process.standardError = stderr
