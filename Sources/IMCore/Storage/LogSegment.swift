@@ -67,9 +67,20 @@ final class LogSegment: @unchecked Sendable {
 
     /// The current file size.
     func fileSize() throws -> Int {
+        Int(try fileStatus().st_size)
+    }
+
+    /// The file's `stat` (size, last write).
+    func fileStatus() throws -> stat {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw StoreError.io("stat", path: path, errno: errno) }
-        return Int(info.st_size)
+        return info
+    }
+
+    /// Deletes the file (retention, or a segment a full disk rolled back); the mapping stays valid for
+    /// readers still holding the segment. Sync the directory afterwards.
+    func deleteFile() throws {
+        guard unlink(path) == 0 || errno == ENOENT else { throw StoreError.io("unlink", path: path, errno: errno) }
     }
 
     /// The first `count` bytes of the file, read through the mapping. `count` must not pass the file's end.

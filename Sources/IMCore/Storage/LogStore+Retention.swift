@@ -36,33 +36,29 @@ extension LogStore {
                 (s.segments.compactMap { $0 }, s.writePosition.segment, s.stats.bytes)
             }
             var doomed: [LogSegment] = []
-            var remaining = bytes
-            for segment in segments where segment.number < writing {
-                let size = UInt64(try segment.fileSize())
-                guard try isExpired(segment, now: now) || remaining > (configuration.retentionBytes ?? .max) else { break }
-                doomed.append(segment)
-                remaining -= min(size, remaining)
-            }
             var report = RetentionReport()
+            for segment in segments where segment.number < writing {
+                let file = try segment.fileStatus()
+                let overSize = bytes - min(report.bytesFreed, bytes) > (configuration.retentionBytes ?? .max)
+                guard isExpired(file, now: now) || overSize else { break }
+                doomed.append(segment)
+                report.bytesFreed += UInt64(file.st_size)
+                report.messagesRemoved += Self.recordCount(segment, size: Int(file.st_size))
+            }
             guard let last = doomed.last else {
                 report.oldestKey = try oldestKey()
                 report.bytes = bytes
                 return report
-            }
-            for segment in doomed {
-                report.bytesFreed += UInt64(try segment.fileSize())
-                report.messagesRemoved += try Self.recordCount(segment)
             }
             report.segmentsDeleted = doomed.count
             let cut = LogPosition(segment: last.number + 1, offset: 0)
             state.withLock { s in
                 var entries: UInt64 = 0
                 for key in s.queues.keys { entries += UInt64(s.queues[key]!.removeEntries(before: cut)) }
-                for segment in doomed { s.segments[Int(segment.number) - 1] = nil }
+                s.forget(doomed)
                 s.stats.entries -= min(entries, s.stats.entries)
                 s.stats.messages -= min(report.messagesRemoved, s.stats.messages)
                 s.stats.bytes -= min(report.bytesFreed, s.stats.bytes)
-                s.stats.segments -= doomed.count
                 s.stats.retentionSegmentsDeleted += UInt64(doomed.count)
                 s.stats.retentionBytesDeleted += report.bytesFreed
                 s.stats.retentionMessagesDeleted += report.messagesRemoved
@@ -70,9 +66,7 @@ extension LogStore {
                 report.bytes = s.stats.bytes
             }
             try writeSnapshotUnserialized()
-            for segment in doomed where unlink(segment.path) != 0 && errno != ENOENT {
-                throw StoreError.io("unlink", path: segment.path, errno: errno)
-            }
+            for segment in doomed { try segment.deleteFile() }
             try StoreDirectory.syncDirectory(configuration.directory)
             report.oldestKey = try oldestKey()
             logger.info(
@@ -96,21 +90,17 @@ extension LogStore {
         return 0
     }
 
-    /// Whether the segment's newest record (its file's last write) is older than `retention`.
-    private func isExpired(_ segment: LogSegment, now: timespec) throws -> Bool {
-        guard let retention else { return false }
-        var info = stat()
-        guard fstat(segment.fd, &info) == 0 else { throw StoreError.io("stat", path: segment.path, errno: errno) }
-        let age = Duration.seconds(now.tv_sec - info.st_mtim.tv_sec)
-            + .nanoseconds(now.tv_nsec - info.st_mtim.tv_nsec)
+    /// Whether a segment whose file is `file` has its newest record (the file's last write) older than
+    /// `retention`.
+    private func isExpired(_ file: stat, now: timespec) -> Bool {
+        guard let retention = configuration.retention else { return false }
+        let age = Duration.seconds(now.tv_sec - file.st_mtim.tv_sec) + .nanoseconds(now.tv_nsec - file.st_mtim.tv_nsec)
         return age > retention
     }
 
-    private var retention: Duration? { configuration.retention }
-
-    /// The valid records in a segment (a corrupt region counts as none).
-    private static func recordCount(_ segment: LogSegment) throws -> UInt64 {
-        let bytes = segment.bytes(count: try segment.fileSize())
+    /// The valid records in a segment of `size` bytes (a corrupt region counts as none).
+    private static func recordCount(_ segment: LogSegment, size: Int) -> UInt64 {
+        let bytes = segment.bytes(count: size)
         var offset = LogSegment.headerSize
         var count: UInt64 = 0
         while let (_, size) = LogRecord.View.validated(in: bytes, at: offset) {

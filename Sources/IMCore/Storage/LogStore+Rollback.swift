@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension LogStore {
     /// The disk filled up while a batch was written (`ENOSPC`, `EDQUOT`; never after a failed fsync):
     /// nothing of it is durable or visible, so the log goes back to its durable end and the store goes on.
@@ -26,9 +18,7 @@ extension LogStore {
             return (durable, stray, durable.offset > 0 && slot < s.segments.count ? s.segments[slot] : nil)
         }
         do {
-            for segment in stray where unlink(segment.path) != 0 && errno != ENOENT {
-                throw StoreError.io("unlink", path: segment.path, errno: errno)
-            }
+            for segment in stray { try segment.deleteFile() }
             try last?.truncate(to: Int(durable.offset))
             // Durably: a power loss must not bring back records that were refused.
             try last?.sync()
@@ -40,10 +30,7 @@ extension LogStore {
         let orphaned = state.withLock { s in
             for key in s.queues.keys { s.queues[key]!.removeEntries(after: s.durableID) }
             s.writePosition = durable
-            for segment in stray {
-                s.segments[Int(segment.number) - 1] = nil
-                s.stats.segments -= 1
-            }
+            s.forget(stray)
             s.stats.failedAppends += UInt64(batch.completions.count + s.pending.completions.count)
             defer { s.pending = PendingBatch() }
             return s.pending.completions

@@ -198,6 +198,14 @@ extension LogStore {
 }
 
 extension LogStore.State {
+    /// Drops deleted segment files (retention, or a full disk's rollback) from the table and the count.
+    mutating func forget(_ deleted: [LogSegment]) {
+        for segment in deleted {
+            segments[Int(segment.number) - 1] = nil
+            stats.segments -= 1
+        }
+    }
+
     mutating func recordFsync(_ elapsed: Duration) {
         stats.fsyncs += 1
         fsyncMicrosecondsTotal += elapsed.microseconds

@@ -31,13 +31,7 @@ struct QueueIndex: Sendable {
     /// The index of the first entry whose id is greater than `key`.
     func firstIndex(after key: UInt64) -> Int {
         if let last = ids.last, key >= last { return ids.count }
-        var low = 0
-        var high = ids.count
-        while low < high {
-            let mid = (low + high) / 2
-            if ids[mid] <= key { low = mid + 1 } else { high = mid }
-        }
-        return low
+        return Self.partitionPoint(ids) { $0 <= key }
     }
 
     /// The number of entries with id at most `durableID` (entries past it are still being written).
@@ -49,11 +43,17 @@ struct QueueIndex: Sendable {
     func firstIndex(notBefore timestamp: Int64) -> Int {
         guard !timestamps.isEmpty else { return 0 }
         let target = UInt32(clamping: max(timestamp, 0))
+        return Self.partitionPoint(timestamps) { $0 < target }
+    }
+
+    /// The index of the first element of `sorted` for which `before` is false (binary search: `before`
+    /// holds for a prefix).
+    private static func partitionPoint<T>(_ sorted: [T], _ before: (T) -> Bool) -> Int {
         var low = 0
-        var high = timestamps.count
+        var high = sorted.count
         while low < high {
             let mid = (low + high) / 2
-            if timestamps[mid] < target { low = mid + 1 } else { high = mid }
+            if before(sorted[mid]) { low = mid + 1 } else { high = mid }
         }
         return low
     }
@@ -61,18 +61,13 @@ struct QueueIndex: Sendable {
     /// Removes the entries written before `position` (retention deleted the segments that held them: they
     /// are the oldest, a prefix); returns how many went.
     mutating func removeEntries(before position: LogPosition) -> Int {
-        var low = 0
-        var high = positions.count
-        while low < high {
-            let mid = (low + high) / 2
-            if positions[mid] < position.packed { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0 else { return 0 }
-        removedThrough = ids[low - 1]
-        ids.removeFirst(low)
-        positions.removeFirst(low)
-        if !timestamps.isEmpty { timestamps.removeFirst(low) }
-        return low
+        let gone = Self.partitionPoint(positions) { $0 < position.packed }
+        guard gone > 0 else { return 0 }
+        removedThrough = ids[gone - 1]
+        ids.removeFirst(gone)
+        positions.removeFirst(gone)
+        if !timestamps.isEmpty { timestamps.removeFirst(gone) }
+        return gone
     }
 
     /// Removes the entries after `id` (an append the disk had no room for: never durable, never seen).
