@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer fuzzers (Fuzz/) and runs each for a while; exits 1 if any of them found a crash.
 #
-#   scripts/fuzz.sh                      every fuzzer for 60 s each (what CI runs)
+#   scripts/fuzz.sh                      every fuzzer for 60 s each (CI: --time 10, all but config)
 #   scripts/fuzz.sh --time 4h frames     one fuzzer for hours (s, m, h)
 #   scripts/fuzz.sh --jobs 2 websocket   two processes on one fuzzer (libFuzzer -fork)
 #   scripts/fuzz.sh --list               the fuzzers and what each reads
