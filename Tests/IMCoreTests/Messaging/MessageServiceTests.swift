@@ -5,7 +5,7 @@ import Testing
 @testable import IMCore
 
 /// The message service and the sessions around it, without sockets: frames in and out of
-/// `EmbeddedChannel` sessions, an in-memory store, the `LocalBus`.
+/// `NIOAsyncTestingChannel` sessions, a `LogStore`, the `LocalBus`.
 @Suite("Message service (no sockets)")
 struct MessageServiceTests {
     func peer(_ sender: Int64, _ receiver: Int64, _ text: String) -> ByteBuffer {
@@ -105,8 +105,8 @@ struct MessageServiceTests {
     }
 
     @Test func copiesThatArriveWhileASyncIsReadGoAfterItsEndAndThoseItHadAreDropped() async throws {
-        let store = DeferredSyncStore()
-        let harness = try SessionHarness(store: store)
+        let harness = try SessionHarness(store: { DeferredSyncStore($0) })
+        let store = try #require(harness.store as? DeferredSyncStore)
         let alice = try await harness.login(1)
         let bob = try await harness.login(2)
         try await bob.send(.sync, IMScalarBody.int64(0))
@@ -121,10 +121,12 @@ struct MessageServiceTests {
     }
 }
 
-/// An in-memory store whose syncs answer only when the test says so (as a remote store answers later).
+/// A store whose syncs answer only when the test says so (as a remote store answers later).
 final class DeferredSyncStore: MessageStore {
-    private let inner = InMemoryMessageStore()
+    private let inner: any MessageStore
     private let held = Mutex<[@Sendable () -> Void]>([])
+
+    init(_ inner: any MessageStore) { self.inner = inner }
 
     func append(_ message: NewMessage, to queues: [QueueID], completion: @escaping @Sendable (Result<AppendReceipt, StoreError>) -> Void) {
         inner.append(message, to: queues, completion: completion)

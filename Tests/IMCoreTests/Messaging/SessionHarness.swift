@@ -6,25 +6,34 @@ import NIOEmbedded
 @testable import IMCore
 @testable import IMWire
 
-/// The server's logic without sockets: a `ServerContext` over an in-memory store, a SQLite directory in
-/// a temporary directory and a `LocalBus`, with sessions on `NIOAsyncTestingChannel`s that share one
+/// The server's logic without sockets: a `ServerContext` over a `LogStore` and a SQLite directory in a
+/// temporary directory and a `LocalBus`, with sessions on `NIOAsyncTestingChannel`s that share one
 /// testing event loop. Frames go in as bytes and come out as bytes, exactly as on a socket; `settle()`
-/// runs what the loop has queued (the hops from the ports back to the sessions).
+/// waits for the store's answers and runs what the loop has queued (the hops from the ports back to the
+/// sessions), until nothing more is in flight.
 final class SessionHarness: Sendable {
     let loop = NIOAsyncTestingEventLoop()
     let data = TemporaryDirectory()
+    private let logStore: LogStore
+    private let inFlight: InFlightStore
     let store: any MessageStore
     let directory: SQLiteDirectory
     let server: ServerContext
 
     /// - Parameters:
+    ///   - store: the store the server is given, around the harness's `LogStore` (that store by default).
     ///   - bus: the route bus over this server's `LocalBus` (the `LocalBus` itself by default).
     init(
-        store: any MessageStore = InMemoryMessageStore(),
+        store: (any MessageStore) -> any MessageStore = { $0 },
         bus: (LocalBus) -> any RouteBus = { $0 },
         configure: (inout IMServerConfiguration) -> Void = { _ in }
     ) throws {
-        self.store = store
+        var storeConfiguration = LogStoreConfiguration(directory: data.file("store"))
+        storeConfiguration.fsync = .none
+        storeConfiguration.logger.logLevel = .warning
+        logStore = try LogStore(configuration: storeConfiguration)
+        inFlight = InFlightStore(logStore)
+        self.store = store(inFlight)
         var configuration = IMServerConfiguration(dataDirectory: data.path)
         configuration.logger.logLevel = .warning
         configure(&configuration)
@@ -33,7 +42,7 @@ final class SessionHarness: Sendable {
         let messages = MessageService(
             configuration: configuration,
             counters: ServerCounters(),
-            store: store,
+            store: self.store,
             directory: directory,
             bus: bus(local),
             eventLoopGroup: loop
@@ -42,6 +51,7 @@ final class SessionHarness: Sendable {
     }
 
     deinit {
+        try? logStore.close()
         try? directory.closeNow()
         data.remove()
     }
@@ -67,9 +77,15 @@ final class SessionHarness: Sendable {
         return session
     }
 
-    /// Runs every task the loop has queued (and those they queue).
+    /// Runs every task the loop has queued (and those they queue), and again after each answer of the
+    /// store, until no call to the store is in flight and a run of the loop started none.
     func settle() async {
-        await loop.run()
+        while true {
+            let answered = inFlight.answered
+            await loop.run()
+            if inFlight.pending == 0 && inFlight.answered == answered { return }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
     }
 }
 

@@ -206,10 +206,6 @@ struct StoreAdapter: Sendable, CustomTestStringConvertible {
             let store = try LogStore(configuration: storeConfiguration(directory, fsync: .batch))
             try await body(store, [store])
         },
-        StoreAdapter(name: "in memory") { _, body in
-            let store = InMemoryMessageStore()
-            try await body(store, [store])
-        },
     ] + (TestPostgres.enabled ? [postgres] : [])
 
     /// `PostgresMessageStore` on a new database of the test server.
