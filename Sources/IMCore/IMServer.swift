@@ -17,7 +17,7 @@ public final class IMServer: Service, Sendable {
     public static let version = "0.1.0"
 
     public let configuration: IMServerConfiguration
-    private let readiness = ReadinessSignal()
+    private let readiness = ReadinessSignal<IMServerAddresses>()
     private let tls: TLSCredentials?
     private let levelSwitch: LogLevelSwitch
 
@@ -76,7 +76,8 @@ public final class IMServer: Service, Sendable {
 
     /// Opens the backend, then runs the server's parts as services in one `ServiceGroup`, started in
     /// this order and shut down in the reverse one: the database pool (with `postgres_url`), the push
-    /// sender, the directory, the store, the route bus (this server's sessions) and the frontend
+    /// sender, the directory, the store, replication (with `replication_listen` or `replica_of`), the route
+    /// bus (this server's sessions) and the frontend
     /// (listeners, admin API). So a graceful shutdown stops accepting, closes the sessions, drains the
     /// store (every completion runs), flushes and closes the directory, writes the push jobs that are
     /// left, and last closes the database's connections: a restart replays nothing.
@@ -90,6 +91,7 @@ public final class IMServer: Service, Sendable {
             let local = LocalBus()
             let counters = ServerCounters()
             let cluster = try await backend.joinCluster(configuration, local: local, counters: counters)
+            let replication = try Replication(store: backend.store, configuration: configuration, group: group)
             let messages = MessageService(
                 configuration: configuration,
                 counters: counters,
@@ -107,12 +109,13 @@ public final class IMServer: Service, Sendable {
                 counters: messages.counters,
                 logLevel: levelSwitch,
                 database: backend.database,
-                nodes: cluster?.bus.membership ?? SingleNode(configuration: configuration, counters: counters)
+                nodes: cluster?.bus.membership ?? SingleNode(configuration: configuration, counters: counters),
+                replication: replication
             )
             let frontend = ServerFrontend(server: server, tls: tls, group: group, readiness: readiness)
             try await Self.run(
                 ServiceGroup(
-                    services: backend.services + (cluster?.services ?? []) + [local, frontend],
+                    services: backend.services + (cluster?.services ?? []) + (replication?.services ?? []) + [local, frontend],
                     gracefulShutdownSignals: [],
                     cancellationSignals: [],
                     logger: configuration.logger
@@ -160,6 +163,8 @@ public struct IMServerAddresses: Sendable {
     public var secureWebSocket: IMServerConfiguration.Endpoint?
     /// The admin HTTP API, if enabled.
     public var admin: IMServerConfiguration.Endpoint?
+    /// Where replicas connect (`replication_listen`), if enabled.
+    public var replication: IMServerConfiguration.Endpoint?
 
     /// The listener of `transport`, if enabled.
     public subscript(transport: IMTransport) -> IMServerConfiguration.Endpoint? {

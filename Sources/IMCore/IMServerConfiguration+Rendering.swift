@@ -33,6 +33,12 @@ extension IMServerConfiguration {
             "postgres_url": postgres.url.map { PostgresEndpoint.redacting($0) as Any } ?? NSNull(),
             "postgres_pool_size": postgres.poolSize,
             "postgres_timeout": postgres.timeout.seconds,
+            "replication_listen": replication.listen.map { $0.description as Any } ?? NSNull(),
+            "replication_token": Self.redact(replication.token),
+            "replica_of": replication.replicaOf.map { $0.description as Any } ?? NSNull(),
+            "replication": replication.mode.rawValue,
+            "replication_min_replicas": replication.minReplicas,
+            "replication_timeout": replication.timeout.seconds,
             "session": [
                 "idle_timeout": session.idleTimeout.seconds,
                 "sync_limit": session.syncBatchLimit,

@@ -50,6 +50,7 @@ extension IMServerConfiguration {
         }
         if eventLoopThreads < 1 { throw IMConfigurationError(field: "threads", "must be at least 1") }
         try postgres.validate()
+        try replication.validate(embedded: postgres.url == nil)
         for (transport, endpoint) in advertise {
             if listenAddress(transport) == nil {
                 throw IMConfigurationError(
@@ -63,6 +64,28 @@ extension IMServerConfiguration {
             }
         }
         if let wordFile, wordFile.isEmpty { throw IMConfigurationError(field: "word_file", "must not be empty") }
+    }
+}
+
+extension IMServerConfiguration.Replication {
+    func validate(embedded: Bool) throws(IMConfigurationError) {
+        for (field, endpoint) in [("replication_listen", listen), ("replica_of", replicaOf)] {
+            guard let endpoint else { continue }
+            if !embedded {
+                throw IMConfigurationError(field: field, "replicates the embedded store: it cannot be used with postgres_url")
+            }
+            if !(0...65535).contains(endpoint.port) || (field == "replica_of" && (endpoint.port == 0 || endpoint.isUnspecified)) {
+                throw IMConfigurationError(field: field, "\(endpoint) is not an address to \(field == "replica_of" ? "connect to" : "listen on")")
+            }
+            if token?.isEmpty ?? true {
+                throw IMConfigurationError(field: "replication_token", "must be set (and not empty) with \(field)")
+            }
+        }
+        if minReplicas < 1 { throw IMConfigurationError(field: "replication_min_replicas", "must be at least 1") }
+        if timeout <= .zero { throw IMConfigurationError(field: "replication_timeout", "must be positive") }
+        if mode == .sync && listen == nil && replicaOf == nil {
+            throw IMConfigurationError(field: "replication", "sync needs replication_listen (replicas to wait for)")
+        }
     }
 }
 

@@ -78,6 +78,32 @@ public struct IMServerConfiguration: Sendable {
         public init() {}
     }
 
+    /// LogStore replication (the embedded store only): a primary serves its log to replicas over TCP; a
+    /// replica follows one primary, serves clients read-only and can be promoted.
+    public struct Replication: Sendable {
+        /// Where replicas connect (`replication_listen`). Default nil: no replica is served.
+        public var listen: Endpoint?
+        /// The secret a replica must present (`replication_token`); required by `listen` and `replicaOf`.
+        public var token: String?
+        /// The primary this server follows (`replica_of`): it then takes no appends until promoted.
+        /// Default nil: a primary.
+        public var replicaOf: Endpoint?
+        /// When a message is ACKed: `async` (default) once it is durable here, `sync` once at least
+        /// `minReplicas` replicas also have it durably.
+        public var mode: Mode = .async
+        /// `sync`: replicas that must have a message before it is ACKed. Default 1.
+        public var minReplicas: Int = 1
+        /// `sync`: how long a message waits for its replicas before it is refused (ACK 68). Default 2 s.
+        public var timeout: Duration = .seconds(2)
+
+        public enum Mode: String, Sendable, CaseIterable {
+            case async
+            case sync
+        }
+
+        public init() {}
+    }
+
     /// Per-connection behaviour (PROTOCOL.md §2 and §5).
     public struct Session: Sendable {
         /// A connection that sends no complete frame for this long is closed. Default 360 s (GoBelieve's).
@@ -221,6 +247,7 @@ public struct IMServerConfiguration: Sendable {
     public var jwtSecret: String?
     public var storage = Storage()
     public var postgres = Postgres()
+    public var replication = Replication()
     public var session = Session()
     public var limits = Limits()
     /// This node's name in `/summary` and logs. Default: the host name.

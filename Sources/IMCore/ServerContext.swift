@@ -35,6 +35,8 @@ package final class ServerContext: Sendable {
     let admission: ConnectionAdmission
     /// `max_login_failures_per_ip`.
     let loginFailures: LoginFailureWindow
+    /// LogStore replication, with `replication_listen` or `replica_of`.
+    let replication: Replication?
 
     /// A context without a database (tests and tools that embed the parts).
     package convenience init(
@@ -65,6 +67,7 @@ package final class ServerContext: Sendable {
         logLevel: LogLevelSwitch?,
         database: PostgresDatabase?,
         nodes: any NodeRegistry,
+        replication: Replication? = nil,
         startedAt: Date = Date()
     ) {
         self.configuration = configuration
@@ -86,12 +89,27 @@ package final class ServerContext: Sendable {
         self.logLevel = logLevel ?? LogLevelSwitch(configuration.logger.logLevel)
         self.database = database
         self.nodes = nodes
+        self.replication = replication
     }
 
     /// The ports, through the message service that holds them.
     package var store: any MessageStore { messages.store }
     package var directory: any Directory { messages.directory }
     package var bus: any RouteBus { messages.bus }
+
+    /// The store's figures, with replication's (role, replicas, lag) when it replicates.
+    package var storeStatistics: MessageStoreStatistics {
+        var statistics = store.statistics
+        replication?.annotate(&statistics)
+        return statistics
+    }
+
+    /// Why this server takes no writes (it is a replica), or nil.
+    var readOnlyReason: String? {
+        guard let replication, replication.store.role == .replica else { return nil }
+        return "this server is a replica of \(replication.configuration.replicaOf?.description ?? "its primary") (replica_of): "
+            + "write to the primary, or promote this one (imctl store promote)"
+    }
 
     /// Unix seconds now.
     package func now() -> Int64 { messages.now() }

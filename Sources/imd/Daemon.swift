@@ -90,7 +90,8 @@ struct Daemon {
     }
 
     /// Tests and scripts wait for this line: keep its `listening client=... admin=...` start; the other
-    /// transports follow when enabled (` tls=... ws=... wss=...`).
+    /// transports follow when enabled (` tls=... ws=... wss=...`), then the replication listener
+    /// (` replication=...`).
     private func announceAddresses(of server: IMServer, logger: Logger) async {
         do {
             let addresses = try await server.waitUntilListening()
@@ -98,6 +99,7 @@ struct Daemon {
             for transport in [IMTransport.tls, .ws, .wss] {
                 if let address = addresses[transport] { line += " \(transport)=\(address)" }
             }
+            if let replication = addresses.replication { line += " replication=\(replication)" }
             logger.info("\(line)")
             notify("READY=1\nSTATUS=\(line)\nMAINPID=\(getpid())", logger: logger)
         } catch {

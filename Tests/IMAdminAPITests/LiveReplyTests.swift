@@ -179,6 +179,7 @@ struct LiveReplyTests {
         #expect(lookup == nodes.first?.addresses)
         try await checker.check(IMAdmin.StoreSnapshot.self, IMAdminNone())
         try await checker.check(IMAdmin.StoreCompact.self, IMAdminNone())
+        try await checker.check(IMAdmin.StorePromote.self, IMAdminNone(), refusal: 409)
         try await checker.check(IMAdmin.WordsShow.self, IMAdminNone())
         try await checker.check(IMAdmin.WordsReload.self, IMAdminNone(), refusal: 409)
         try await checker.check(IMAdmin.Config.self, IMAdminNone())

@@ -104,6 +104,7 @@ struct OperationTests {
         (IMCtlOp.StoreStats(), "GET /store/stats", nil),
         (IMCtlOp.StoreSnapshot(), "POST /store/snapshot", nil),
         (IMCtlOp.StoreCompact(), "POST /store/compact", nil),
+        (IMCtlOp.StorePromote(), "POST /store/promote", nil),
         (IMCtlOp.Summary(appid: 7), "GET /summary?appid=7", nil),
         (IMCtlOp.ClusterNodes(), "GET /nodes", nil),
         (IMCtlOp.ClusterLookup(appid: 7, uid: 42), "GET /lookup?appid=7&uid=42", nil),

@@ -2,6 +2,7 @@ extension IMAdmin {
     /// `POST /groups/G/members {"members"[,"joined_at","notify"]}` → `{"data":{"added":[uid...]}}`;
     /// members already in keep their join time.
     public enum GroupAddMembers: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = MembersChange
         public typealias Reply = IMDataReply<AddedMembers>
         public static let methods: [IMAdminMethod] = [.post]
@@ -10,6 +11,7 @@ extension IMAdmin {
 
     /// `DELETE /groups/G/members {"members"[,"notify"]}` → `{"data":{"removed":[uid...]}}`.
     public enum GroupRemoveMembers: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = MembersChange
         public typealias Reply = IMDataReply<RemovedMembers>
         public static let methods: [IMAdminMethod] = [.delete]
@@ -19,6 +21,7 @@ extension IMAdmin {
     /// `DELETE /groups/G/members/U [{"notify"}]` → `{"data":{"removed":[U]}}`; 404 `uid: U is not a
     /// member of group G`.
     public enum GroupRemoveMember: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = MemberAction
         public typealias Reply = IMDataReply<RemovedMembers>
         public static let methods: [IMAdminMethod] = [.delete]
@@ -28,6 +31,7 @@ extension IMAdmin {
     /// `PATCH /groups/G/members/U {"mute"?,"nickname"?}` → `{"data":IMGroup.Member}`; a muted member's
     /// group messages get ACK 66.
     public enum GroupUpdateMember: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = MemberChange
         public typealias Reply = IMDataReply<UpdatedMember>
         public static let methods: [IMAdminMethod] = [.patch]

@@ -3,6 +3,7 @@ extension IMAdmin {
     /// `{"data":{"group_id":G}}`: the id is picked when not given (never reused); the first member owns
     /// the group unless `master`; 409 `group_id: group G exists`.
     public enum GroupCreate: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = NewGroup
         public typealias Reply = IMDataReply<CreatedGroup>
         public static let methods: [IMAdminMethod] = [.post]
@@ -27,6 +28,7 @@ extension IMAdmin {
 
     /// `PATCH /groups/G {"name"?,"notice"?,"master"?,"notify"?}` → `{"data":IMGroup}` as changed.
     public enum GroupUpdate: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = GroupChange
         public typealias Reply = IMDataReply<IMGroup>
         public static let methods: [IMAdminMethod] = [.patch]
@@ -35,6 +37,7 @@ extension IMAdmin {
 
     /// `DELETE /groups/G [{"notify"}]` → `{"data":{"disbanded":true}}`.
     public enum GroupDisband: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = GroupAction
         public typealias Reply = IMDataReply<DisbandedGroup>
         public static let methods: [IMAdminMethod] = [.delete]
@@ -44,6 +47,7 @@ extension IMAdmin {
     /// `POST /groups/G/upgrade [{"notify"}]` → `{"data":{"upgraded":bool,"super":true}}`: to a super
     /// group, never back.
     public enum GroupUpgrade: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = GroupAction
         public typealias Reply = IMDataReply<UpgradedGroup>
         public static let methods: [IMAdminMethod] = [.post]

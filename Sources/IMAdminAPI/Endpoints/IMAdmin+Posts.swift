@@ -2,6 +2,7 @@ extension IMAdmin {
     /// `/post_peer_message?appid&sender&receiver`, body = the content: a peer message stored for both
     /// users, SYNC_NOTIFY to both; an empty 200.
     public enum PostPeerMessage: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = MessagePost
         public typealias Reply = IMEmptyReply
         public static let methods = postMethods
@@ -12,6 +13,7 @@ extension IMAdmin {
     /// every member of a normal group and pushed, or once for a super group with SYNC_GROUP_NOTIFY; 404
     /// `receiver: no group`.
     public enum PostGroupMessage: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = MessagePost
         public typealias Reply = IMEmptyReply
         public static let methods = postMethods
@@ -39,6 +41,7 @@ extension IMAdmin {
     /// `/post_notification?appid&uid`, body = the content: `MSG_NOTIFICATION` to the user's sessions, not
     /// stored.
     public enum PostNotification: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = NotificationPost
         public typealias Reply = IMEmptyReply
         public static let methods = postMethods
@@ -47,6 +50,7 @@ extension IMAdmin {
 
     /// `/post_system_message {"appid","content","receivers"}`: stored once for every receiver, SYNC_NOTIFY.
     public enum PostSystemMessage: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = SystemMessage
         public typealias Reply = IMEmptyReply
         public static let methods = postMethods
@@ -56,6 +60,7 @@ extension IMAdmin {
     /// `/post_group_notification {"appid","group_id","notification"[,"super","members"]}`: to the group's
     /// members and `members`; 400 `members: group no member`.
     public enum PostGroupNotification: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = GroupNotification
         public typealias Reply = IMEmptyReply
         public static let methods = postMethods
@@ -65,6 +70,7 @@ extension IMAdmin {
     /// `/post_customer_message {"sender_appid","sender","receiver_appid","receiver","content"}`:
     /// `MSG_CUSTOMER_V2` stored for both users; `{"data":{}}`.
     public enum PostCustomerMessage: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = CustomerMessage
         public typealias Reply = IMDataReply<IMEmpty>
         public static let methods = postMethods

@@ -2,6 +2,7 @@ extension IMAdmin {
     /// `POST /friends {"appid","uid","friend_uid"[,"mutual":true]}` → `{"data":{"changed":bool}}`:
     /// `friend_uid` in `uid`'s friend list, and with `mutual` (the default) the reverse too.
     public enum FriendAdd: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = RelationChange
         public typealias Reply = IMDataReply<RelationChanged>
         public static let methods: [IMAdminMethod] = [.post]
@@ -10,6 +11,7 @@ extension IMAdmin {
 
     /// `DELETE /friends {"appid","uid","friend_uid"[,"mutual":true]}` → `{"data":{"changed":bool}}`.
     public enum FriendRemove: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = RelationChange
         public typealias Reply = IMDataReply<RelationChanged>
         public static let methods: [IMAdminMethod] = [.delete]
@@ -26,6 +28,7 @@ extension IMAdmin {
 
     /// `POST /blacklist {"appid","uid","other"}` → `{"data":{"changed":bool}}`: `uid` blocks `other`.
     public enum BlacklistAdd: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = RelationChange
         public typealias Reply = IMDataReply<RelationChanged>
         public static let methods: [IMAdminMethod] = [.post]
@@ -34,6 +37,7 @@ extension IMAdmin {
 
     /// `DELETE /blacklist {"appid","uid","other"}` → `{"data":{"changed":bool}}`: `uid` unblocks `other`.
     public enum BlacklistRemove: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = RelationChange
         public typealias Reply = IMDataReply<RelationChanged>
         public static let methods: [IMAdminMethod] = [.delete]

@@ -43,6 +43,16 @@ extension IMAdmin {
         public static let path = "/store/compact"
     }
 
+    /// `POST /store/promote` → `{"data":{"first_id","last_id","position"}}`: turns this replica
+    /// (`replica_of`) into a primary: it stops following, takes appends from now on, its ids continuing
+    /// after the highest it has seen; 409 on a primary.
+    public enum StorePromote: IMAdminEndpoint {
+        public typealias Request = IMAdminNone
+        public typealias Reply = IMDataReply<Promotion>
+        public static let methods: [IMAdminMethod] = [.post]
+        public static let path = "/store/promote"
+    }
+
     /// `GET /config` → `{"data":{...}}`: the configuration the server runs with, keys as in imd's config
     /// file, secrets as `"<redacted>"`, plus the current `log_level`. Free-form: it follows the
     /// configuration.
@@ -159,6 +169,27 @@ extension IMAdmin {
             self.entriesRemoved = entriesRemoved
             self.oldestKey = oldestKey
             self.bytes = bytes
+        }
+    }
+
+    /// `POST /store/promote`'s data.
+    public struct Promotion: Codable, Sendable, Equatable {
+        /// The first id the new primary hands out, and the newest it had from its old primary.
+        public var firstID: UInt64
+        public var lastID: UInt64
+        /// Where its log ends (segment and offset).
+        public var position: String
+
+        enum CodingKeys: String, CodingKey {
+            case position
+            case firstID = "first_id"
+            case lastID = "last_id"
+        }
+
+        public init(firstID: UInt64, lastID: UInt64, position: String) {
+            self.firstID = firstID
+            self.lastID = lastID
+            self.position = position
         }
     }
 

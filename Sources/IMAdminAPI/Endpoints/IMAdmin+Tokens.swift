@@ -2,6 +2,7 @@ extension IMAdmin {
     /// `POST /auth/token {"appid","uid"[,"ttl"]}` → `{"data":{"token"}}`: a login token (PROTOCOL.md §2),
     /// stored hashed; `ttl` seconds, none: until revoked.
     public enum TokenIssue: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = TokenRequest
         public typealias Reply = IMDataReply<IssuedToken>
         public static let methods: [IMAdminMethod] = [.post]
@@ -10,6 +11,7 @@ extension IMAdmin {
 
     /// `DELETE /auth/token {"token"}` → `{"data":{"revoked":bool}}`; sessions logged in with it stay.
     public enum TokenRevoke: IMAdminEndpoint {
+        public static let writes = true
         public typealias Request = TokenRevocation
         public typealias Reply = IMDataReply<RevokedToken>
         public static let methods: [IMAdminMethod] = [.delete]

@@ -17,7 +17,7 @@ public enum IMAdmin {
         BlacklistList.self,
         WordsReload.self, WordsShow.self,
         UsersOnline.self, UserKick.self, UserMute.self, UserUnmute.self,
-        StoreStats.self, StoreSnapshot.self, StoreCompact.self,
+        StoreStats.self, StoreSnapshot.self, StoreCompact.self, StorePromote.self,
         Config.self, LogLevelShow.self, LogLevelSet.self,
         Nodes.self, Lookup.self,
     ]

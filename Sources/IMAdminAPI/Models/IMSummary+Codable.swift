@@ -32,6 +32,7 @@ extension IMSummary: Codable {
         store = container.lenient("store")
         postgres = container.lenient("postgres")
         cluster = container.lenient("cluster")
+        replication = container.lenient("replication")
         refused = container.lenient("refused")
         // An app whose key is not an id or whose entry is not an object is left out, not the whole map.
         if let entries = try? container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: "apps") {
@@ -65,6 +66,7 @@ extension IMSummary: Codable {
         try container.encodeIfPresent(store, forKey: "store")
         try container.encodeIfPresent(postgres, forKey: "postgres")
         try container.encodeIfPresent(cluster, forKey: "cluster")
+        try container.encodeIfPresent(replication, forKey: "replication")
         try container.encodeIfPresent(refused, forKey: "refused")
         if let apps {
             try container.encode(

@@ -75,6 +75,8 @@ public struct IMSummary: Sendable, Equatable {
     public var postgres: Postgres?
     /// This node in its cluster, with `postgres_url`.
     public var cluster: Cluster?
+    /// LogStore replication, with `replication_listen` or `replica_of`.
+    public var replication: Replication?
     /// Who is online, per app id (`apps`, keyed by the id as a string on the wire).
     public var apps: [Int64: AppCounts]?
 

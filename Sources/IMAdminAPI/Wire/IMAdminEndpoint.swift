@@ -31,10 +31,14 @@ public protocol IMAdminEndpoint: Sendable {
     /// Whether a request needs `Authorization: Bearer <admin token>`. Default true; monitoring scrapes
     /// (`/summary`, `/metrics`, `/health`) need none.
     static var needsToken: Bool { get }
+    /// Whether it changes what the server keeps (messages, tokens, groups, friends): a replica
+    /// (`replica_of`) refuses it with 409. Default false.
+    static var writes: Bool { get }
 }
 
 extension IMAdminEndpoint {
     public static var needsToken: Bool { true }
+    public static var writes: Bool { false }
 
     /// `GET /groups/:gid` (`GET|POST /post_peer_message` for several methods).
     public static var routeDescription: String {

@@ -102,6 +102,8 @@ package final class MessageService: Sendable {
                             except: plan.exclusion
                         )
                     )
+                case .failure(let error) where error.code == .readOnly:
+                    completion(.failure(error))
                 case .failure(let error):
                     self.counters.storeFailures.add()
                     self.storeFailureLog.log(0) { heldBack in

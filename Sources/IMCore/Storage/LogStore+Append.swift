@@ -43,6 +43,7 @@ extension LogStore {
         let outcome: Result<Bool, StoreError> = state.withLock { s in
             if let failure = s.failure { return .failure(failure) }
             if s.closing { return .failure(StoreError(.closed, "the store is closed")) }
+            if let reason = s.readOnlyReason { return .failure(StoreError(.readOnly, reason)) }
             let position = s.reservePosition(
                 recordSize: recordSize,
                 segmentSize: configuration.segmentSize,

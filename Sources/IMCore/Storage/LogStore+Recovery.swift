@@ -222,7 +222,7 @@ extension LogStore {
     }
 
     /// The next offset at or after `from` where a valid record newer than `lastID` starts.
-    private static func resynchronize(_ bytes: UnsafeRawBufferPointer, from: Int, after lastID: UInt64) -> Int? {
+    static func resynchronize(_ bytes: UnsafeRawBufferPointer, from: Int, after lastID: UInt64) -> Int? {
         var offset = from
         while offset + LogRecord.frameSize + LogRecord.fixedPayloadSize <= bytes.count {
             if let (view, _) = LogRecord.View.validated(in: bytes, at: offset), view.firstID > lastID,
@@ -237,27 +237,29 @@ extension LogStore {
 
     /// Adds a replayed record's entries to the index; false if it names an unknown queue kind.
     private static func apply(_ view: LogRecord.View, at position: LogPosition, to result: inout Recovered) -> Bool {
-        let count = view.queueCount
-        var queues: [QueueID] = []
-        queues.reserveCapacity(count)
-        for index in 0..<count {
-            guard let queue = view.queue(index) else { return false }
-            queues.append(queue)
-        }
-        let timestamp = view.timestamp
-        var id = view.firstID
-        for queue in queues {
-            _ = result.queues[queue, default: QueueIndex()].append(
-                id: id,
-                position: position,
-                timestamp: timestamp,
-                kind: queue.kind
-            )
-            id += 1
-        }
+        guard index(view, at: position, into: &result.queues) else { return false }
         result.lastID = view.lastID
         result.messageCount += 1
         result.replayedRecords += 1
+        return true
+    }
+
+    /// Adds a record's entries (one per queue it names) to `queues`; false, adding none, if it names an
+    /// unknown queue kind. Recovery and a replica's copy of its primary's log index records this way.
+    static func index(_ view: LogRecord.View, at position: LogPosition, into queues: inout [QueueID: QueueIndex]) -> Bool {
+        let count = view.queueCount
+        var named: [QueueID] = []
+        named.reserveCapacity(count)
+        for index in 0..<count {
+            guard let queue = view.queue(index) else { return false }
+            named.append(queue)
+        }
+        let timestamp = view.timestamp
+        var id = view.firstID
+        for queue in named {
+            _ = queues[queue, default: QueueIndex()].append(id: id, position: position, timestamp: timestamp, kind: queue.kind)
+            id += 1
+        }
         return true
     }
 }

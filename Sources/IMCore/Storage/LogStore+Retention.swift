@@ -23,7 +23,8 @@ extension LogStore {
     /// Deletes the oldest whole segments that retention no longer keeps: those whose newest record is
     /// older than `retention`, and, while the segments take more than `retentionBytes`, the oldest ones.
     ///
-    /// Only a run of the oldest segments goes, never the one being written, so every queue loses a prefix
+    /// Only a run of the oldest segments goes, never the one being written nor one a connected replica
+    /// still needs (`replicationFloor`), so every queue loses a prefix
     /// of its entries and a sync from an older key starts at the oldest kept message. The index is cut
     /// first and written as a snapshot, then the files are deleted (a crash in between leaves files the
     /// next pass deletes). Readers that already hold a deleted segment finish reading it: its mapping
@@ -33,7 +34,7 @@ extension LogStore {
     func applyRetention(now: timespec = LogStore.wallClock()) throws -> RetentionReport {
         try snapshotWriting.withLock { _ in
             let (segments, writing, bytes) = state.withLock { s in
-                (s.segments.compactMap { $0 }, s.writePosition.segment, s.stats.bytes)
+                (s.segments.compactMap { $0 }, min(s.writePosition.segment, s.replicationFloor ?? .max), s.stats.bytes)
             }
             var doomed: [LogSegment] = []
             var report = RetentionReport()

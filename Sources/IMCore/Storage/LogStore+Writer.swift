@@ -67,11 +67,14 @@ extension LogStore {
         }
         do {
             let fsyncTime = try makeDurable(touched, created: created, writer: &writer)
-            publish(batch, fsyncTime: fsyncTime)
-            for completion in batch.completions {
-                completion.callback(
-                    .success(AppendReceipt(firstID: completion.firstID, previousIDs: completion.previousIDs))
-                )
+            if let gate = publish(batch, fsyncTime: fsyncTime) {
+                gate.hold(batch.completions, end: batch.end)
+            } else {
+                for completion in batch.completions {
+                    completion.callback(
+                        .success(AppendReceipt(firstID: completion.firstID, previousIDs: completion.previousIDs))
+                    )
+                }
             }
             writer.bytesSinceSnapshot += batch.bytes
             if writer.bytesSinceSnapshot >= configuration.snapshotEveryBytes
@@ -147,9 +150,10 @@ extension LogStore {
         return fsyncTime
     }
 
-    /// Makes the batch's entries visible to reads and counts it.
-    private func publish(_ batch: PendingBatch, fsyncTime: Duration?) {
-        state.withLock { s in
+    /// Makes the batch's entries visible to reads and counts it; returns the gate its appends wait at
+    /// (`replication = "sync"`), if any.
+    private func publish(_ batch: PendingBatch, fsyncTime: Duration?) -> ReplicationGate? {
+        let gate = state.withLock { s in
             s.durableID = batch.lastID
             s.durablePosition = batch.end
             s.stats.lastID = batch.lastID
@@ -158,7 +162,10 @@ extension LogStore {
             s.stats.bytes += UInt64(batch.bytes)
             s.stats.appends += UInt64(batch.completions.count)
             if let fsyncTime { s.recordFsync(fsyncTime) }
+            return s.gate
         }
+        durableWatch.published(end: batch.end, messages: batch.messages)
+        return gate
     }
 
     /// The log's state on disk is unknown now (think of a failed fsync): stop taking writes rather than

@@ -33,6 +33,8 @@ package final class LogStore: MessageStore {
     let snapshotWriting = Mutex(())
     /// One line a second while a full disk refuses appends.
     let diskFullLog = LogThrottle<Int>()
+    /// Wakes replication connections when the durable end moves; remembers recent batches for their lag.
+    let durableWatch = DurableWatch()
 
     struct State {
         var queues: [QueueID: QueueIndex]
@@ -46,6 +48,13 @@ package final class LogStore: MessageStore {
         var closing = false
         var closed = false
         var failure: StoreError?
+        /// Set while the store is a replica: appends are refused with `.readOnly` and this reason.
+        var readOnlyReason: String?
+        var replica: ReplicaState?
+        /// The oldest segment a connected replica still needs: retention keeps it and every later one.
+        var replicationFloor: UInt32?
+        /// `replication = "sync"`: where durable appends wait for replicas before they complete.
+        var gate: ReplicationGate?
         var stats: LogStoreStats
         var fsyncMicrosecondsTotal: Double = 0
         /// `requestSnapshot()` callers waiting for the snapshot thread.

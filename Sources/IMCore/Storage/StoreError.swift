@@ -11,6 +11,10 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         // The store cannot take writes: refuse the message (status 68) and go on.
         case closed
         case failed
+        /// A replica's store: it takes its primary's log, not appends.
+        case readOnly
+        /// `replication = "sync"`: no replica confirmed the message in time (it is durable here only).
+        case notReplicated
         // Opening the store failed: the operator must act.
         case io
         case unsupportedFormat

@@ -9,9 +9,9 @@ final class ServerFrontend: Service {
     let server: ServerContext
     let tls: TLSCredentials?
     let group: any EventLoopGroup
-    let readiness: ReadinessSignal
+    let readiness: ReadinessSignal<IMServerAddresses>
 
-    init(server: ServerContext, tls: TLSCredentials?, group: any EventLoopGroup, readiness: ReadinessSignal) {
+    init(server: ServerContext, tls: TLSCredentials?, group: any EventLoopGroup, readiness: ReadinessSignal<IMServerAddresses>) {
         self.server = server
         self.tls = tls
         self.group = group
@@ -28,6 +28,9 @@ final class ServerFrontend: Service {
         for (transport, channel) in listeners {
             let configured = configuration.listenAddress(transport)!
             addresses[transport] = .init(host: configured.host, port: channel.localAddress?.port ?? configured.port)
+        }
+        if let replication = server.replication?.server {
+            addresses.replication = try await replication.waitUntilBound()
         }
         let bound = addresses
         server.nodes.advertise(configuration.advertised(bound: bound))

@@ -89,6 +89,25 @@ extension IMCtlOp {
         }
     }
 
+    /// `store promote`: turns this replica into a primary (`POST /store/promote`).
+    package struct StorePromote: IMCtlOperation {
+        package static let command = "store promote"
+        package static let fields: [String] = []
+
+        package init() {}
+
+        package func request() throws(IMCtlFailure) -> IMAdminRequest {
+            try IMCtlOp.request(IMAdmin.StorePromote.self, IMAdminNone())
+        }
+
+        package func present(_ data: IMJSON) -> IMCtlPresentation {
+            let first = data["first_id"].map(IMCtlRenderer.scalar) ?? "?"
+            let last = data["last_id"].map(IMCtlRenderer.scalar) ?? "?"
+            let position = data["position"].map(IMCtlRenderer.scalar) ?? "?"
+            return .message("promoted to primary: its log ends at \(position) (id \(last)); new messages get ids from \(first)")
+        }
+    }
+
     /// `summary`: the server's counters (`GET /summary`, GoBelieve's fields and ours).
     package struct Summary: IMCtlOperation {
         package static let command = "summary"

@@ -60,7 +60,7 @@ package enum IMCtlCatalog {
         Entry(IMCtlOp.FriendRemove.self), Entry(IMCtlOp.FriendList.self), Entry(IMCtlOp.BlacklistAdd.self),
         Entry(IMCtlOp.BlacklistRemove.self), Entry(IMCtlOp.BlacklistList.self), Entry(IMCtlOp.WordsReload.self),
         Entry(IMCtlOp.WordsShow.self), Entry(IMCtlOp.StoreStats.self), Entry(IMCtlOp.StoreSnapshot.self),
-        Entry(IMCtlOp.StoreCompact.self),
+        Entry(IMCtlOp.StoreCompact.self), Entry(IMCtlOp.StorePromote.self),
         Entry(IMCtlOp.Summary.self), Entry(IMCtlOp.ConfigShow.self), Entry(IMCtlOp.LogLevel.self),
         Entry(IMCtlOp.Metrics.self), Entry(IMCtlOp.Stack.self), Entry(IMCtlOp.ClusterNodes.self),
         Entry(IMCtlOp.ClusterLookup.self),

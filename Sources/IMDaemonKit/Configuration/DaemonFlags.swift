@@ -86,6 +86,15 @@ package struct DaemonFlags: ParsableArguments {
     @Option(help: .setting("advertise", valueName: "tcp=host:port,..."))
     package var advertise: String?
 
+    @Option(help: .setting("replication_listen", valueName: "host:port"))
+    package var replicationListen: String?
+
+    @Option(help: .setting("replication_token", valueName: "token"))
+    package var replicationToken: String?
+
+    @Option(help: .setting("replica_of", valueName: "host:port"))
+    package var replicaOf: String?
+
     @Option(help: .setting("log_level", valueName: "level"), completion: .list(Logger.Level.allCases.map(\.rawValue)))
     package var logLevel: String?
 

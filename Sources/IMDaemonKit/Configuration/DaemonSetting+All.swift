@@ -9,7 +9,7 @@ extension DaemonSetting {
     /// Defaults are not written here: they are what `IMServerConfiguration()` and `DaemonConfiguration()`
     /// hold, read back through each setting's renderer.
     package static var all: [DaemonSetting] {
-        listeners + identity + messaging + push + postgres + logging + storageSection + sessionSection
+        listeners + identity + messaging + push + postgres + replication + logging + storageSection + sessionSection
             + limitsSection
     }
 
@@ -252,6 +252,56 @@ extension DaemonSetting {
                 help: "Where clients reach this node, per transport, as /lookup and /nodes give it out "
                     + "(behind NAT or a proxy); unset: the listen addresses (a wildcard host becomes the host name).",
                 example: [.tcp: .init(host: "im1.example.com", port: 23000), .ws: .init(host: "im1.example.com", port: 13891)]
+            ),
+        ]
+    }
+
+    private static var replication: [DaemonSetting] {
+        [
+            .init(
+                "replication_listen",
+                flag: \.replicationListen,
+                .optionalEndpoint,
+                \.server.replication.listen,
+                help: "Serve this server's message log to replicas here (needs replication_token), or \"off\".",
+                example: IMServerConfiguration.Endpoint(host: "10.0.0.1", port: 23100)
+            ),
+            .init(
+                "replication_token",
+                flag: \.replicationToken,
+                secret: true,
+                ValueParser<String>.nonEmptyString.optional(),
+                \.server.replication.token,
+                help: "The secret a replica presents to its primary; the same on both.",
+                example: "<replication token>"
+            ),
+            .init(
+                "replica_of",
+                flag: \.replicaOf,
+                .optionalEndpoint,
+                \.server.replication.replicaOf,
+                help: "Follow this primary's replication_listen: serve clients read-only (sends get ACK 68) until "
+                    + "POST /store/promote (imctl store promote); \"off\": a primary.",
+                example: IMServerConfiguration.Endpoint(host: "10.0.0.1", port: 23100)
+            ),
+            .init(
+                "replication",
+                .replicationMode,
+                \.server.replication.mode,
+                help: "async: ACK once durable here; sync: also on replication_min_replicas replicas (else ACK 68 "
+                    + "after replication_timeout)."
+            ),
+            .init(
+                "replication_min_replicas",
+                .integer,
+                \.server.replication.minReplicas,
+                help: "With replication = \"sync\": replicas that must have a message before it is ACKed."
+            ),
+            .init(
+                "replication_timeout",
+                .duration,
+                \.server.replication.timeout,
+                help: "With replication = \"sync\": how long a message waits for its replicas before ACK 68."
             ),
         ]
     }

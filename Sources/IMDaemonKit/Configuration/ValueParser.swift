@@ -231,6 +231,16 @@ extension ValueParser where Value == IMServerConfiguration.FsyncPolicy {
     }
 }
 
+extension ValueParser where Value == IMServerConfiguration.Replication.Mode {
+    static var replicationMode: Self {
+        Self(
+            expected: "one of " + Value.allCases.map(\.rawValue).joined(separator: ", "),
+            parse: { value in value.stringValue.flatMap { Value(rawValue: $0) } },
+            render: { tomlString($0.rawValue) }
+        )
+    }
+}
+
 extension ValueParser where Value == Logger.Level {
     /// A swift-log level; GoBelieve's "warn" reads as warning.
     static var logLevel: Self {

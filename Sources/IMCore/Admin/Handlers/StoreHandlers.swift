@@ -4,7 +4,7 @@ import IMAdminAPI
 enum StoreHandlers {
     /// `GET /store/stats`: the store's figures, as `/summary`'s `store`.
     static func stats(_ admin: AdminContext, _ request: IMAdminNone) async throws -> IMStoreStatistics {
-        IMStoreStatistics(admin.core.store.statistics)
+        IMStoreStatistics(admin.core.storeStatistics)
     }
 
     /// `POST /store/snapshot`: writes the index snapshot now, so a restart replays nothing written before it.
@@ -52,5 +52,24 @@ enum StoreHandlers {
             oldestKey: report.oldestKey,
             bytes: report.bytes
         )
+    }
+
+    /// `POST /store/promote`: this replica becomes a primary.
+    static func promote(_ admin: AdminContext, _ request: IMAdminNone) async throws -> IMAdmin.Promotion {
+        guard let replication = admin.core.replication else {
+            throw AdminError(.conflict, "this server does not replicate (no replica_of): it is a primary already")
+        }
+        do {
+            let promotion = try await replication.promote()
+            admin.core.logger.notice(
+                "promoted to primary on request",
+                metadata: ["first_id": "\(promotion.firstID)", "position": "\(promotion.position)"]
+            )
+            return promotion
+        } catch let error as StoreError where error.code == .unsupported {
+            throw AdminError(.conflict, error.message)
+        } catch {
+            throw AdminError(.internalServerError, "the promotion failed: \(error)")
+        }
     }
 }

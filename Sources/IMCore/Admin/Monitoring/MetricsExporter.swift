@@ -121,6 +121,12 @@ final class MetricsExporter: Sendable {
             metrics.gauge("im_postgres_statements_in_flight") { $0.postgres?.inFlight.map(Double.init) },
             metrics.gauge("im_cluster_nodes_live") { $0.cluster?.nodesLive.map(Double.init) },
             metrics.gauge("im_cluster_bus_lag_seconds") { $0.cluster?.busLagMilliseconds.map { $0 / 1000 } },
+            metrics.gauge("im_replication_is_replica") { $0.replication.map { $0.role == "replica" ? 1 : 0 } },
+            metrics.gauge("im_replication_replicas") { $0.replication?.replicas.map { Double($0.count) } },
+            metrics.gauge("im_replication_lag_records") { $0.replication?.replicas?.compactMap(\.lagRecords).max().map(Double.init) },
+            metrics.gauge("im_replication_lag_bytes") { $0.replication?.replicas?.compactMap(\.lagBytes).max().map(Double.init) },
+            metrics.gauge("im_replication_lag_seconds") { $0.replication?.replicas?.compactMap(\.lagSeconds).max() },
+            metrics.gauge("im_replication_primary_connected") { $0.replication?.primary?.connected.map { $0 ? 1 : 0 } },
         ]
             + transports.map { transport in
                 metrics.gauge("im_transport_connections", [("transport", transport)]) {

@@ -58,9 +58,10 @@ enum SummaryBuilder {
         summary.transports = transports(core)
         summary.push = push(core)
         summary.process = self.process(process)
-        summary.store = IMStoreStatistics(core.store.statistics)
+        summary.store = IMStoreStatistics(core.storeStatistics)
         summary.postgres = core.database.map(postgres)
         summary.cluster = (core.bus as? PostgresBus).map(cluster)
+        summary.replication = core.replication?.summary
         summary.apps = apps(core)
         return summary
     }

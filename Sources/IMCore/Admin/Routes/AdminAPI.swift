@@ -57,16 +57,9 @@ enum AdminAPI {
             guard let header = request.headers[.authorization] else {
                 throw AdminError(.unauthorized, "Authorization: missing (send \"Authorization: Bearer <admin token>\")")
             }
-            guard header.hasPrefix("Bearer "), constantTimeEqual(Array(header.utf8.dropFirst(7)), Array(token.utf8))
+            guard header.hasPrefix("Bearer "), secretsMatch(Array(header.utf8.dropFirst(7)), Array(token.utf8))
             else { throw AdminError(.unauthorized, "Authorization: wrong admin token") }
             return try await next(request, context)
-        }
-
-        private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-            guard a.count == b.count else { return false }
-            var difference: UInt8 = 0
-            for (x, y) in zip(a, b) { difference |= x ^ y }
-            return difference == 0
         }
     }
 }

@@ -52,6 +52,7 @@ struct HummingbirdRoutes: AdminRouteRegistrar {
         _ admin: AdminContext,
         _ handler: AdminHandler<Endpoint>
     ) async throws -> Response {
+        if Endpoint.writes, let reason = admin.core.readOnlyReason { throw AdminError(.conflict, reason) }
         let parts = await parts(of: request, context)
         let decoded: Endpoint.Request
         do {

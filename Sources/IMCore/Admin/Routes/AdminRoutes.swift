@@ -50,6 +50,7 @@ package enum AdminRoutes {
         routes.add(IMAdmin.StoreStats.self, StoreHandlers.stats)
         routes.add(IMAdmin.StoreSnapshot.self, StoreHandlers.snapshot)
         routes.add(IMAdmin.StoreCompact.self, StoreHandlers.compact)
+        routes.add(IMAdmin.StorePromote.self, StoreHandlers.promote)
         // Configuration and log level.
         routes.add(IMAdmin.Config.self, ConfigHandlers.config)
         routes.add(IMAdmin.LogLevelShow.self, ConfigHandlers.logLevel)

@@ -1,0 +1,157 @@
+/// Where a replica's log stands against its primary's.
+struct MirrorProgress: Sendable, Equatable {
+    /// The end of what this log holds durably (the position the replica asks its primary for next).
+    var position: LogPosition
+    /// The newest id durable here.
+    var lastID: UInt64
+}
+
+extension LogStore {
+    /// Whether the store takes appends (a primary) or its primary's log (a replica).
+    enum Role: String, Sendable {
+        case primary
+        case replica
+    }
+
+    /// What a replica's store keeps beside its log's state.
+    struct ReplicaState {
+        /// The newest id the primary said it had handed out: a promotion continues after it.
+        var primaryAssignedID: UInt64 = 0
+        /// Bytes copied since the last index snapshot was asked for.
+        var bytesSinceSnapshot = 0
+        /// The id ceiling in `store.meta` when it became a replica: a promotion never writes a lower one.
+        var metaCeiling: UInt64 = 0
+    }
+
+    var role: Role { state.withLock { $0.replica == nil ? .primary : .replica } }
+
+    /// The replica's position and newest durable id.
+    var mirrorProgress: MirrorProgress {
+        state.withLock { s in MirrorProgress(position: s.durablePosition, lastID: s.durableID) }
+    }
+
+    /// Makes this store a replica: it refuses appends (`.readOnly`, naming `primary`) and takes its
+    /// primary's log through `mirror(_:primarySegmentSize:assignedID:)` until `promote()`.
+    func becomeReplica(of primary: String) throws {
+        let ceiling = try StoreMeta.load(directory: configuration.directory)?.idCeiling ?? 0
+        state.withLock { s in
+            s.replica = ReplicaState(metaCeiling: ceiling)
+            s.readOnlyReason = "this server is a replica of \(primary) (replica_of): send to the primary"
+        }
+    }
+
+    /// Writes chunks of the primary's log at the same places in this log, makes them durable (one fsync
+    /// for all) and indexes their records; returns where the log now ends.
+    ///
+    /// Each chunk must continue this log: at its end, or at the start of a later segment. Records are
+    /// checked as recovery checks them (a corrupt region is skipped and counted, never indexed).
+    @discardableResult
+    func mirror(_ chunks: [ReplicationChunk], primarySegmentSize: Int, assignedID: UInt64) throws -> MirrorProgress {
+        var touched: [LogSegment] = []
+        var created = false
+        var end = try state.withLock { s throws -> LogPosition in
+            guard s.replica != nil else { throw ReplicationRefusal("this store is a primary now: it copies no log") }
+            return s.writePosition
+        }
+        for chunk in chunks {
+            guard chunk.start == end || (chunk.offset == 0 && chunk.segment > end.segment) else {
+                throw ReplicationRefusal("the primary sent \(chunk.start); this replica's log ends at \(end)")
+            }
+            let segment = try mirrorSegment(for: chunk, primarySegmentSize: primarySegmentSize)
+            created = created || chunk.offset == 0
+            try chunk.bytes.withUnsafeReadableBytes { raw in try segment.write(raw, at: Int(chunk.offset)) }
+            if !touched.contains(where: { $0 === segment }) { touched.append(segment) }
+            end = chunk.end
+        }
+        for segment in touched { try segment.sync() }
+        if created { try StoreDirectory.syncDirectory(configuration.directory) }
+        return state.withLock { s in
+            var lastID = s.durableID
+            var messages: UInt64 = 0
+            var entries: UInt64 = 0
+            var corrupt: UInt64 = 0
+            for chunk in chunks {
+                guard let segment = s.segments[Int(chunk.segment) - 1] else { continue }
+                let bytes = segment.bytes(count: Int(chunk.end.offset))
+                var offset = chunk.offset == 0 ? LogSegment.headerSize : Int(chunk.offset)
+                while offset < Int(chunk.end.offset) {
+                    let position = LogPosition(segment: chunk.segment, offset: UInt32(offset))
+                    if let (view, size) = LogRecord.View.validated(in: bytes, at: offset), view.firstID > lastID,
+                        LogStore.index(view, at: position, into: &s.queues)
+                    {
+                        lastID = view.lastID
+                        messages += 1
+                        entries += UInt64(view.queueCount)
+                        offset += size
+                        continue
+                    }
+                    let next = LogStore.resynchronize(bytes, from: offset + 1, after: lastID) ?? Int(chunk.end.offset)
+                    corrupt += UInt64(next - offset)
+                    offset = next
+                }
+                s.stats.bytes += UInt64(chunk.bytes.readableBytes)
+            }
+            s.durableID = lastID
+            s.durablePosition = end
+            s.writePosition = end
+            s.stats.lastID = lastID
+            s.stats.messages += messages
+            s.stats.entries += entries
+            s.stats.corruptBytes += corrupt
+            if var replica = s.replica {
+                replica.primaryAssignedID = max(replica.primaryAssignedID, assignedID)
+                replica.bytesSinceSnapshot += chunks.reduce(0) { $0 + $1.bytes.readableBytes }
+                if replica.bytesSinceSnapshot >= configuration.snapshotEveryBytes {
+                    replica.bytesSinceSnapshot = 0
+                    snapshotWake.signal()
+                }
+                s.replica = replica
+            }
+            return MirrorProgress(position: end, lastID: lastID)
+        }
+    }
+
+    /// The segment a chunk is written into: created (empty) when the chunk starts it, else the one this
+    /// log has, mapped again larger when the primary's segments are larger than this store's.
+    private func mirrorSegment(for chunk: ReplicationChunk, primarySegmentSize: Int) throws -> LogSegment {
+        let capacity = max(configuration.segmentSize, primarySegmentSize, Int(chunk.end.offset))
+        let slot = Int(chunk.segment) - 1
+        let existing = state.withLock { s in slot < s.segments.count ? s.segments[slot] : nil }
+        if chunk.offset != 0, let existing, existing.capacity >= Int(chunk.end.offset) { return existing }
+        guard chunk.offset == 0 || existing != nil else {
+            throw ReplicationRefusal("the primary sent segment \(chunk.segment) from offset \(chunk.offset); this replica has no such segment")
+        }
+        let segment = try LogSegment(
+            directory: configuration.directory,
+            number: chunk.segment,
+            capacity: capacity,
+            create: true,
+            truncate: chunk.offset == 0
+        )
+        state.withLock { s in
+            while s.segments.count <= slot { s.segments.append(nil) }
+            if s.segments[slot] == nil { s.stats.segments += 1 }
+            s.segments[slot] = segment
+        }
+        return segment
+    }
+
+    /// Turns this replica into a primary: it takes appends from now on, its ids continuing after the
+    /// highest it has seen (its own log's, or the newest its primary said it had handed out), made durable
+    /// in `store.meta` before it returns. Returns the first id it will hand out.
+    func promote() throws -> UInt64 {
+        let (next, metaCeiling) = try state.withLock { s throws -> (UInt64, UInt64) in
+            guard let replica = s.replica else { throw StoreError(.unsupported, "this store is a primary already") }
+            s.nextID = max(s.durableID, replica.primaryAssignedID) + 1
+            return (s.nextID, replica.metaCeiling)
+        }
+        let ceiling = max(next - 1 + LogStore.idReservation, metaCeiling)
+        try StoreMeta(formatVersion: LogStore.formatVersion, idCeiling: ceiling).save(directory: configuration.directory)
+        state.withLock { s in
+            s.replica = nil
+            s.readOnlyReason = nil
+        }
+        logger.notice("store promoted: it takes appends now", metadata: ["first_id": "\(next)"])
+        return next
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// The replica's side of replication (`replica_of`): connects to the primary, asks for its log from this
+/// store's durable end, writes what comes at the same places (`LogStore.mirror`), fsyncs and acknowledges
+/// it; reconnects by itself with backoff (0.1 s doubling to 5 s) until graceful shutdown or promotion.
+final class ReplicaFollower: Service {
+    /// What the replica knows of its primary, for `/summary`.
+    struct Status: Sendable {
+        var connected = false
+        var primaryName: String?
+        /// The primary's durable end and newest durable id at its last message.
+        var primaryHead = LogPosition(packed: 0)
+        var primaryDurableID: UInt64 = 0
+        var lastMessageAt: Date?
+        var connectedAt: Date?
+        var lastError: String?
+        var connections = 0
+    }
+
+    let store: LogStore
+    let primary: IMServerConfiguration.Endpoint
+    let token: String
+    let nodeID: String
+    let group: any EventLoopGroup
+    let logger: Logger
+    private let state = Mutex(Status())
+    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let errors = LogThrottle<Int>()
+
+    init(store: LogStore, configuration: IMServerConfiguration, group: any EventLoopGroup) {
+        self.store = store
+        self.primary = configuration.replication.replicaOf!
+        self.token = configuration.replication.token ?? ""
+        self.nodeID = configuration.nodeID
+        self.group = group
+        self.logger = configuration.logger
+    }
+
+    var status: Status { state.withLock { $0 } }
+
+    func run() async throws {
+        let following = Task { await follow() }
+        task.withLock { $0 = following }
+        await withGracefulShutdownHandler {
+            await following.value
+        } onGracefulShutdown: {
+            following.cancel()
+        }
+        // Promoted: nothing left to follow, but a service that returns early stops the whole server.
+        try? await gracefulShutdown()
+    }
+
+    /// Stops following and waits until no copy is being written (before a promotion).
+    func stop() async {
+        guard let following = task.withLock({ $0 }) else { return }
+        following.cancel()
+        await following.value
+    }
+
+    private func follow() async {
+        var backoff = Duration.milliseconds(100)
+        while !Task.isCancelled && store.role == .replica {
+            do {
+                try await followOnce { backoff = .milliseconds(100) }
+            } catch {
+                let text = "\(error)"
+                state.withLock { $0.lastError = text }
+                if !Task.isCancelled {
+                    errors.log(0) { heldBack in
+                        logger.warning("replication from \(primary) stopped: \(text); retrying\(LogThrottle<Int>.more(heldBack))")
+                    }
+                }
+            }
+            state.withLock { $0.connected = false }
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(5))
+        }
+    }
+
+    /// One connection: hello, welcome, then copy and acknowledge until it ends. `connected` runs once the
+    /// primary welcomed this replica.
+    private func followOnce(connected: () -> Void) async throws {
+        let channel = try await ClientBootstrap(group: group)
+            .connectTimeout(.seconds(5))
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: primary.host, port: primary.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(ReplicationMessageCoder(maxFrameSize: ReplicationMessage.maxFrameSize))
+                    )
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(ReplicationMessageCoder(maxFrameSize: 0)))
+                    return try NIOAsyncChannel<ReplicationMessage, ReplicationMessage>(wrappingChannelSynchronously: channel)
+                }
+            }
+        try await withTaskCancellationHandler {
+            try await channel.executeThenClose { inbound, outbound in
+                let start = store.mirrorProgress
+                try await outbound.write(
+                    .hello(version: ReplicationMessage.version, position: start.position, lastID: start.lastID, token: token, name: nodeID)
+                )
+                var messages = inbound.makeAsyncIterator()
+                let segmentSize: Int
+                switch try await messages.next() {
+                case .welcome(let size, let name)?:
+                    segmentSize = Int(size)
+                    state.withLock { s in
+                        s.connected = true
+                        s.primaryName = name
+                        s.connectedAt = Date()
+                        s.lastError = nil
+                        s.connections += 1
+                    }
+                    connected()
+                    logger.notice("following the primary", metadata: ["primary": "\(primary)", "name": "\(name)", "from": "\(start.position)"])
+                case .refused(let reason)?:
+                    throw ReplicationRefusal("the primary refused this replica: \(reason)")
+                case let other?:
+                    throw ReplicationProtocolError("the primary answered the hello with \(other)")
+                case nil:
+                    throw ReplicationProtocolError("the primary closed the connection before its welcome")
+                }
+                while let message = try await messages.next() {
+                    switch message {
+                    case .data(let chunk, let assignedID, let head):
+                        let store = self.store
+                        let progress = try await NIOThreadPool.singleton.runIfActive {
+                            try store.mirror([chunk], primarySegmentSize: segmentSize, assignedID: assignedID)
+                        }
+                        try await outbound.write(.ack(progress))
+                        state.withLock { s in
+                            s.primaryHead = max(s.primaryHead, head)
+                            s.lastMessageAt = Date()
+                        }
+                    case .head(let durable, let durableID, _):
+                        state.withLock { s in
+                            s.primaryHead = durable
+                            s.primaryDurableID = durableID
+                            s.lastMessageAt = Date()
+                        }
+                    case .refused(let reason):
+                        throw ReplicationRefusal("the primary stopped this replica: \(reason)")
+                    default:
+                        throw ReplicationProtocolError("unexpected \(message) from the primary")
+                    }
+                }
+                throw ReplicationProtocolError("the primary closed the connection")
+            }
+        } onCancel: {
+            channel.channel.close(promise: nil)
+        }
+    }
+}

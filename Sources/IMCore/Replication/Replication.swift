@@ -1,0 +1,149 @@
+import Foundation
+import IMAdminAPI
+import NIOCore
+import ServiceLifecycle
+
+/// LogStore replication in this server (`replication_listen`, `replica_of`): its role, the replicas it
+/// serves as a primary, the primary it follows as a replica, and the promotion from one to the other.
+final class Replication: Sendable {
+    let store: LogStore
+    let configuration: IMServerConfiguration.Replication
+    /// With `replication_listen`: serves replicas (refusing them while this server is a replica).
+    let server: ReplicationServer?
+    /// With `replica_of`: follows the primary until promoted.
+    let follower: ReplicaFollower?
+
+    /// Nil unless the configuration replicates; with `replica_of`, the store refuses appends from here on.
+    /// Throws when the store was promoted before and `replica_of` is still set (it would diverge).
+    init?(store: any MessageStore, configuration: IMServerConfiguration, group: any EventLoopGroup) throws {
+        let replication = configuration.replication
+        guard replication.listen != nil || replication.replicaOf != nil, let log = store as? LogStore else { return nil }
+        self.store = log
+        self.configuration = replication
+        server = replication.listen.map { _ in ReplicationServer(store: log, configuration: configuration, group: group) }
+        if let primary = replication.replicaOf {
+            if let promoted = try PromotionRecord.load(directory: log.configuration.directory) {
+                throw IMServerError(
+                    "this store was promoted to primary \(promoted) and has taken appends since: it cannot follow "
+                        + "\(primary) (replica_of) without diverging. Remove replica_of to serve as the primary, or "
+                        + "move the data directory aside and start again to copy \(primary)'s log from scratch"
+                )
+            }
+            try log.becomeReplica(of: primary.description)
+            follower = ReplicaFollower(store: log, configuration: configuration, group: group)
+        } else {
+            follower = nil
+        }
+    }
+
+    /// Started after the store and before the sessions; shut down before the store closes.
+    var services: [any Service] {
+        var services: [any Service] = []
+        if let follower { services.append(follower) }
+        if let server { services.append(server) }
+        return services
+    }
+
+    /// Turns this replica into a primary (`POST /store/promote`): stops following (waiting for the copy in
+    /// flight), then lets the store take appends, ids continuing after the highest it has seen.
+    func promote() async throws -> IMAdmin.Promotion {
+        guard store.role == .replica, let follower else {
+            throw StoreError(.unsupported, "this server is a primary: there is nothing to promote")
+        }
+        await follower.stop()
+        let firstID = try store.promote()
+        try PromotionRecord(from: configuration.replicaOf?.description ?? "?", firstID: firstID)
+            .save(directory: store.configuration.directory)
+        let progress = store.mirrorProgress
+        return IMAdmin.Promotion(firstID: firstID, lastID: progress.lastID, position: progress.position.description)
+    }
+
+    /// `/summary`'s `replication`.
+    var summary: IMSummary.Replication {
+        var summary = IMSummary.Replication(role: store.role.rawValue)
+        summary.mode = configuration.mode.rawValue
+        if let server {
+            summary.listen = configuration.listen?.description
+            let now = Date()
+            let head = store.replicationHead
+            summary.replicas = server.replicas.all.map { replica in
+                var entry = IMSummary.Replication.Replica(name: replica.name)
+                entry.address = replica.address
+                entry.connectedSeconds = now.timeIntervalSince(replica.connectedAt)
+                entry.position = replica.progress.position.description
+                entry.lastID = Int64(clamping: replica.progress.lastID)
+                let lag = store.durableWatch.lag(of: replica.progress.position)
+                entry.lagRecords = Int64(clamping: lag.records)
+                entry.lagBytes = Int64(clamping: store.logBytes(from: replica.progress.position, to: head.durable))
+                entry.lagSeconds = lag.seconds
+                return entry
+            }
+            summary.waiting = server.gate.map { Int64($0.waiting) }
+        }
+        if let follower, store.role == .replica {
+            let status = follower.status
+            let progress = store.mirrorProgress
+            var primary = IMSummary.Replication.Primary(address: configuration.replicaOf?.description)
+            primary.name = status.primaryName
+            primary.connected = status.connected
+            primary.position = progress.position.description
+            primary.lastID = Int64(clamping: progress.lastID)
+            if status.primaryHead.segment == progress.position.segment {
+                primary.lagBytes = Int64(status.primaryHead.offset) - Int64(min(progress.position.offset, status.primaryHead.offset))
+            }
+            primary.lastMessageAgeSeconds = status.lastMessageAt.map { Date().timeIntervalSince($0) }
+            primary.lastError = status.lastError
+            summary.primary = primary
+        }
+        return summary
+    }
+
+    /// The role and the largest lag, as the store's own figures (`GET /store/stats`, `/summary`'s `store`).
+    func annotate(_ statistics: inout MessageStoreStatistics) {
+        let summary = self.summary
+        statistics.details["role"] = .text(summary.role ?? "primary")
+        if let replicas = summary.replicas {
+            statistics.details["replicas"] = .count(UInt64(replicas.count))
+            statistics.details["replica_lag_records"] = .count(UInt64(replicas.map { $0.lagRecords ?? 0 }.max() ?? 0))
+            statistics.details["replica_lag_bytes"] = .count(UInt64(replicas.map { $0.lagBytes ?? 0 }.max() ?? 0))
+            statistics.details["replica_lag_seconds"] = .value(replicas.map { $0.lagSeconds ?? 0 }.max() ?? 0)
+        }
+        if let primary = summary.primary {
+            statistics.details["primary_connected"] = .count(primary.connected == true ? 1 : 0)
+        }
+    }
+}
+
+/// `promoted` in the store's directory: this store was a replica of `from` and was promoted; it has taken
+/// appends of its own since, so it must never follow that primary again.
+struct PromotionRecord: Equatable, CustomStringConvertible {
+    static let fileName = "promoted"
+    var from: String
+    var firstID: UInt64
+    var at = Date()
+
+    var description: String { "at \(ISO8601DateFormatter().string(from: at)) (it was a replica of \(from); its own ids start at \(firstID))" }
+
+    func save(directory: String) throws {
+        let text = Array("promoted-from \(from)\nfirst-id \(firstID)\nat \(Int64(at.timeIntervalSince1970))\n".utf8)
+        try StoreDirectory.replaceAtomically(directory + "/" + Self.fileName) { writer in
+            try text.withUnsafeBytes { raw in try writer.write(raw) }
+        }
+    }
+
+    static func load(directory: String) throws -> PromotionRecord? {
+        guard let bytes = try StoreDirectory.read(directory + "/" + fileName) else { return nil }
+        var record = PromotionRecord(from: "?", firstID: 0)
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "promoted-from": record.from = parts[1]
+            case "first-id": record.firstID = UInt64(parts[1]) ?? 0
+            case "at": record.at = Date(timeIntervalSince1970: Double(parts[1]) ?? 0)
+            default: continue
+            }
+        }
+        return record
+    }
+}

@@ -1,0 +1,146 @@
+import NIOCore
+
+/// The replication stream between a primary and a replica, one message per frame:
+///
+/// ```
+/// frame    u32 length (of what follows, big-endian) | u8 type | payload
+/// hello    1  replica → primary  u32 version | u64 position | u64 last id | u16+bytes token | u16+bytes name
+/// welcome  2  primary → replica  u32 segment size | u16+bytes name
+/// data     3  primary → replica  u32 segment | u32 offset | u64 assigned id | u64 head | bytes (whole records)
+/// head     4  primary → replica  u64 durable position | u64 durable id | u64 assigned id (when idle, each second)
+/// ack      5  replica → primary  u64 position | u64 last id (durable on the replica)
+/// refused  6  primary → replica  UTF-8 reason; the primary closes the connection
+/// ```
+/// Positions are a segment number and an offset (`LogPosition.packed`); `head` is the primary's durable end.
+enum ReplicationMessage: Sendable, Equatable {
+    case hello(version: UInt32, position: LogPosition, lastID: UInt64, token: String, name: String)
+    case welcome(segmentSize: UInt32, name: String)
+    case data(ReplicationChunk, assignedID: UInt64, head: LogPosition)
+    case head(durable: LogPosition, durableID: UInt64, assignedID: UInt64)
+    case ack(MirrorProgress)
+    case refused(String)
+
+    static let version: UInt32 = 1
+    /// The largest frame either end reads: a chunk of records (about 1 MiB) and one record up to a segment.
+    static let maxFrameSize = 1 << 30
+
+    func encode(into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(UInt32(0))
+        switch self {
+        case .hello(let version, let position, let lastID, let token, let name):
+            buffer.writeInteger(UInt8(1))
+            buffer.writeInteger(version)
+            buffer.writeInteger(position.packed)
+            buffer.writeInteger(lastID)
+            Self.writeString(token, into: &buffer)
+            Self.writeString(name, into: &buffer)
+        case .welcome(let segmentSize, let name):
+            buffer.writeInteger(UInt8(2))
+            buffer.writeInteger(segmentSize)
+            Self.writeString(name, into: &buffer)
+        case .data(let chunk, let assignedID, let head):
+            buffer.writeInteger(UInt8(3))
+            buffer.writeInteger(chunk.segment)
+            buffer.writeInteger(chunk.offset)
+            buffer.writeInteger(assignedID)
+            buffer.writeInteger(head.packed)
+            buffer.writeImmutableBuffer(chunk.bytes)
+        case .head(let durable, let durableID, let assignedID):
+            buffer.writeInteger(UInt8(4))
+            buffer.writeInteger(durable.packed)
+            buffer.writeInteger(durableID)
+            buffer.writeInteger(assignedID)
+        case .ack(let progress):
+            buffer.writeInteger(UInt8(5))
+            buffer.writeInteger(progress.position.packed)
+            buffer.writeInteger(progress.lastID)
+        case .refused(let reason):
+            buffer.writeInteger(UInt8(6))
+            buffer.writeString(reason)
+        }
+        buffer.setInteger(UInt32(buffer.writerIndex - start - 4), at: start)
+    }
+
+    /// Reads one message from a frame's contents (type and payload).
+    init(frame: inout ByteBuffer) throws {
+        guard let type = frame.readInteger(as: UInt8.self) else { throw ReplicationProtocolError("an empty frame") }
+        switch type {
+        case 1:
+            guard let version = frame.readInteger(as: UInt32.self), let position = frame.readInteger(as: UInt64.self),
+                let lastID = frame.readInteger(as: UInt64.self), let token = Self.readString(&frame),
+                let name = Self.readString(&frame)
+            else { throw ReplicationProtocolError("a short hello") }
+            self = .hello(version: version, position: LogPosition(packed: position), lastID: lastID, token: token, name: name)
+        case 2:
+            guard let size = frame.readInteger(as: UInt32.self), let name = Self.readString(&frame) else {
+                throw ReplicationProtocolError("a short welcome")
+            }
+            self = .welcome(segmentSize: size, name: name)
+        case 3:
+            guard let segment = frame.readInteger(as: UInt32.self), let offset = frame.readInteger(as: UInt32.self),
+                let assignedID = frame.readInteger(as: UInt64.self), let head = frame.readInteger(as: UInt64.self),
+                segment > 0, UInt64(offset) + UInt64(frame.readableBytes) <= UInt64(UInt32.max)
+            else { throw ReplicationProtocolError("a short or impossible data frame") }
+            let chunk = ReplicationChunk(segment: segment, offset: offset, bytes: frame.slice())
+            frame.moveReaderIndex(to: frame.writerIndex)
+            self = .data(chunk, assignedID: assignedID, head: LogPosition(packed: head))
+        case 4:
+            guard let durable = frame.readInteger(as: UInt64.self), let durableID = frame.readInteger(as: UInt64.self),
+                let assignedID = frame.readInteger(as: UInt64.self)
+            else { throw ReplicationProtocolError("a short head") }
+            self = .head(durable: LogPosition(packed: durable), durableID: durableID, assignedID: assignedID)
+        case 5:
+            guard let position = frame.readInteger(as: UInt64.self), let lastID = frame.readInteger(as: UInt64.self) else {
+                throw ReplicationProtocolError("a short ack")
+            }
+            self = .ack(MirrorProgress(position: LogPosition(packed: position), lastID: lastID))
+        case 6:
+            self = .refused(frame.readString(length: frame.readableBytes) ?? "")
+        default:
+            throw ReplicationProtocolError("unknown message type \(type)")
+        }
+    }
+
+    private static func writeString(_ string: String, into buffer: inout ByteBuffer) {
+        let bytes = Array(string.utf8.prefix(Int(UInt16.max)))
+        buffer.writeInteger(UInt16(bytes.count))
+        buffer.writeBytes(bytes)
+    }
+
+    private static func readString(_ buffer: inout ByteBuffer) -> String? {
+        guard let length = buffer.readInteger(as: UInt16.self) else { return nil }
+        return buffer.readString(length: Int(length))
+    }
+}
+
+/// A replication peer sent something that is not the protocol: the connection is closed.
+struct ReplicationProtocolError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Frames in, messages out; messages in, frames out.
+struct ReplicationMessageCoder: ByteToMessageDecoder, MessageToByteEncoder {
+    typealias InboundOut = ReplicationMessage
+    typealias OutboundIn = ReplicationMessage
+
+    /// The largest frame accepted: a replica's connection before its hello is authenticated gets less.
+    var maxFrameSize: Int
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
+        guard Int(length) <= maxFrameSize else {
+            throw ReplicationProtocolError("a frame of \(length) bytes (the limit is \(maxFrameSize))")
+        }
+        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        var frame = buffer.readSlice(length: Int(length))!
+        context.fireChannelRead(wrapInboundOut(try ReplicationMessage(frame: &frame)))
+        return .continue
+    }
+
+    func encode(data: ReplicationMessage, out: inout ByteBuffer) throws {
+        data.encode(into: &out)
+    }
+}

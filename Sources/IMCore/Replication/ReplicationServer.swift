@@ -1,0 +1,207 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The primary's side of replication (`replication_listen`): each replica that presents the token is sent
+/// the log from its own durable position (from the segment files, never through the writer), then each
+/// batch as it becomes durable; its acknowledgements give its lag, the oldest segment retention must keep,
+/// and (`replication = "sync"`) release the appends waiting for it.
+final class ReplicationServer: Service {
+    /// About how many bytes of records one data message carries.
+    static let chunkBytes = 1 << 20
+    /// A connection that has not said hello by then is closed.
+    static let helloTimeout: TimeAmount = .seconds(10)
+
+    let store: LogStore
+    let address: IMServerConfiguration.Endpoint
+    let token: String
+    let nodeID: String
+    let group: any EventLoopGroup
+    let replicas = ReplicaRegistry()
+    let gate: ReplicationGate?
+    let logger: Logger
+    private let bound = ReadinessSignal<IMServerConfiguration.Endpoint>()
+
+    init(store: LogStore, configuration: IMServerConfiguration, group: any EventLoopGroup) {
+        self.store = store
+        self.address = configuration.replication.listen!
+        self.token = configuration.replication.token ?? ""
+        self.nodeID = configuration.nodeID
+        self.group = group
+        self.logger = configuration.logger
+        let replication = configuration.replication
+        gate = replication.mode == .sync ? ReplicationGate(minReplicas: replication.minReplicas, timeout: replication.timeout) : nil
+    }
+
+    /// The address replicas connect to, once bound (its port when `replication_listen` asked for port 0).
+    func waitUntilBound() async throws -> IMServerConfiguration.Endpoint {
+        try await bound.wait()
+    }
+
+    func run() async throws {
+        let server: NIOAsyncChannel<NIOAsyncChannel<ReplicationMessage, ReplicationMessage>, Never>
+        do {
+            server = try await ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: address.host, port: address.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(ReplicationMessageCoder(maxFrameSize: 64 << 10))
+                        )
+                        try channel.pipeline.syncOperations.addHandler(
+                            MessageToByteHandler(ReplicationMessageCoder(maxFrameSize: 0))
+                        )
+                        return try NIOAsyncChannel<ReplicationMessage, ReplicationMessage>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            let failure = IMServerError("cannot listen on \(address) (replication_listen): \(error)")
+            bound.set(.failure(failure))
+            throw failure
+        }
+        let port = server.channel.localAddress?.port ?? address.port
+        bound.set(.success(.init(host: address.host, port: port)))
+        logger.info("serving replicas", metadata: ["address": "\(address.host):\(port)", "mode": "\(gate == nil ? "async" : "sync")"])
+        store.setGate(gate)
+        defer {
+            store.setGate(nil)
+            gate?.expire(now: .now + .seconds(1 << 40))
+        }
+        try await withThrowingDiscardingTaskGroup { tasks in
+            if let gate {
+                tasks.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(50))
+                        gate.expire()
+                    }
+                }
+            }
+            tasks.addTask {
+                // Graceful shutdown (or cancellation) closes the listener, which ends the accept loop below.
+                try? await gracefulShutdown()
+                try? await server.channel.close()
+            }
+            try? await server.executeThenClose { connections in
+                for try await connection in connections {
+                    tasks.addTask { await self.serve(connection) }
+                }
+            }
+            tasks.cancelAll()
+        }
+    }
+
+    /// One replica: hello, welcome, then the log from its position while its acknowledgements come back.
+    private func serve(_ connection: NIOAsyncChannel<ReplicationMessage, ReplicationMessage>) async {
+        let remote = connection.channel.remoteAddress?.description ?? "?"
+        let deadline = connection.channel.eventLoop.scheduleTask(in: Self.helloTimeout) {
+            connection.channel.close(promise: nil)
+        }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var messages = inbound.makeAsyncIterator()
+                guard case .hello(let version, let position, let lastID, let presented, let name)? = try await messages.next()
+                else { throw ReplicationProtocolError("the first message was not a hello") }
+                deadline.cancel()
+                if let refusal = refusal(version: version, token: presented) {
+                    logger.warning("replica refused", metadata: ["replica": "\(name)", "address": "\(remote)", "reason": "\(refusal)"])
+                    try await outbound.write(.refused(refusal))
+                    return
+                }
+                do {
+                    _ = try store.replicationChunk(after: position, maxBytes: 0)
+                } catch {
+                    logger.error("replica refused", metadata: ["replica": "\(name)", "address": "\(remote)", "reason": "\(error)"])
+                    try await outbound.write(.refused("\(error)"))
+                    return
+                }
+                try await outbound.write(.welcome(segmentSize: UInt32(store.configuration.segmentSize), name: nodeID))
+                let id = replicas.add(name: name, address: remote, progress: MirrorProgress(position: position, lastID: lastID))
+                updateFloor()
+                logger.notice("replica connected", metadata: ["replica": "\(name)", "address": "\(remote)", "position": "\(position)"])
+                defer {
+                    replicas.remove(id)
+                    updateFloor()
+                    logger.notice("replica disconnected", metadata: ["replica": "\(name)", "address": "\(remote)"])
+                }
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask {
+                        do {
+                            try await self.send(from: position, to: outbound)
+                        } catch let refusal as ReplicationRefusal {
+                            self.logger.error("replica stopped", metadata: ["replica": "\(name)", "reason": "\(refusal)"])
+                            try? await outbound.write(.refused(refusal.description))
+                            connection.channel.close(promise: nil)
+                        } catch {
+                            connection.channel.close(promise: nil)
+                        }
+                    }
+                    // This replica's acknowledgements, until it goes (or the sender above closed it).
+                    while let message = try await messages.next() {
+                        guard case .ack(let progress) = message else {
+                            throw ReplicationProtocolError("a replica may only acknowledge, not send \(message)")
+                        }
+                        replicas.acknowledged(id, progress)
+                        updateFloor()
+                        if let gate, let confirmed = replicas.position(heldBy: gate.minReplicas) {
+                            gate.confirm(confirmed)
+                        }
+                    }
+                    tasks.cancelAll()
+                }
+            }
+        } catch {
+            deadline.cancel()
+            logger.info("replication connection ended", metadata: ["address": "\(remote)", "error": "\(error)"])
+        }
+    }
+
+    /// Why a hello is refused, if it is.
+    private func refusal(version: UInt32, token presented: String) -> String? {
+        guard secretsMatch(Array(presented.utf8), Array(token.utf8)) else { return "wrong replication_token" }
+        guard version == ReplicationMessage.version else {
+            return "replication protocol version \(version); this primary speaks \(ReplicationMessage.version)"
+        }
+        if store.role == .replica { return "this server is itself a replica (replica_of): connect to its primary" }
+        return nil
+    }
+
+    /// Sends the log after `position` as it becomes durable, and a head every second while idle.
+    private func send(from start: LogPosition, to outbound: NIOAsyncChannelOutboundWriter<ReplicationMessage>) async throws {
+        let (watcher, wakes) = store.durableWatch.watch()
+        defer { store.durableWatch.stopWatching(watcher) }
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                store.durableWatch.wake(watcher)
+            }
+        }
+        defer { heartbeat.cancel() }
+        var position = start
+        var lastSent = ContinuousClock.now
+        for await _ in wakes {
+            let store = self.store
+            while true {
+                let from = position
+                guard let chunk = try await NIOThreadPool.singleton.runIfActive({
+                    try store.replicationChunk(after: from, maxBytes: Self.chunkBytes)
+                }) else { break }
+                let head = store.replicationHead
+                try await outbound.write(.data(chunk, assignedID: head.assignedID, head: head.durable))
+                position = chunk.end
+                lastSent = .now
+            }
+            if ContinuousClock.now - lastSent >= .seconds(1) {
+                let head = store.replicationHead
+                try await outbound.write(.head(durable: head.durable, durableID: head.durableID, assignedID: head.assignedID))
+                lastSent = .now
+            }
+        }
+    }
+
+    private func updateFloor() {
+        store.setReplicationFloor(replicas.floor)
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import IMCore
+import JWTKit
+import NIOCore
+import Testing
+
+/// A primary and a replica in this process, over real sockets: the replica copies the primary's log
+/// (from empty, from behind, live), serves it read-only to clients who log in with a JWT (the directory is
+/// the primary's alone), refuses writes, and once promoted takes messages with ids after the primary's.
+@Suite("LogStore replication")
+struct ReplicationTests {
+    static let token = "replication-test-token"
+    static let jwtSecret = "a-replication-test-secret-of-32-bytes!"
+
+    @Test func aReplicaCatchesUpFollowsAndServesReadOnly() async throws {
+        try await withPrimary { primary in
+            // 3 MB before the replica exists: it starts from empty, over several 4 MiB segments once more follow.
+            let alice = try await Self.client(primary, uid: 1)
+            for n in 0..<3_000 {
+                let ack = try await alice.send(peerMessage(1, 2, "early-\(n)-" + String(repeating: "x", count: 1_000)))
+                try #require(ack.status == .success)
+            }
+            try await withReplica(of: primary) { replica in
+                try await Self.waitUntilCaughtUp(replica, primary)
+                for n in 0..<3_000 {
+                    _ = try await alice.send(peerMessage(1, 2, "live-\(n)-" + String(repeating: "y", count: 1_000)))
+                }
+                try await Self.waitUntilCaughtUp(replica, primary)
+
+                let bob = try await Self.client(replica, uid: 2)
+                let (messages, _) = try await bob.syncAll(from: 0)
+                let texts = messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content).prefix { $0 != "-" } }
+                #expect(texts.count == 6_000)
+                #expect(texts.filter { $0 == "early" }.count == 3_000 && texts.filter { $0 == "live" }.count == 3_000)
+
+                let refused = try await bob.send(peerMessage(2, 1, "to a replica"))
+                #expect(refused.status == .serverError, "a replica takes no message")
+                let (status, body) = try await replica.admin("POST", "/post_peer_message?sender=1&receiver=2", body: "hi")
+                #expect(status == 409)
+                #expect("\(body)".contains("replica_of"))
+
+                let (_, summary) = try await primary.admin("GET", "/summary")
+                let replicas = try #require((summary["replication"] as? [String: Any])?["replicas"] as? [[String: Any]])
+                #expect(replicas.count == 1)
+                #expect(replicas.first?["lag_records"] as? Int == 0)
+                let (_, replicaSummary) = try await replica.admin("GET", "/summary")
+                let role = (replicaSummary["replication"] as? [String: Any])?["role"] as? String
+                #expect(role == "replica")
+            }
+        }
+    }
+
+    @Test func aPromotedReplicaTakesMessagesWithIDsAfterThePrimarys() async throws {
+        try await withPrimary { primary in
+            let alice = try await Self.client(primary, uid: 1)
+            var lastKey: Int64 = 0
+            for n in 0..<50 { lastKey = max(lastKey, Int64(try await alice.send(peerMessage(1, 2, "m\(n)")).metadata?.syncKey ?? 0)) }
+            try await withReplica(of: primary) { replica in
+                try await Self.waitUntilCaughtUp(replica, primary)
+                let (status, promotion) = try await replica.admin("POST", "/store/promote")
+                #expect(status == 200, "\(promotion)")
+                let data = try #require(promotion["data"] as? [String: Any])
+                let firstID = try #require(data["first_id"] as? Int)
+                #expect(firstID > Int(lastKey))
+
+                let carol = try await Self.client(replica, uid: 3)
+                let ack = try await carol.send(peerMessage(3, 2, "after the promotion"))
+                #expect(ack.status == .success)
+                let bob = try await Self.client(replica, uid: 2)
+                let (messages, _) = try await bob.syncAll(from: 0)
+                #expect(messages.count == 51)
+                let (secondStatus, _) = try await replica.admin("POST", "/store/promote")
+                #expect(secondStatus == 409, "a primary has nothing to promote")
+            }
+        }
+    }
+
+    @Test func aWrongTokenIsRefused() async throws {
+        try await withPrimary { primary in
+            try await withReplica(of: primary, token: "not-the-token") { replica in
+                try await eventually("the replica to report the refusal") {
+                    let (_, summary) = try await replica.admin("GET", "/summary")
+                    let primaryStatus = (summary["replication"] as? [String: Any])?["primary"] as? [String: Any]
+                    return (primaryStatus?["last_error"] as? String)?.contains("wrong replication_token") == true
+                }
+                let (_, summary) = try await primary.admin("GET", "/summary")
+                #expect(((summary["replication"] as? [String: Any])?["replicas"] as? [Any])?.isEmpty == true)
+            }
+        }
+    }
+
+    @Test func aReplicaRestartedContinuesWhereItsLogEnds() async throws {
+        let replicaData = TemporaryDirectory()
+        defer { replicaData.remove() }
+        try await withPrimary { primary in
+            let alice = try await Self.client(primary, uid: 1)
+            for n in 0..<200 { _ = try await alice.send(peerMessage(1, 2, "first-\(n)")) }
+            try await withReplica(of: primary, dataDirectory: replicaData.path) { replica in
+                try await Self.waitUntilCaughtUp(replica, primary)
+            }
+            for n in 0..<200 { _ = try await alice.send(peerMessage(1, 2, "second-\(n)")) }
+            try await withReplica(of: primary, dataDirectory: replicaData.path) { replica in
+                try await Self.waitUntilCaughtUp(replica, primary)
+                let bob = try await Self.client(replica, uid: 2)
+                let (messages, _) = try await bob.syncAll(from: 0)
+                let texts = messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) }
+                #expect(texts == (0..<200).map { "first-\($0)" } + (0..<200).map { "second-\($0)" })
+            }
+        }
+    }
+
+    @Test func syncModeACKsOnlyWhatAReplicaHasAndRefusesWithoutOne() async throws {
+        try await withPrimary(configure: {
+            $0.replication.mode = .sync
+            $0.replication.timeout = .milliseconds(500)
+        }) { primary in
+            let alice = try await Self.client(primary, uid: 1)
+            let alone = try await alice.send(peerMessage(1, 2, "no replica"))
+            #expect(alone.status == .serverError, "no replica confirmed it: refused, not ACKed")
+            try await withReplica(of: primary) { replica in
+                try await eventually("the replica to connect") {
+                    let (_, summary) = try await primary.admin("GET", "/summary")
+                    return ((summary["replication"] as? [String: Any])?["replicas"] as? [Any])?.count == 1
+                }
+                var acked: [String] = []
+                for n in 0..<100 {
+                    let text = "sync-\(n)"
+                    if try await alice.send(peerMessage(1, 2, text)).status == .success { acked.append(text) }
+                }
+                #expect(acked.count == 100)
+                // ACKed means on the replica: read it there at once, without waiting for it to catch up.
+                let bob = try await Self.client(replica, uid: 2)
+                let (messages, _) = try await bob.syncAll(from: 0)
+                let stored = Set(messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) })
+                #expect(acked.allSatisfy(stored.contains))
+            }
+        }
+    }
+
+    // MARK: - Support
+
+    private func withPrimary(
+        configure: @escaping (inout IMServerConfiguration) -> Void = { _ in },
+        _ body: (TestServer) async throws -> Void
+    ) async throws {
+        try await withTestServer(configure: { configuration in
+            configuration.replication.listen = .init(host: "127.0.0.1", port: 0)
+            configuration.replication.token = Self.token
+            configuration.jwtSecret = Self.jwtSecret
+            configuration.nodeID = "primary"
+            configure(&configuration)
+        }, body)
+    }
+
+    private func withReplica(
+        of primary: TestServer,
+        token: String = Self.token,
+        dataDirectory: String? = nil,
+        _ body: (TestServer) async throws -> Void
+    ) async throws {
+        let address = try #require(primary.addresses.replication)
+        try await withTestServer(dataDirectory: dataDirectory, configure: { configuration in
+            configuration.replication.replicaOf = .init(host: "127.0.0.1", port: address.port)
+            configuration.replication.token = token
+            configuration.jwtSecret = Self.jwtSecret
+            configuration.nodeID = "replica"
+        }, body)
+    }
+
+    /// A client logged in as `uid` with a JWT (which any server with the secret accepts).
+    static func client(_ server: TestServer, uid: Int64) async throws -> IMClient {
+        struct Claims: JWTPayload {
+            var appid: Int64
+            var uid: Int64
+            func verify(using algorithm: some JWTAlgorithm) async throws {}
+        }
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: jwtSecret), digestAlgorithm: .sha256)
+        let token = try await keys.sign(Claims(appid: TestServer.appID, uid: uid))
+        let client = try await server.connect()
+        try #require(try await client.authenticate(token: token, deviceID: "device-\(uid)"), "login of \(uid)")
+        return client
+    }
+
+    /// Waits until the replica has every id the primary has made durable.
+    static func waitUntilCaughtUp(_ replica: TestServer, _ primary: TestServer) async throws {
+        let (_, summary) = try await primary.admin("GET", "/summary")
+        let target = try #require((summary["store"] as? [String: Any])?["last_id"] as? Int)
+        try await eventually("the replica to reach id \(target)") {
+            let (_, summary) = try await replica.admin("GET", "/summary")
+            let primary = (summary["replication"] as? [String: Any])?["primary"] as? [String: Any]
+            return (primary?["last_id"] as? Int ?? 0) >= target
+        }
+    }
+}
