@@ -6,7 +6,36 @@ struct MirrorProgress: Sendable, Equatable {
     var lastID: UInt64
 }
 
+/// A log's newest record: where it starts and its checksum (its frame's CRC), by which a primary checks
+/// that a replica's log is a prefix of its own before it continues it.
+struct LogTail: Sendable, Equatable {
+    var record: LogPosition
+    var checksum: UInt32
+
+    static let empty = LogTail(record: LogPosition(packed: 0), checksum: 0)
+}
+
 extension LogStore {
+    /// This log's newest record (`.empty` for an empty log): the start of the record holding the newest
+    /// entry, read from the index, and its checksum from the file.
+    var tail: LogTail {
+        let (position, segments) = state.withLock { s -> (UInt64?, [LogSegment?]) in
+            var newest: (id: UInt64, position: UInt64)?
+            for index in s.queues.values {
+                guard let id = index.ids.last, id > newest?.id ?? 0 else { continue }
+                newest = (id, index.positions[index.positions.count - 1])
+            }
+            return (newest?.position, s.segments)
+        }
+        guard let position = position.map(LogPosition.init(packed:)) else { return .empty }
+        let slot = Int(position.segment) - 1
+        guard slot >= 0, slot < segments.count, let segment = segments[slot],
+            let size = try? segment.fileSize(), Int(position.offset) + LogRecord.frameSize <= size
+        else { return .empty }
+        let bytes = segment.bytes(count: size)
+        return LogTail(record: position, checksum: bytes.loadUnaligned(fromByteOffset: Int(position.offset) + 4, as: UInt32.self))
+    }
+
     /// Whether the store takes appends (a primary) or its primary's log (a replica).
     enum Role: String, Sendable {
         case primary

@@ -18,6 +18,28 @@ struct ReplicationRefusal: Error, Sendable, CustomStringConvertible {
 }
 
 extension LogStore {
+    /// Checks that a replica whose log ends at `position` with `tail` as its newest record holds a prefix of
+    /// this log: the same record, with the same checksum, ending where the replica's log ends. Throws a
+    /// refusal naming the divergence otherwise (a former primary's log with what this one never had).
+    func verifyReplica(at position: LogPosition, tail: LogTail) throws {
+        guard tail.record.packed != 0 else { return }
+        let segments = state.withLock { $0.segments }
+        let slot = Int(tail.record.segment) - 1
+        let divergence = ReplicationRefusal(
+            "the replica's log diverges from this primary's at \(tail.record) (a record this log does not have): "
+                + "move the replica's data directory aside and start it again to copy this log from scratch"
+        )
+        guard slot >= 0, slot < segments.count, let segment = segments[slot] else {
+            if let oldest = segments.lazy.compactMap({ $0 }).first, tail.record.segment < oldest.number { return }
+            throw divergence
+        }
+        let bytes = segment.bytes(count: try segment.fileSize())
+        guard let (_, size) = LogRecord.View.validated(in: bytes, at: Int(tail.record.offset)),
+            bytes.loadUnaligned(fromByteOffset: Int(tail.record.offset) + 4, as: UInt32.self) == tail.checksum,
+            tail.record.segment != position.segment || Int(tail.record.offset) + size == Int(position.offset)
+        else { throw divergence }
+    }
+
     /// The primary's durable end and the newest id it has handed out (durable or not).
     var replicationHead: (durable: LogPosition, durableID: UInt64, assignedID: UInt64) {
         state.withLock { s in (s.durablePosition, s.durableID, s.nextID - 1) }

@@ -101,7 +101,14 @@ final class ReplicaFollower: Service {
             try await channel.executeThenClose { inbound, outbound in
                 let start = store.mirrorProgress
                 try await outbound.write(
-                    .hello(version: ReplicationMessage.version, position: start.position, lastID: start.lastID, token: token, name: nodeID)
+                    .hello(
+                        version: ReplicationMessage.version,
+                        position: start.position,
+                        lastID: start.lastID,
+                        tail: store.tail,
+                        token: token,
+                        name: nodeID
+                    )
                 )
                 var messages = inbound.makeAsyncIterator()
                 let segmentSize: Int

@@ -4,7 +4,8 @@ import NIOCore
 ///
 /// ```
 /// frame    u32 length (of what follows, big-endian) | u8 type | payload
-/// hello    1  replica → primary  u32 version | u64 position | u64 last id | u16+bytes token | u16+bytes name
+/// hello    1  replica → primary  u32 version | u64 position | u64 last id | u64 last record | u32 its crc
+///                                | u16+bytes token | u16+bytes name
 /// welcome  2  primary → replica  u32 segment size | u16+bytes name
 /// data     3  primary → replica  u32 segment | u32 offset | u64 assigned id | u64 head | bytes (whole records)
 /// head     4  primary → replica  u64 durable position | u64 durable id | u64 assigned id (when idle, each second)
@@ -13,7 +14,7 @@ import NIOCore
 /// ```
 /// Positions are a segment number and an offset (`LogPosition.packed`); `head` is the primary's durable end.
 enum ReplicationMessage: Sendable, Equatable {
-    case hello(version: UInt32, position: LogPosition, lastID: UInt64, token: String, name: String)
+    case hello(version: UInt32, position: LogPosition, lastID: UInt64, tail: LogTail, token: String, name: String)
     case welcome(segmentSize: UInt32, name: String)
     case data(ReplicationChunk, assignedID: UInt64, head: LogPosition)
     case head(durable: LogPosition, durableID: UInt64, assignedID: UInt64)
@@ -28,11 +29,13 @@ enum ReplicationMessage: Sendable, Equatable {
         let start = buffer.writerIndex
         buffer.writeInteger(UInt32(0))
         switch self {
-        case .hello(let version, let position, let lastID, let token, let name):
+        case .hello(let version, let position, let lastID, let tail, let token, let name):
             buffer.writeInteger(UInt8(1))
             buffer.writeInteger(version)
             buffer.writeInteger(position.packed)
             buffer.writeInteger(lastID)
+            buffer.writeInteger(tail.record.packed)
+            buffer.writeInteger(tail.checksum)
             Self.writeString(token, into: &buffer)
             Self.writeString(name, into: &buffer)
         case .welcome(let segmentSize, let name):
@@ -68,10 +71,18 @@ enum ReplicationMessage: Sendable, Equatable {
         switch type {
         case 1:
             guard let version = frame.readInteger(as: UInt32.self), let position = frame.readInteger(as: UInt64.self),
-                let lastID = frame.readInteger(as: UInt64.self), let token = Self.readString(&frame),
+                let lastID = frame.readInteger(as: UInt64.self), let record = frame.readInteger(as: UInt64.self),
+                let checksum = frame.readInteger(as: UInt32.self), let token = Self.readString(&frame),
                 let name = Self.readString(&frame)
             else { throw ReplicationProtocolError("a short hello") }
-            self = .hello(version: version, position: LogPosition(packed: position), lastID: lastID, token: token, name: name)
+            self = .hello(
+                version: version,
+                position: LogPosition(packed: position),
+                lastID: lastID,
+                tail: LogTail(record: LogPosition(packed: record), checksum: checksum),
+                token: token,
+                name: name
+            )
         case 2:
             guard let size = frame.readInteger(as: UInt32.self), let name = Self.readString(&frame) else {
                 throw ReplicationProtocolError("a short welcome")

@@ -102,7 +102,7 @@ final class ReplicationServer: Service {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var messages = inbound.makeAsyncIterator()
-                guard case .hello(let version, let position, let lastID, let presented, let name)? = try await messages.next()
+                guard case .hello(let version, let position, let lastID, let tail, let presented, let name)? = try await messages.next()
                 else { throw ReplicationProtocolError("the first message was not a hello") }
                 deadline.cancel()
                 if let refusal = refusal(version: version, token: presented) {
@@ -111,6 +111,7 @@ final class ReplicationServer: Service {
                     return
                 }
                 do {
+                    try store.verifyReplica(at: position, tail: tail)
                     _ = try store.replicationChunk(after: position, maxBytes: 0)
                 } catch {
                     logger.error("replica refused", metadata: ["replica": "\(name)", "address": "\(remote)", "reason": "\(error)"])

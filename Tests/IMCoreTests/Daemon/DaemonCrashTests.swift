@@ -12,7 +12,7 @@ final class DaemonProcess {
     let process = ChildProcess()
     let clientPort: Int
     let adminPort: Int
-    /// The other listeners' ports, by transport name (`tls`, `ws`, `wss`), when enabled.
+    /// The other listeners' ports, by name (`tls`, `ws`, `wss`, `replication`), when enabled.
     let ports: [String: Int]
     private let stderr: Pipe
     /// Everything imd logged so far.
@@ -62,7 +62,7 @@ final class DaemonProcess {
         clientPort = numbers[0]
         adminPort = numbers[1]
         ports = Dictionary(
-            uniqueKeysWithValues: line.matches(of: /\s(tls|ws|wss)=\S*:(\d+)/).map { (String($0.1), Int($0.2)!) }
+            uniqueKeysWithValues: line.matches(of: /\s(tls|ws|wss|replication)=\S*:(\d+)/).map { (String($0.1), Int($0.2)!) }
         )
     }
 
@@ -80,6 +80,11 @@ final class DaemonProcess {
         } catch {
             throw IMClientError(.timeout, "\(error); its log:\n\(log.withLockedValue { $0 })")
         }
+    }
+
+    /// Whether imd has logged a line containing `text` so far.
+    func hasLogged(_ text: String) -> Bool {
+        log.withLockedValue { $0.contains(text) }
     }
 
     /// Sends `signal` to imd.

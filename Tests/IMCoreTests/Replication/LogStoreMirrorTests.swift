@@ -106,7 +106,20 @@ struct LogStoreMirrorTests {
         let other = try LogStore(configuration: storeConfiguration(otherDirectory))
         defer { try? other.close() }
         try await fill(primary, 10, prefix: "a")
-        try await fill(other, 11, prefix: "b")
+        try await fill(other, 10, prefix: "b")
+        // As long as the primary's log: the same positions, other records (a former primary's).
+        #expect(other.replicationHead.durable == primary.replicationHead.durable)
+        #expect(throws: ReplicationRefusal.self) {
+            try primary.verifyReplica(at: other.replicationHead.durable, tail: other.tail)
+        }
+        let replicaDirectory = TemporaryDirectory()
+        defer { replicaDirectory.remove() }
+        let replica = try LogStore(configuration: storeConfiguration(replicaDirectory))
+        defer { try? replica.close() }
+        try replica.becomeReplica(of: "test")
+        try copy(primary, into: replica)
+        try primary.verifyReplica(at: replica.mirrorProgress.position, tail: replica.tail)
+        try await fill(other, 1, prefix: "b")
         #expect(throws: ReplicationRefusal.self) {
             try primary.replicationChunk(after: other.replicationHead.durable, maxBytes: 1 << 20)
         }
