@@ -70,7 +70,8 @@ extension LogStore {
     }
 
     /// Writes chunks of the primary's log at the same places in this log, makes them durable (one fsync
-    /// for all) and indexes their records; returns where the log now ends.
+    /// for all, unless the store's fsync policy is `none`) and indexes their records; returns where the
+    /// log now ends.
     ///
     /// Each chunk must continue this log: at its end, or at the start of a later segment. Records are
     /// checked as recovery checks them (a corrupt region is skipped and counted, never indexed).
@@ -92,8 +93,12 @@ extension LogStore {
             if !touched.contains(where: { $0 === segment }) { touched.append(segment) }
             end = chunk.end
         }
-        for segment in touched { try segment.sync() }
-        if created { try StoreDirectory.syncDirectory(configuration.directory) }
+        // What the replica acknowledges is durable under its own fsync policy: fsynced unless it is `none`
+        // (`interval` fsyncs each copy too: a replica's acknowledgement is what `replication = "sync"` waits for).
+        if configuration.fsync != .none {
+            for segment in touched { try segment.sync() }
+            if created { try StoreDirectory.syncDirectory(configuration.directory) }
+        }
         return state.withLock { s in
             var lastID = s.durableID
             var messages: UInt64 = 0

@@ -112,7 +112,8 @@ struct ReplicationTests {
     @Test func syncModeACKsOnlyWhatAReplicaHasAndRefusesWithoutOne() async throws {
         try await withPrimary(configure: {
             $0.replication.mode = .sync
-            $0.replication.timeout = .milliseconds(500)
+            // Long enough for a replica on a machine running every suite at once; the first send waits it out.
+            $0.replication.timeout = .seconds(10)
         }) { primary in
             let alice = try await Self.client(primary, uid: 1)
             let alone = try await alice.send(peerMessage(1, 2, "no replica"))
