@@ -8,7 +8,7 @@ package final class LogThrottle<Key: Hashable & Sendable>: Sendable {
         var heldBack: [Key: Int] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = TracedMutex(State())
 
     package init() {}
 

@@ -7,7 +7,7 @@ final class ReadinessSignal<Value: Sendable>: Sendable {
         var waiters: [CheckedContinuation<Value, any Error>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = TracedMutex(State())
 
     func set(_ result: Result<Value, any Error>) {
         let waiters = state.withLock { s -> [CheckedContinuation<Value, any Error>] in

@@ -8,7 +8,7 @@ final class AsyncLock: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = TracedMutex(State())
 
     func withLock<Value: Sendable>(_ body: () async throws -> Value) async throws -> Value {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

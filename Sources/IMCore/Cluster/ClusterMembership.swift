@@ -31,11 +31,11 @@ final class ClusterMembership: Service, Sendable {
     let incarnation = Int64.random(in: 1...Int64.max)
     private let version: String
     private let load: NodeLoad
-    private let peers = Mutex<[Peer]>([])
+    private let peers = TracedMutex<[Peer]>([])
     /// Told the ids of the nodes that were live at one heartbeat and are not at the next.
-    private let peersLost = Mutex<(@Sendable ([String]) -> Void)?>(nil)
+    private let peersLost = TracedMutex<(@Sendable ([String]) -> Void)?>(nil)
     /// This node's client addresses, once its listeners are bound (written with each heartbeat).
-    let addresses: Mutex<IMNodeAddresses>
+    let addresses: TracedMutex<IMNodeAddresses>
 
     init(database: PostgresDatabase, configuration: IMServerConfiguration, counters: ServerCounters) {
         self.database = database
@@ -43,7 +43,7 @@ final class ClusterMembership: Service, Sendable {
         self.channel = Self.channel(of: configuration.nodeID)
         self.version = configuration.version
         self.load = NodeLoad(counters: counters)
-        self.addresses = Mutex(IMNodeAddresses(nodeID: configuration.nodeID))
+        self.addresses = TracedMutex(IMNodeAddresses(nodeID: configuration.nodeID))
     }
 
     /// The channel of the node `id`.

@@ -16,7 +16,7 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         var generation: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = TracedMutex(State())
     let lifetime: Duration
     /// Past this many entries the expired ones are dropped (and all of them if none had expired).
     let capacity: Int

@@ -8,7 +8,7 @@ final class LookupBalancer: Sendable {
     /// How long a hand-out counts: until two heartbeats of the chosen node have reported it.
     static let horizon: Duration = ClusterMembership.heartbeat * 2
 
-    private let handedOut = Mutex<[String: [ContinuousClock.Instant]]>([:])
+    private let handedOut = TracedMutex<[String: [ContinuousClock.Instant]]>([:])
 
     /// The chosen node among `nodes`, or nil when none is live with an address.
     func choose(among nodes: [IMNode]) -> IMNode? {

@@ -16,7 +16,7 @@ final class NodeLoad: Sendable {
     }
 
     private let counters: ServerCounters
-    private let last = Mutex(Last())
+    private let last = TracedMutex(Last())
 
     init(counters: ServerCounters) {
         self.counters = counters

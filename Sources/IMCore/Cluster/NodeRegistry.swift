@@ -17,13 +17,13 @@ final class SingleNode: NodeRegistry {
     private let version: String
     private let startedAt = Int64(Date().timeIntervalSince1970)
     private let load: NodeLoad
-    private let addresses: Mutex<IMNodeAddresses>
+    private let addresses: TracedMutex<IMNodeAddresses>
 
     init(configuration: IMServerConfiguration, counters: ServerCounters) {
         nodeID = configuration.nodeID
         version = configuration.version
         load = NodeLoad(counters: counters)
-        addresses = Mutex(IMNodeAddresses(nodeID: configuration.nodeID))
+        addresses = TracedMutex(IMNodeAddresses(nodeID: configuration.nodeID))
     }
 
     func advertise(_ addresses: IMNodeAddresses) {

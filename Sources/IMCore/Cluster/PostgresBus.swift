@@ -26,7 +26,7 @@ final class PostgresBus: RouteBus {
     let membership: ClusterMembership
     let database: PostgresDatabase
     let store: any MessageStore
-    let state = Mutex(State())
+    let state = TracedMutex(State())
     let figures = Figures()
     let wakeups: AsyncStream<Void>
     let wakeup: AsyncStream<Void>.Continuation

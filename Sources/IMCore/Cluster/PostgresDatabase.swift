@@ -227,10 +227,10 @@ private final class FirstOutcome<Value: Sendable>: Sendable {
         var onResume: (@Sendable () -> Void)?
     }
 
-    private let state: Mutex<State>
+    private let state: TracedMutex<State>
 
     init(_ completion: @escaping @Sendable (Result<Value, any Error>) -> Void) {
-        state = Mutex(State(completion: completion))
+        state = TracedMutex(State(completion: completion))
     }
 
     /// Completes with `result` if nothing did before; returns whether it did.

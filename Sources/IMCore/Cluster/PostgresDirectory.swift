@@ -58,7 +58,7 @@ final class PostgresDirectory: Directory, Sendable {
     }
 
     let database: PostgresDatabase
-    let state = Mutex(State())
+    let state = TracedMutex(State())
     let groups: ExpiringCache<Int64, GroupInfo?>
     let relationships: ExpiringCache<RelationPair, Relationship>
     let preferenceCache: ExpiringCache<UserKey, UserPreferences>

@@ -37,7 +37,7 @@ final class PostgresHealth: Sendable {
         var since = Date().timeIntervalSince1970
     }
 
-    private let state = Mutex(State())
+    private let state = TracedMutex(State())
     private let inFlight = Atomic<Int>(0)
     private let logger: Logger
     private let place: String

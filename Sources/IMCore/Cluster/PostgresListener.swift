@@ -24,7 +24,7 @@ final class PostgresListener: Service, Sendable {
     }
 
     private let database: PostgresDatabase
-    private let subscriptions = Mutex<[Subscription]>([])
+    private let subscriptions = TracedMutex<[Subscription]>([])
     private let received = Atomic<Int>(0)
     private let connections = Atomic<Int>(0)
     private let listening = Atomic<Bool>(false)

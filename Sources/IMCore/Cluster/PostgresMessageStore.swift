@@ -56,7 +56,7 @@ final class PostgresMessageStore: MessageStore, Sendable {
     }
 
     let database: PostgresDatabase
-    let state = Mutex(State())
+    let state = TracedMutex(State())
     /// The most messages and entries in one batch (one statement's arrays).
     let maxBatchMessages = 2_000
     let maxBatchEntries = 50_000

@@ -24,7 +24,7 @@ package final class SQLiteDirectory: Directory {
     /// One connection is enough: after open every read is served from memory, so readers would sit idle,
     /// and GRDB serialises the writes of admin calls and `flush()` on it.
     let database: DatabaseQueue
-    let state: Mutex<State>
+    let state: TracedMutex<State>
 
     /// Opens (or creates) the SQLite file at `path`, migrates it and loads every row into memory.
     ///
@@ -73,7 +73,7 @@ package final class SQLiteDirectory: Directory {
                 "open_ms": "\((ContinuousClock.now - started).milliseconds)",
             ]
         )
-        self.state = Mutex(loaded)
+        self.state = TracedMutex(loaded)
     }
 
     // MARK: Tokens

@@ -15,7 +15,7 @@ final class ConnectionAdmission: Sendable {
     let maxPerAddress: Int
     private let open = Atomic<Int>(0)
     /// Open connections per address; kept only with a per-address limit.
-    private let perAddress = Mutex<[String: Int]>([:])
+    private let perAddress = TracedMutex<[String: Int]>([:])
 
     init(maxConnections: Int, maxPerAddress: Int) {
         self.maxConnections = maxConnections

@@ -13,7 +13,7 @@ final class LoginFailureWindow: Sendable {
         var failures: [String: Int] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = TracedMutex(State())
 
     init(limit: Int) {
         self.limit = limit

@@ -21,7 +21,7 @@ package enum RefusalCause: String, CaseIterable, Sendable {
 /// The refusals so far, per cause, for `/summary` and `/metrics`, and their log lines (`LogThrottle`: at
 /// most one a second per cause).
 package final class Refusals: Sendable {
-    private let tally = Mutex<[RefusalCause: Int]>([:])
+    private let tally = TracedMutex<[RefusalCause: Int]>([:])
     private let throttle = LogThrottle<RefusalCause>()
     private let logger: Logger
 

@@ -34,7 +34,7 @@ package final class PushDispatcher: Service {
     let logger: Logger
     let userAgent: String
     let queue: any PushQueue
-    let state: Mutex<State>
+    let state: TracedMutex<State>
     let counters = Counters()
     let wakeups: AsyncStream<Void>
     let wakeup: AsyncStream<Void>.Continuation
@@ -77,7 +77,7 @@ package final class PushDispatcher: Service {
         logger[metadataKey: "component"] = "push"
         self.logger = logger
         self.queue = queue
-        state = Mutex(State())
+        state = TracedMutex(State())
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 

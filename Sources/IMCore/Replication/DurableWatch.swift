@@ -21,7 +21,7 @@ final class DurableWatch: Sendable {
     }
 
     static let capacity = 1 << 16
-    private let state = Mutex(State())
+    private let state = TracedMutex(State())
 
     /// A stream that yields whenever the durable end moves (at most one element waits in it), until
     /// `stopWatching(_:)`.

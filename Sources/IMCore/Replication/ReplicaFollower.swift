@@ -28,8 +28,8 @@ final class ReplicaFollower: Service {
     let nodeID: String
     let group: any EventLoopGroup
     let logger: Logger
-    private let state = Mutex(Status())
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let state = TracedMutex(Status())
+    private let task = TracedMutex<Task<Void, Never>?>(nil)
     private let errors = LogThrottle<Int>()
 
     init(store: LogStore, configuration: IMServerConfiguration, group: any EventLoopGroup) {

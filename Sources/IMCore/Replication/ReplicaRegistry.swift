@@ -13,7 +13,7 @@ final class ReplicaRegistry: Sendable {
         var ackedAt: Date
     }
 
-    private let replicas = Mutex<[Int: Replica]>([:])
+    private let replicas = TracedMutex<[Int: Replica]>([:])
     private let nextID = Atomic<Int>(0)
 
     /// Registers a replica that connected from `address` at `progress`; returns its id.

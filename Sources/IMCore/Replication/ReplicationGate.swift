@@ -19,7 +19,7 @@ final class ReplicationGate: Sendable {
 
     let minReplicas: Int
     let timeout: Duration
-    private let state = Mutex(State())
+    private let state = TracedMutex(State())
 
     init(minReplicas: Int, timeout: Duration) {
         self.minReplicas = minReplicas

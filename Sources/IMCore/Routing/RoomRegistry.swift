@@ -42,7 +42,7 @@ package final class RoomRegistry: Sendable {
         var devices: [DeviceKey: UInt64] = [:]
     }
 
-    private let rooms = Mutex<[RoomKey: Room]>([:])
+    private let rooms = TracedMutex<[RoomKey: Room]>([:])
 
     package init() {}
 

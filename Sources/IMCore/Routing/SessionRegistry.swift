@@ -27,7 +27,7 @@ package final class SessionRegistry: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = TracedMutex(State())
     private let nextID = Atomic<UInt64>(1)
 
     package init() {}

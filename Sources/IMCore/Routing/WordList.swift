@@ -10,18 +10,18 @@ import Synchronization
 package final class WordList: Sendable {
     /// The word file; nil: no filtering.
     package let path: String?
-    private let current: Mutex<WordFilter?>
+    private let current: TracedMutex<WordFilter?>
 
     /// A list that filters nothing.
     package init() {
         self.path = nil
-        self.current = Mutex(nil)
+        self.current = TracedMutex(nil)
     }
 
     /// Reads `path` (nil: no filter). Throws `IMServerError` naming the file and `word_file`.
     package init(path: String?) throws {
         self.path = path
-        self.current = Mutex(try path.map(WordList.read))
+        self.current = TracedMutex(try path.map(WordList.read))
     }
 
     /// Re-reads the word file and swaps the filter in; returns the number of words. On error the

@@ -22,7 +22,7 @@ package final class LogStore: MessageStore {
 
     package let configuration: LogStoreConfiguration
     let logger: Logger
-    let state: Mutex<State>
+    let state: TracedMutex<State>
     let allocator = ByteBufferAllocator()
     private let lockFD: Int32
     let writerWake = DispatchSemaphore(value: 0)
@@ -30,7 +30,7 @@ package final class LogStore: MessageStore {
     let snapshotWake = DispatchSemaphore(value: 0)
     private let snapshotExited = DispatchSemaphore(value: 0)
     /// Held while a snapshot is written: the snapshot thread, `snapshot()` and `close()` share one file.
-    let snapshotWriting = Mutex(())
+    let snapshotWriting = TracedMutex(())
     /// One line a second while a full disk refuses appends.
     let diskFullLog = LogThrottle<Int>()
     /// Wakes replication connections when the durable end moves; remembers recent batches for their lag.
@@ -77,7 +77,7 @@ package final class LogStore: MessageStore {
         let lockFD = try StoreDirectory.lock(configuration.directory)
         do {
             let opened = try LogStore.open(configuration, started: started)
-            self.state = Mutex(opened.state)
+            self.state = TracedMutex(opened.state)
             self.lockFD = lockFD
             logOpened(opened.state.stats, usedSnapshot: opened.usedSnapshot)
             startThreads(opened.writer)

@@ -101,7 +101,7 @@ final class IdleSweepers: Sendable {
     let timeout: Duration
     /// `login_timeout`; zero: none.
     let loginTimeout: Duration
-    private let sweepers = Mutex<[ObjectIdentifier: NIOLoopBound<IdleSweeper>]>([:])
+    private let sweepers = TracedMutex<[ObjectIdentifier: NIOLoopBound<IdleSweeper>]>([:])
 
     init(timeout: Duration, loginTimeout: Duration = .zero) {
         self.timeout = timeout

@@ -9,12 +9,12 @@ import Synchronization
 /// leaves the current context in place and throws an error naming the file and its key.
 final class TLSCredentials: Sendable {
     let files: IMServerConfiguration.TLS
-    private let current: Mutex<NIOSSLContext>
+    private let current: TracedMutex<NIOSSLContext>
 
     /// Reads the files; throws `IMConfigurationError` naming `cert_file` or `key_file`.
     init(files: IMServerConfiguration.TLS) throws(IMConfigurationError) {
         self.files = files
-        self.current = Mutex(try Self.makeContext(files))
+        self.current = TracedMutex(try Self.makeContext(files))
     }
 
     /// The context for a connection accepted now.

@@ -17,7 +17,7 @@ final class MetricsExporter: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let counters: [(CoreMetrics.Counter, Read<Int64>)]
     private let gauges: [(CoreMetrics.Gauge, Read<Double>)]
-    private let lastCounts: Mutex<[Int64]>
+    private let lastCounts: TracedMutex<[Int64]>
 
     init(core: ServerContext) {
         self.core = core
@@ -26,7 +26,7 @@ final class MetricsExporter: Sendable {
         let transports = IMTransport.allCases.filter { core.configuration.listenAddress($0) != nil }.map(\.rawValue)
         counters = Self.counters(metrics, transports: transports)
         gauges = Self.gauges(metrics, transports: transports)
-        lastCounts = Mutex(Array(repeating: 0, count: counters.count))
+        lastCounts = TracedMutex(Array(repeating: 0, count: counters.count))
     }
 
     /// Makes each metric with its reader.
