@@ -36,6 +36,9 @@ struct LogStoreRetentionTests {
         let directory = try TemporaryDirectory()
         var configuration = storeConfiguration(directory)
         configuration.retentionBytes = 9 << 20
+        // Only the passes this test asks for: on a slow machine (a sanitizer build) filling the store takes
+        // longer than the store's own minute, and its pass would run first.
+        configuration.retentionCheckInterval = .seconds(86_400)
         let store = try LogStore(configuration: configuration)
         let ids = try await fill(store)
         let segmentsBefore = segmentPaths(directory)
@@ -78,6 +81,7 @@ struct LogStoreRetentionTests {
         let directory = try TemporaryDirectory()
         var configuration = storeConfiguration(directory)
         configuration.retention = .seconds(30 * 86_400)
+        configuration.retentionCheckInterval = .seconds(86_400)
         let store = try LogStore(configuration: configuration)
         let ids = try await fill(store)
         let segments = segmentPaths(directory)
@@ -98,6 +102,7 @@ struct LogStoreRetentionTests {
         let directory = try TemporaryDirectory()
         var configuration = storeConfiguration(directory)
         configuration.retentionBytes = 1
+        configuration.retentionCheckInterval = .seconds(86_400)
         let store = try LogStore(configuration: configuration)
         _ = try await fill(store)
         let lastQuiet = try store.lastID(quiet)
