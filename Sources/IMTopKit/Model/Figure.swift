@@ -19,6 +19,7 @@ package enum Figure: String, CaseIterable, Sendable {
     case protocolErrorRate = "protocol_error_rate"
     case slowClosedRate = "slow_closed_rate"
     case syncRate = "sync_rate"
+    case replicaLag = "replica_lag_ms"
 
     package enum Unit: Sendable {
         case count, perSecond, milliseconds, bytes, percent
@@ -34,7 +35,7 @@ package enum Figure: String, CaseIterable, Sendable {
     package var unit: Unit {
         switch self {
         case .connections, .clients, .users, .threads: .count
-        case .fsync: .milliseconds
+        case .fsync, .replicaLag: .milliseconds
         case .cpu, .openFiles: .percent
         case .rss: .bytes
         default: .perSecond
@@ -45,7 +46,7 @@ package enum Figure: String, CaseIterable, Sendable {
         switch self {
         case .fsync: .fsyncWeighted
         case .cpu: .mean
-        case .openFiles: .max
+        case .openFiles, .replicaLag: .max
         default: .sum
         }
     }
@@ -90,6 +91,7 @@ package enum Figure: String, CaseIterable, Sendable {
         case .protocolErrorRate: "connections closed for protocol errors, per second"
         case .slowClosedRate: "connections closed as slow consumers, per second"
         case .syncRate: "sync requests served per second"
+        case .replicaLag: "a replication primary's furthest-behind replica: the age of the oldest message it lacks, ms"
         }
     }
 
@@ -111,6 +113,7 @@ package enum Figure: String, CaseIterable, Sendable {
         case .users: return now[.users]
         case .threads: return now[.threads]
         case .rss: return now[.rssBytes]
+        case .replicaLag: return now[.replicaLagSeconds].map { $0 * 1000 }
         case .openFiles:
             guard let open = now[.openFiles], let limit = now[.maxOpenFiles], limit > 0 else { return nil }
             return open / limit * 100

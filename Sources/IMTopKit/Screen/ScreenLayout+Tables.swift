@@ -2,7 +2,7 @@ extension ScreenLayout {
     /// A column of the node table.
     enum NodeColumn: CaseIterable {
         case name, status, connections, clients, users, inRate, inOneMinute, inFiveMinutes, outRate, appendRate
-        case fsync, cpu, rss, history
+        case fsync, cpu, rss, replicaLag, history
 
         var title: String {
             switch self {
@@ -19,6 +19,7 @@ extension ScreenLayout {
             case .fsync: "FSYNC"
             case .cpu: "CPU%"
             case .rss: "RSS"
+            case .replicaLag: "REPLAG"
             case .history: "HISTORY"
             }
         }
@@ -48,6 +49,7 @@ extension ScreenLayout {
             case .users: 7
             case .inOneMinute: 8
             case .inFiveMinutes: 9
+            case .replicaLag: 10
             }
         }
 
@@ -62,6 +64,7 @@ extension ScreenLayout {
             case .fsync: .fsync
             case .cpu: .cpu
             case .rss: .rss
+            case .replicaLag: .replicaLag
             case .name, .status, .history: nil
             }
         }
@@ -190,7 +193,15 @@ extension ScreenLayout {
             return line
         case .up:
             let restarted = node.recentlyRestarted(now: context.now)
-            line.left(restarted ? "rst" : "up", widths[.status]!, restarted ? .restarted : .good)
+            if restarted {
+                line.left("rst", widths[.status]!, .restarted)
+            } else if node.summary?[.isReplica] == 1 {
+                // A replication replica: read-only; in capitals when it has lost its primary.
+                let connected = node.summary?[.primaryConnected] == 1
+                line.left(connected ? "repl" : "REPL", widths[.status]!, connected ? .good : .warning)
+            } else {
+                line.left("up", widths[.status]!, .good)
+            }
         }
         for column in columns where column != .name && column != .status {
             line.add(" ")

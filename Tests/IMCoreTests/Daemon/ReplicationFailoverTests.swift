@@ -77,6 +77,93 @@ struct ReplicationFailoverTests {
         #expect(await replica.terminate() == 0)
     }
 
+    /// An async-mode replica follows its primary through a kill -9 and a restart on the same address: it
+    /// reconnects by itself and copies what the restarted primary takes, nothing twice.
+    @Test func aReplicaReconnectsAfterThePrimaryRestarts() async throws {
+        let primaryData = TemporaryDirectory()
+        let replicaData = TemporaryDirectory()
+        defer {
+            primaryData.remove()
+            replicaData.remove()
+        }
+        let port = closedPort()
+        let common = ["--replication-token", Self.token, "--jwt-secret", Self.secret]
+        let primaryArguments = ["--replication-listen", "127.0.0.1:\(port)", "--node-id", "primary"] + common
+        var primary = try await DaemonProcess(dataDirectory: primaryData.path, arguments: primaryArguments)
+        let replica = try await DaemonProcess(
+            dataDirectory: replicaData.path,
+            arguments: ["--replica-of", "127.0.0.1:\(port)", "--node-id", "replica"] + common
+        )
+        let first = try await Self.client(uid: 1, port: primary.clientPort)
+        for n in 0..<200 { #expect(try await first.send(peerMessage(1, 2, "before-\(n)")).status == .success) }
+        await primary.kill9()
+        primary = try await DaemonProcess(dataDirectory: primaryData.path, arguments: primaryArguments)
+        let second = try await Self.client(uid: 1, port: primary.clientPort)
+        for n in 0..<200 { #expect(try await second.send(peerMessage(1, 2, "after-\(n)")).status == .success) }
+        let (_, summary) = try await primary.admin("GET", "/summary")
+        let lastID = try #require((summary["store"] as? [String: Any])?["last_id"] as? Int)
+        try await eventually("the replica to copy what the restarted primary took") {
+            let (_, summary) = try await replica.admin("GET", "/summary")
+            let following = (summary["replication"] as? [String: Any])?["primary"] as? [String: Any]
+            return (following?["last_id"] as? Int ?? 0) >= lastID
+        }
+        let receiver = try await Self.client(uid: 2, port: replica.clientPort)
+        let (messages, _) = try await receiver.syncAll(from: 0)
+        let texts = messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) }
+        #expect(texts == (0..<200).map { "before-\($0)" } + (0..<200).map { "after-\($0)" })
+        #expect(await replica.terminate() == 0)
+        #expect(await primary.terminate() == 0)
+    }
+
+    /// Async mode: what a failover loses is at most what the primary reported as the replica's lag. The
+    /// replica is stopped (SIGSTOP) while 300 messages are ACKed, the primary killed, the replica resumed
+    /// and promoted.
+    @Test func asyncModeLosesAtMostTheReportedLag() async throws {
+        let primaryData = TemporaryDirectory()
+        let replicaData = TemporaryDirectory()
+        defer {
+            primaryData.remove()
+            replicaData.remove()
+        }
+        let common = ["--replication-token", Self.token, "--jwt-secret", Self.secret]
+        let primary = try await DaemonProcess(
+            dataDirectory: primaryData.path,
+            arguments: ["--replication-listen", "127.0.0.1:0", "--node-id", "primary"] + common
+        )
+        let port = try #require(primary.ports["replication"])
+        let replica = try await DaemonProcess(
+            dataDirectory: replicaData.path,
+            arguments: ["--replica-of", "127.0.0.1:\(port)", "--node-id", "replica"] + common
+        )
+        try await primary.waitForLog("replica connected")
+        let sender = try await Self.client(uid: 1, port: primary.clientPort)
+        for n in 0..<100 { #expect(try await sender.send(peerMessage(1, 2, "copied-\(n)")).status == .success) }
+        try await eventually("the replica to have the first 100") {
+            let (_, summary) = try await primary.admin("GET", "/summary")
+            let replicas = (summary["replication"] as? [String: Any])?["replicas"] as? [[String: Any]]
+            return replicas?.first?["lag_records"] as? Int == 0
+        }
+        replica.send(SIGSTOP)
+        for n in 0..<300 { #expect(try await sender.send(peerMessage(1, 2, "maybe-\(n)")).status == .success) }
+        let (_, summary) = try await primary.admin("GET", "/summary")
+        let replicas = try #require((summary["replication"] as? [String: Any])?["replicas"] as? [[String: Any]])
+        let lag = try #require(replicas.first?["lag_records"] as? Int)
+        #expect(lag > 0 && lag <= 300)
+        #expect((replicas.first?["lag_seconds"] as? Double ?? 0) > 0)
+        await primary.kill9()
+        replica.send(SIGCONT)
+
+        let (status, _) = try await replica.admin("POST", "/store/promote")
+        #expect(status == 200)
+        let receiver = try await Self.client(uid: 2, port: replica.clientPort)
+        let (messages, _) = try await receiver.syncAll(from: 0)
+        let texts = Set(messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) })
+        #expect((0..<100).allSatisfy { texts.contains("copied-\($0)") })
+        let lost = (0..<300).filter { !texts.contains("maybe-\($0)") }.count
+        #expect(lost <= lag, "lost \(lost) ACKed messages; the primary reported a lag of \(lag)")
+        #expect(await replica.terminate() == 0)
+    }
+
     /// A client of app 7 logged in with a JWT, which every node with the secret accepts.
     static func client(uid: Int64, port: Int) async throws -> IMClient {
         struct Claims: JWTPayload {
