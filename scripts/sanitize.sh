@@ -30,12 +30,16 @@ done
 
 scratch=".build-$sanitizer"
 log="$scratch/sanitize.log"
+reports="$scratch/reports"
 mkdir -p "$scratch"
+rm -rf "$reports" && mkdir -p "$reports"
 # Swift's backtracer would catch the sanitizer's abort first; a report fails the process at the end of the
-# run (exitcode) rather than at the first one (halt_on_error=0), so one run shows every report.
+# run (exitcode) rather than at the first one (halt_on_error=0), so one run shows every report. Every
+# process writes its reports to a file of its own in $reports (the tests start imd processes too, whose
+# stderr the tests read).
 export SWIFT_BACKTRACE=enable=no
-export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
-export ASAN_OPTIONS="detect_leaks=0 halt_on_error=1 ${ASAN_OPTIONS:-}"
+export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 log_path=$PWD/$reports/tsan ${TSAN_OPTIONS:-}"
+export ASAN_OPTIONS="detect_leaks=0 halt_on_error=1 log_path=$PWD/$reports/asan ${ASAN_OPTIONS:-}"
 
 echo "--- building the tests with -sanitize=$sanitizer in $scratch (progress in $scratch/build.log)"
 start=$SECONDS
@@ -49,10 +53,10 @@ echo "--- swift test --sanitize=$sanitizer --filter '$filter' (log: $log)"
 start=$SECONDS
 status=0
 CI=true swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" --filter "$filter" >"$log" 2>&1 || status=$?
-reports=$(grep -c "^WARNING: ThreadSanitizer\|^==[0-9]*==ERROR: AddressSanitizer" "$log" || true)
+found=$(cat "$reports"/* 2>/dev/null | grep -c "^WARNING: ThreadSanitizer\|ERROR: AddressSanitizer" || true)
 grep -E "^(✔|✘) Test run|Test run with" "$log" | tail -2 || true
-echo "    $reports sanitizer report(s), swift test exit status $status, $((SECONDS - start)) s"
-if [[ $reports -gt 0 ]]; then
-    grep -n -A30 "^WARNING: ThreadSanitizer\|^==[0-9]*==ERROR: AddressSanitizer" "$log" | head -120
+echo "    $found sanitizer report(s) in $reports, swift test exit status $status, $((SECONDS - start)) s"
+if [[ $found -gt 0 ]]; then
+    for file in "$reports"/*; do echo "--- $file"; head -60 "$file"; done | head -200
 fi
-[[ $status -eq 0 && $reports -eq 0 ]]
+[[ $status -eq 0 && $found -eq 0 ]]
