@@ -118,12 +118,12 @@ def main():
     parser.add_argument("--duration", type=duration, default=20.0, help="each phase (default 20s)")
     parser.add_argument("--clients", type=int, default=200, help="legitimate imbench clients (default 200)")
     parser.add_argument("--rate", type=int, default=2000, help="their messages/s in all (default 2000)")
-    parser.add_argument("--workers", type=int, default=200, help="flood connections at a time (default 200)")
+    parser.add_argument("--workers", type=int, default=600, help="flood connections at a time (default 600)")
     parser.add_argument("--silent", action="store_true", help="flood connections send nothing (login deadline)")
     parser.add_argument("--failures-per-ip", type=int, default=100,
                         help="imd's max_login_failures_per_ip (default 100 a minute)")
-    parser.add_argument("--connections-per-ip", type=int, default=100,
-                        help="imd's max_connections_per_ip (default 100)")
+    parser.add_argument("--connections-per-ip", type=int, default=400,
+                        help="imd's max_connections_per_ip (default 400: above the legitimate clients, all on 127.0.0.1)")
     parser.add_argument("--login-timeout", default="10s", help="imd's login_timeout (default 10s)")
     parser.add_argument("--max-p99", type=duration, help="fail if the legitimate p99 under the flood is above this")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
@@ -187,6 +187,8 @@ def main():
             phase = result[name]
             print(f"{name:8} p50 {phase['p50_us']} µs  p99 {phase['p99_us']} µs  p99.9 {phase['p999_us']} µs"
                   f"  lost {phase['lost']}  exit {phase['exit']}")
+            if phase["exit"] != 0:
+                print("         imbench: " + phase["stderr"].replace("\n", "\n         "))
         print(f"flood    {result['flood']['connections']} connections in {result['flood']['seconds']} s "
               f"({result['flood']['connections_per_second']}/s), {flood.counts['closed_by_server']} closed by imd, "
               f"{flood.counts['connect_errors']} connect errors")
