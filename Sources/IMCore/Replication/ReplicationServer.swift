@@ -173,6 +173,8 @@ final class ReplicationServer: Service {
     private func send(from start: LogPosition, to outbound: NIOAsyncChannelOutboundWriter<ReplicationMessage>) async throws {
         let (watcher, wakes) = store.durableWatch.watch()
         defer { store.durableWatch.stopWatching(watcher) }
+        // A replica behind is sent what it lacks at once, not at the first batch or heartbeat.
+        store.durableWatch.wake(watcher)
         let heartbeat = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
