@@ -14,14 +14,21 @@ final class DurableWatch: Sendable {
     private struct State {
         var watchers: [Int: AsyncStream<Void>.Continuation] = [:]
         var nextWatcher = 0
-        /// Messages published since open.
+        /// Messages published since recording started.
         var messages: UInt64 = 0
         var batches: [Batch] = []
         var oldest = 0
+        /// Whether batches are remembered (a replication server runs); off, `published` only wakes.
+        var recording = false
     }
 
     static let capacity = 1 << 16
     private let state = TracedMutex(State())
+
+    /// Starts remembering batches (and waking watchers): a replication server serves this store.
+    func startRecording() {
+        state.withLock { $0.recording = true }
+    }
 
     /// A stream that yields whenever the durable end moves (at most one element waits in it), until
     /// `stopWatching(_:)`.
@@ -47,6 +54,7 @@ final class DurableWatch: Sendable {
     /// A batch of `messages` messages became durable, ending at `end` (the writer thread, after publish).
     func published(end: LogPosition, messages: UInt64) {
         let watchers = state.withLock { s -> [AsyncStream<Void>.Continuation] in
+            guard s.recording else { return [] }
             s.messages += messages
             let batch = Batch(end: end.packed, messages: s.messages, time: Date().timeIntervalSince1970)
             if s.batches.count < DurableWatch.capacity {

@@ -13,13 +13,10 @@ final class ReplicaFollower: Service {
     struct Status: Sendable {
         var connected = false
         var primaryName: String?
-        /// The primary's durable end and newest durable id at its last message.
+        /// The primary's durable end at its last message.
         var primaryHead = LogPosition(packed: 0)
-        var primaryDurableID: UInt64 = 0
         var lastMessageAt: Date?
-        var connectedAt: Date?
         var lastError: String?
-        var connections = 0
     }
 
     let store: LogStore
@@ -118,9 +115,7 @@ final class ReplicaFollower: Service {
                     state.withLock { s in
                         s.connected = true
                         s.primaryName = name
-                        s.connectedAt = Date()
                         s.lastError = nil
-                        s.connections += 1
                     }
                     connected()
                     logger.notice("following the primary", metadata: ["primary": "\(primary)", "name": "\(name)", "from": "\(start.position)"])
@@ -143,10 +138,9 @@ final class ReplicaFollower: Service {
                             s.primaryHead = max(s.primaryHead, head)
                             s.lastMessageAt = Date()
                         }
-                    case .head(let durable, let durableID, _):
+                    case .head(let durable, _, _):
                         state.withLock { s in
                             s.primaryHead = durable
-                            s.primaryDurableID = durableID
                             s.lastMessageAt = Date()
                         }
                     case .refused(let reason):

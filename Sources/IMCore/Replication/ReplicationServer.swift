@@ -66,6 +66,7 @@ final class ReplicationServer: Service {
         bound.set(.success(.init(host: address.host, port: port)))
         logger.info("serving replicas", metadata: ["address": "\(address.host):\(port)", "mode": "\(gate == nil ? "async" : "sync")"])
         store.setGate(gate)
+        store.durableWatch.startRecording()
         defer {
             store.setGate(nil)
             gate?.expire(now: .now + .seconds(1 << 40))

@@ -1,6 +1,5 @@
 import Foundation
 import IMCore
-import JWTKit
 import Testing
 
 /// Failover with real imd processes: a primary killed with -9 under load, its replica promoted; every
@@ -166,16 +165,6 @@ struct ReplicationFailoverTests {
 
     /// A client of app 7 logged in with a JWT, which every node with the secret accepts.
     static func client(uid: Int64, port: Int) async throws -> IMClient {
-        struct Claims: JWTPayload {
-            var appid: Int64
-            var uid: Int64
-            func verify(using algorithm: some JWTAlgorithm) async throws {}
-        }
-        let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
-        let token = try await keys.sign(Claims(appid: 7, uid: uid))
-        let client = try await IMClient.connect(host: "127.0.0.1", port: port)
-        try #require(try await client.authenticate(token: token, deviceID: "device-\(uid)"), "login of \(uid)")
-        return client
+        try await jwtClient(port: port, uid: uid, secret: secret)
     }
 }

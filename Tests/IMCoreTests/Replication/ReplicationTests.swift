@@ -1,6 +1,5 @@
 import Foundation
 import IMCore
-import JWTKit
 import NIOCore
 import Testing
 
@@ -170,17 +169,7 @@ struct ReplicationTests {
 
     /// A client logged in as `uid` with a JWT (which any server with the secret accepts).
     static func client(_ server: TestServer, uid: Int64) async throws -> IMClient {
-        struct Claims: JWTPayload {
-            var appid: Int64
-            var uid: Int64
-            func verify(using algorithm: some JWTAlgorithm) async throws {}
-        }
-        let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: jwtSecret), digestAlgorithm: .sha256)
-        let token = try await keys.sign(Claims(appid: TestServer.appID, uid: uid))
-        let client = try await server.connect()
-        try #require(try await client.authenticate(token: token, deviceID: "device-\(uid)"), "login of \(uid)")
-        return client
+        try await jwtClient(port: server.addresses.client.port, uid: uid, secret: jwtSecret)
     }
 
     /// Waits until the replica has every id the primary has made durable.
