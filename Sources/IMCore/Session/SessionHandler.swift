@@ -169,7 +169,7 @@ final class SessionHandler: ChannelInboundHandler {
         idleSweeper?.touch(idleSlot)
         let request: IMClientRequest
         do {
-            request = try IMClientRequest(frame: frame)
+            request = try IMClientRequest(frame: frame.ownsBodyIfRetained())
         } catch {
             protocolError(error)
             return
