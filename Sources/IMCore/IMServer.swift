@@ -91,7 +91,12 @@ public final class IMServer: Service, Sendable {
             let local = LocalBus()
             let counters = ServerCounters()
             let cluster = try await backend.joinCluster(configuration, local: local, counters: counters)
-            let replication = try Replication(store: backend.store, configuration: configuration, group: group)
+            let replication = try Replication(
+                store: backend.store,
+                directory: backend.directory,
+                configuration: configuration,
+                group: group
+            )
             let messages = MessageService(
                 configuration: configuration,
                 counters: counters,

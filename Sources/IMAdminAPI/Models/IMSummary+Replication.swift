@@ -37,6 +37,9 @@ extension IMSummary {
         public var lastMessageAgeSeconds: Double?
         /// Why the last connection ended or was refused.
         public var lastError: String?
+        /// Seconds since the last copy of the primary's directory (tokens, groups, sync keys) was swapped
+        /// in here; null before the first.
+        public var directoryAgeSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
             case address, name, connected, position
@@ -44,6 +47,7 @@ extension IMSummary {
             case lagBytes = "lag_bytes"
             case lastMessageAgeSeconds = "last_message_age_seconds"
             case lastError = "last_error"
+            case directoryAgeSeconds = "directory_age_seconds"
         }
 
         public init(address: String? = nil) {

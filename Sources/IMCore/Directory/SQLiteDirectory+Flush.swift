@@ -88,7 +88,7 @@ extension SQLiteDirectory {
     }
 
     /// Takes the pending changes and writes them in one transaction; puts them back if that fails.
-    private func writePending() throws {
+    func writePending() throws {
         guard state.withLock({ $0.hasPendingChanges }) else { return }
         var batch = FlushBatch()
         do {

@@ -17,9 +17,13 @@ final class ReplicaFollower: Service {
         var primaryHead = LogPosition(packed: 0)
         var lastMessageAt: Date?
         var lastError: String?
+        /// When the last copy of the primary's directory was swapped in.
+        var directoryCopiedAt: Date?
     }
 
     let store: LogStore
+    /// Follows the primary's directory too (nil when it is not SQLite's).
+    let directory: SQLiteDirectory?
     let primary: IMServerConfiguration.Endpoint
     let token: String
     let nodeID: String
@@ -29,8 +33,9 @@ final class ReplicaFollower: Service {
     private let task = TracedMutex<Task<Void, Never>?>(nil)
     private let errors = LogThrottle<Int>()
 
-    init(store: LogStore, configuration: IMServerConfiguration, group: any EventLoopGroup) {
+    init(store: LogStore, directory: SQLiteDirectory?, configuration: IMServerConfiguration, group: any EventLoopGroup) {
         self.store = store
+        self.directory = directory
         self.primary = configuration.replication.replicaOf!
         self.token = configuration.replication.token ?? ""
         self.nodeID = configuration.nodeID
@@ -126,6 +131,7 @@ final class ReplicaFollower: Service {
                 case nil:
                     throw ReplicationProtocolError("the primary closed the connection before its welcome")
                 }
+                var directoryCopy = directory.map(DirectoryCopyReceiver.init)
                 while let message = try await messages.next() {
                     switch message {
                     case .data(let chunk, let assignedID, let head):
@@ -143,6 +149,11 @@ final class ReplicaFollower: Service {
                             s.primaryHead = durable
                             s.lastMessageAt = Date()
                         }
+                    case .directory(let changes, let total, let offset, let bytes):
+                        guard try await directoryCopy?.receive(changes: changes, total: total, offset: offset, bytes: bytes) != nil
+                        else { break }
+                        state.withLock { $0.directoryCopiedAt = Date() }
+                        logger.debug("the primary's directory copied", metadata: ["bytes": "\(total)", "changes": "\(changes)"])
                     case .refused(let reason):
                         throw ReplicationRefusal("the primary stopped this replica: \(reason)")
                     default:

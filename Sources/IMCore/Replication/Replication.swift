@@ -15,12 +15,16 @@ final class Replication: Sendable {
 
     /// Nil unless the configuration replicates; with `replica_of`, the store refuses appends from here on.
     /// Throws when the store was promoted before and `replica_of` is still set (it would diverge).
-    init?(store: any MessageStore, configuration: IMServerConfiguration, group: any EventLoopGroup) throws {
+    init?(store: any MessageStore, directory: any Directory, configuration: IMServerConfiguration, group: any EventLoopGroup) throws {
         let replication = configuration.replication
         guard replication.listen != nil || replication.replicaOf != nil, let log = store as? LogStore else { return nil }
         self.store = log
         self.configuration = replication
-        server = replication.listen.map { _ in ReplicationServer(store: log, configuration: configuration, group: group) }
+        // The directory follows as whole copies (`DirectoryCopies`) when it is SQLite's.
+        let directory = directory as? SQLiteDirectory
+        server = replication.listen.map { _ in
+            ReplicationServer(store: log, directory: directory, configuration: configuration, group: group)
+        }
         if let primary = replication.replicaOf {
             if let promoted = try PromotionRecord.load(directory: log.configuration.directory) {
                 throw IMServerError(
@@ -30,7 +34,7 @@ final class Replication: Sendable {
                 )
             }
             try log.becomeReplica(of: primary.description)
-            follower = ReplicaFollower(store: log, configuration: configuration, group: group)
+            follower = ReplicaFollower(store: log, directory: directory, configuration: configuration, group: group)
         } else {
             follower = nil
         }
@@ -93,6 +97,7 @@ final class Replication: Sendable {
             }
             primary.lastMessageAgeSeconds = status.lastMessageAt.map { Date().timeIntervalSince($0) }
             primary.lastError = status.lastError
+            primary.directoryAgeSeconds = status.directoryCopiedAt.map { Date().timeIntervalSince($0) }
             summary.primary = primary
         }
         return summary

@@ -11,6 +11,7 @@ import NIOCore
 /// head     4  primary → replica  u64 durable position | u64 durable id | u64 assigned id (when idle, each second)
 /// ack      5  replica → primary  u64 position | u64 last id (durable on the replica)
 /// refused  6  primary → replica  UTF-8 reason; the primary closes the connection
+/// directory 7 primary → replica  u64 changes | u64 total | u64 offset | bytes (a part of a directory copy)
 /// ```
 /// Positions are a segment number and an offset (`LogPosition.packed`); `head` is the primary's durable end.
 enum ReplicationMessage: Sendable, Equatable {
@@ -20,6 +21,9 @@ enum ReplicationMessage: Sendable, Equatable {
     case head(durable: LogPosition, durableID: UInt64, assignedID: UInt64)
     case ack(MirrorProgress)
     case refused(String)
+    /// A part of a copy of the primary's directory file (`DirectoryCopies`): `total` bytes in all, these
+    /// from `offset`; `changes` names the copy.
+    case directory(changes: Int64, total: UInt64, offset: UInt64, bytes: ByteBuffer)
 
     static let version: UInt32 = 1
     /// The largest frame either end reads: a chunk of records (about 1 MiB) and one record up to a segment.
@@ -61,6 +65,10 @@ enum ReplicationMessage: Sendable, Equatable {
         case .refused(let reason):
             buffer.writeInteger(UInt8(6))
             buffer.writeString(reason)
+        case .directory(let changes, let total, let offset, let bytes):
+            buffer.writeInteger(UInt8(7))
+            buffer.writeMultipleIntegers(changes, total, offset)
+            buffer.writeImmutableBuffer(bytes)
         }
         buffer.setInteger(UInt32(buffer.writerIndex - start - 4), at: start)
     }
@@ -108,6 +116,12 @@ enum ReplicationMessage: Sendable, Equatable {
             self = .ack(MirrorProgress(position: LogPosition(packed: position), lastID: lastID))
         case 6:
             self = .refused(frame.readString(length: frame.readableBytes) ?? "")
+        case 7:
+            guard let (changes, total, offset) = frame.readMultipleIntegers(as: (Int64, UInt64, UInt64).self),
+                offset + UInt64(frame.readableBytes) <= total
+            else { throw ReplicationProtocolError("a short or impossible directory part") }
+            self = .directory(changes: changes, total: total, offset: offset, bytes: frame.slice())
+            frame.moveReaderIndex(to: frame.writerIndex)
         default:
             throw ReplicationProtocolError("unknown message type \(type)")
         }

@@ -21,11 +21,15 @@ final class ReplicationServer: Service {
     let group: any EventLoopGroup
     let replicas = ReplicaRegistry()
     let gate: ReplicationGate?
+    /// Copies of the directory for the replicas (nil when the directory is not SQLite's).
+    let directoryCopies: DirectoryCopies?
     let logger: Logger
+    private let directoryErrors = LogThrottle<Int>()
     private let bound = ReadinessSignal<IMServerConfiguration.Endpoint>()
 
-    init(store: LogStore, configuration: IMServerConfiguration, group: any EventLoopGroup) {
+    init(store: LogStore, directory: SQLiteDirectory?, configuration: IMServerConfiguration, group: any EventLoopGroup) {
         self.store = store
+        self.directoryCopies = directory.map(DirectoryCopies.init)
         self.address = configuration.replication.listen!
         self.token = configuration.replication.token ?? ""
         self.nodeID = configuration.nodeID
@@ -170,7 +174,8 @@ final class ReplicationServer: Service {
         return nil
     }
 
-    /// Sends the log after `position` as it becomes durable, and a head every second while idle.
+    /// Sends the log after `position` as it becomes durable, a head every second while idle, and a copy of
+    /// the directory when its rows changed (checked at most twice a second).
     private func send(from start: LogPosition, to outbound: NIOAsyncChannelOutboundWriter<ReplicationMessage>) async throws {
         let (watcher, wakes) = store.durableWatch.watch()
         defer { store.durableWatch.stopWatching(watcher) }
@@ -185,6 +190,8 @@ final class ReplicationServer: Service {
         defer { heartbeat.cancel() }
         var position = start
         var lastSent = ContinuousClock.now
+        var sentDirectory: Int64?
+        var directoryCheckedAt = ContinuousClock.now - .seconds(1)
         for await _ in wakes {
             let store = self.store
             while true {
@@ -197,12 +204,39 @@ final class ReplicationServer: Service {
                 position = chunk.end
                 lastSent = .now
             }
+            if let copies = directoryCopies, ContinuousClock.now - directoryCheckedAt >= .milliseconds(500) {
+                directoryCheckedAt = .now
+                do {
+                    if let copy = try await copies.copy(newerThan: sentDirectory) {
+                        try await send(copy, to: outbound)
+                        sentDirectory = copy.changes
+                        lastSent = .now
+                    }
+                } catch let error as DirectoryError {
+                    // The log goes on; the copy is tried again at the next check.
+                    directoryErrors.log(0) { heldBack in
+                        logger.warning("no copy of the directory for replicas: \(error)\(LogThrottle<Int>.more(heldBack))")
+                    }
+                }
+            }
             if ContinuousClock.now - lastSent >= .seconds(1) {
                 let head = store.replicationHead
                 try await outbound.write(.head(durable: head.durable, durableID: head.durableID, assignedID: head.assignedID))
                 lastSent = .now
             }
         }
+    }
+
+    /// A directory copy in parts of about `chunkBytes`.
+    private func send(_ copy: DirectoryCopies.Copy, to outbound: NIOAsyncChannelOutboundWriter<ReplicationMessage>) async throws {
+        let total = copy.bytes.readableBytes
+        var offset = 0
+        repeat {
+            let length = min(Self.chunkBytes, total - offset)
+            let part = copy.bytes.getSlice(at: copy.bytes.readerIndex + offset, length: length)!
+            try await outbound.write(.directory(changes: copy.changes, total: UInt64(total), offset: UInt64(offset), bytes: part))
+            offset += length
+        } while offset < total
     }
 
     private func updateFloor() {

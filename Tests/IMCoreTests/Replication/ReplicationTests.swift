@@ -4,8 +4,8 @@ import NIOCore
 import Testing
 
 /// A primary and a replica in this process, over real sockets: the replica copies the primary's log
-/// (from empty, from behind, live), serves it read-only to clients who log in with a JWT (the directory is
-/// the primary's alone), refuses writes, and once promoted takes messages with ids after the primary's.
+/// (from empty, from behind, live) and its directory (tokens, groups), serves them read-only, refuses
+/// writes, and once promoted takes messages with ids after the primary's.
 @Suite("LogStore replication")
 struct ReplicationTests {
     static let token = "replication-test-token"
@@ -70,6 +70,39 @@ struct ReplicationTests {
                 #expect(messages.count == 51)
                 let (secondStatus, _) = try await replica.admin("POST", "/store/promote")
                 #expect(secondStatus == 409, "a primary has nothing to promote")
+            }
+        }
+    }
+
+    @Test func theDirectoryFollowsSoTokensAndGroupsOutliveAPromotion() async throws {
+        try await withPrimary { primary in
+            let early = try await primary.token(uid: 5)
+            let group = try await primary.createGroup(members: [5, 6])
+            try await withReplica(of: primary) { replica in
+                try await eventually("the primary's token to log in on the replica") {
+                    try await Self.logsIn(replica, token: early)
+                }
+                let (_, summary) = try await replica.admin("GET", "/summary")
+                let primaryStatus = (summary["replication"] as? [String: Any])?["primary"] as? [String: Any]
+                #expect(primaryStatus?["directory_age_seconds"] is Double)
+                // A token issued once the replica follows arrives with the next copy.
+                let later = try await primary.token(uid: 6)
+                try await eventually("the later token to log in on the replica") {
+                    try await Self.logsIn(replica, token: later)
+                }
+
+                let (status, _) = try await replica.admin("POST", "/store/promote")
+                #expect(status == 200)
+                let five = try await replica.connect()
+                #expect(try await five.authenticate(token: early, deviceID: "d5", platform: .android, version: 2))
+                let ack = try await five.sendGroup(
+                    IMMessage(sender: 5, receiver: group, msgID: 1, content: ByteBuffer(string: "after the promotion"))
+                )
+                #expect(ack.status == .success, "the group is on the promoted replica")
+                let six = try await replica.connect()
+                #expect(try await six.authenticate(token: later, deviceID: "d6", platform: .android, version: 2))
+                let (messages, _) = try await six.syncAll(from: 0)
+                #expect(messages.count == 1)
             }
         }
     }
@@ -170,6 +203,14 @@ struct ReplicationTests {
     /// A client logged in as `uid` with a JWT (which any server with the secret accepts).
     static func client(_ server: TestServer, uid: Int64) async throws -> IMClient {
         try await jwtClient(port: server.addresses.client.port, uid: uid, secret: jwtSecret)
+    }
+
+    /// Whether a client logs in on `server` with `token` (a directory token, not a JWT).
+    static func logsIn(_ server: TestServer, token: String) async throws -> Bool {
+        let client = try await server.connect()
+        let ok = try await client.authenticate(token: token, deviceID: "probe", platform: .android, version: 2)
+        try await client.close()
+        return ok
     }
 
     /// Waits until the replica has every id the primary has made durable.
