@@ -104,11 +104,16 @@ package final class ServerContext: Sendable {
         return statistics
     }
 
-    /// Why this server takes no writes (it is a replica), or nil.
+    /// Why this server takes no writes (a replica, or a former primary whose replica was promoted), or nil.
     var readOnlyReason: String? {
-        guard let replication, replication.store.role == .replica else { return nil }
-        return "this server is a replica of \(replication.configuration.replicaOf?.description ?? "its primary") (replica_of): "
-            + "write to the primary, or promote this one (imctl store promote)"
+        guard let replication else { return nil }
+        switch replication.store.role {
+        case .primary: return nil
+        case .replica:
+            return "this server is a replica of \(replication.configuration.replicaOf?.description ?? "its primary") (replica_of): "
+                + "write to the primary, or promote this one (imctl store promote)"
+        case .deposed: return replication.store.readOnlyReason
+        }
     }
 
     /// Unix seconds now.

@@ -1,7 +1,8 @@
 extension IMSummary {
     /// LogStore replication (`/summary`'s `replication`, only with `replication_listen` or `replica_of`).
     public struct Replication: Codable, Sendable, Equatable {
-        /// `primary` (takes appends) or `replica` (follows `primary`, read-only).
+        /// `primary` (takes appends), `replica` (follows `primary`, read-only) or `deposed` (a former
+        /// primary whose replica was promoted: read-only until an operator decides).
         public var role: String?
         /// `async` or `sync` (`replication`).
         public var mode: String?

@@ -36,10 +36,12 @@ extension LogStore {
         return LogTail(record: position, checksum: bytes.loadUnaligned(fromByteOffset: Int(position.offset) + 4, as: UInt32.self))
     }
 
-    /// Whether the store takes appends (a primary) or its primary's log (a replica).
+    /// Whether the store takes appends (a primary), its primary's log (a replica), or nothing (a former
+    /// primary whose replica was promoted).
     enum Role: String, Sendable {
         case primary
         case replica
+        case deposed
     }
 
     /// What a replica's store keeps beside its log's state.
@@ -52,7 +54,17 @@ extension LogStore {
         var metaCeiling: UInt64 = 0
     }
 
-    var role: Role { state.withLock { $0.replica == nil ? .primary : .replica } }
+    var role: Role {
+        state.withLock { s in s.replica != nil ? .replica : s.readOnlyReason != nil ? .deposed : .primary }
+    }
+
+    /// Stops taking appends for good (`.readOnly`, `reason`): a replica of this primary was promoted.
+    func depose(reason: String) {
+        state.withLock { $0.readOnlyReason = reason }
+    }
+
+    /// Why appends are refused (a replica, or deposed), or nil.
+    var readOnlyReason: String? { state.withLock { $0.readOnlyReason } }
 
     /// The replica's position and newest durable id.
     var mirrorProgress: MirrorProgress {

@@ -12,12 +12,23 @@ final class Replication: Sendable {
     let server: ReplicationServer?
     /// With `replica_of`: follows the primary until promoted.
     let follower: ReplicaFollower?
+    /// Once promoted: tells the former primary, until it has heard.
+    let fence: FormerPrimaryFence?
 
     /// Nil unless the configuration replicates; with `replica_of`, the store refuses appends from here on.
     /// Throws when the store was promoted before and `replica_of` is still set (it would diverge).
     init?(store: any MessageStore, directory: any Directory, configuration: IMServerConfiguration, group: any EventLoopGroup) throws {
         let replication = configuration.replication
-        guard replication.listen != nil || replication.replicaOf != nil, let log = store as? LogStore else { return nil }
+        guard let log = store as? LogStore else { return nil }
+        if replication.replicaOf == nil, let deposed = try DeposedRecord.load(directory: log.configuration.directory) {
+            throw IMServerError(
+                "this store was the primary until \(deposed): serving as a primary again would diverge from it. "
+                    + "Move the data directory (\(log.configuration.directory)) aside and start with --replica-of the new "
+                    + "primary to follow it; or, if that primary is gone for good and this log is to serve again, remove "
+                    + "\(log.configuration.directory)/\(DeposedRecord.fileName)"
+            )
+        }
+        guard replication.listen != nil || replication.replicaOf != nil else { return nil }
         self.store = log
         self.configuration = replication
         // The directory follows as whole copies (`DirectoryCopies`) when it is SQLite's.
@@ -35,8 +46,31 @@ final class Replication: Sendable {
             }
             try log.becomeReplica(of: primary.description)
             follower = ReplicaFollower(store: log, directory: directory, configuration: configuration, group: group)
+            fence = Self.makeFence(of: primary, store: log, configuration: configuration, group: group)
+        } else if let promoted = try PromotionRecord.load(directory: log.configuration.directory), !promoted.fenced,
+            let former = IMServerConfiguration.Endpoint(parsing: promoted.from)
+        {
+            // Promoted before this start, and the former primary never heard of it: go on telling it.
+            follower = nil
+            fence = Self.makeFence(of: former, store: log, configuration: configuration, group: group)
+            fence?.promoted.set(.success(promoted.firstID))
         } else {
             follower = nil
+            fence = nil
+        }
+    }
+
+    private static func makeFence(
+        of former: IMServerConfiguration.Endpoint,
+        store: LogStore,
+        configuration: IMServerConfiguration,
+        group: any EventLoopGroup
+    ) -> FormerPrimaryFence {
+        let directory = store.configuration.directory
+        return FormerPrimaryFence(formerPrimary: former, configuration: configuration, group: group) {
+            guard var record = try? PromotionRecord.load(directory: directory) else { return }
+            record.fenced = true
+            try? record.save(directory: directory)
         }
     }
 
@@ -45,6 +79,7 @@ final class Replication: Sendable {
         var services: [any Service] = []
         if let follower { services.append(follower) }
         if let server { services.append(server) }
+        if let fence { services.append(fence) }
         return services
     }
 
@@ -56,8 +91,11 @@ final class Replication: Sendable {
         }
         await follower.stop()
         let firstID = try store.promote()
-        try PromotionRecord(from: configuration.replicaOf?.description ?? "?", firstID: firstID)
-            .save(directory: store.configuration.directory)
+        let directory = store.configuration.directory
+        try PromotionRecord(from: configuration.replicaOf?.description ?? "?", firstID: firstID).save(directory: directory)
+        // Deposed once, promoted now: a restart serves as the primary it is.
+        try? FileManager.default.removeItem(atPath: directory + "/" + DeposedRecord.fileName)
+        fence?.promoted.set(.success(firstID))
         let progress = store.mirrorProgress
         return IMAdmin.Promotion(firstID: firstID, lastID: progress.lastID, position: progress.position.description)
     }
@@ -120,35 +158,50 @@ final class Replication: Sendable {
 }
 
 /// `promoted` in the store's directory: this store was a replica of `from` and was promoted; it has taken
-/// appends of its own since, so it must never follow that primary again.
+/// appends of its own since, so it must never follow that primary again. `fenced` once `from` heard of it.
 struct PromotionRecord: Equatable, CustomStringConvertible {
     static let fileName = "promoted"
     var from: String
     var firstID: UInt64
     var at = Date()
+    var fenced = false
 
     var description: String { "at \(ISO8601DateFormatter().string(from: at)) (it was a replica of \(from); its own ids start at \(firstID))" }
 
     func save(directory: String) throws {
-        let text = Array("promoted-from \(from)\nfirst-id \(firstID)\nat \(Int64(at.timeIntervalSince1970))\n".utf8)
-        try StoreDirectory.replaceAtomically(directory + "/" + Self.fileName) { writer in
+        var fields = [("promoted-from", from), ("first-id", "\(firstID)"), ("at", "\(Int64(at.timeIntervalSince1970))")]
+        if fenced { fields.append(("fenced", "1")) }
+        try RecordFile.save(fields, to: directory + "/" + Self.fileName)
+    }
+
+    static func load(directory: String) throws -> PromotionRecord? {
+        guard let fields = try RecordFile.load(directory + "/" + fileName) else { return nil }
+        return PromotionRecord(
+            from: fields["promoted-from"] ?? "?",
+            firstID: fields["first-id"].flatMap { UInt64($0) } ?? 0,
+            at: Date(timeIntervalSince1970: fields["at"].flatMap { Double($0) } ?? 0),
+            fenced: fields["fenced"] == "1"
+        )
+    }
+}
+
+/// The small files of `key value` lines replication keeps in the store's directory (`promoted`, `deposed`),
+/// replaced atomically.
+enum RecordFile {
+    static func save(_ fields: [(String, String)], to path: String) throws {
+        let text = Array(fields.map { "\($0.0) \($0.1)\n" }.joined().utf8)
+        try StoreDirectory.replaceAtomically(path) { writer in
             try text.withUnsafeBytes { raw in try writer.write(raw) }
         }
     }
 
-    static func load(directory: String) throws -> PromotionRecord? {
-        guard let bytes = try StoreDirectory.read(directory + "/" + fileName) else { return nil }
-        var record = PromotionRecord(from: "?", firstID: 0)
+    static func load(_ path: String) throws -> [String: String]? {
+        guard let bytes = try StoreDirectory.read(path) else { return nil }
+        var fields: [String: String] = [:]
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { continue }
-            switch parts[0] {
-            case "promoted-from": record.from = parts[1]
-            case "first-id": record.firstID = UInt64(parts[1]) ?? 0
-            case "at": record.at = Date(timeIntervalSince1970: Double(parts[1]) ?? 0)
-            default: continue
-            }
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
         }
-        return record
+        return fields
     }
 }

@@ -12,6 +12,8 @@ import NIOCore
 /// ack      5  replica → primary  u64 position | u64 last id (durable on the replica)
 /// refused  6  primary → replica  UTF-8 reason; the primary closes the connection
 /// directory 7 primary → replica  u64 changes | u64 total | u64 offset | bytes (a part of a directory copy)
+/// fence    8  promoted replica → its former primary  u16+bytes token | u16+bytes name | u64 first id;
+///             answered with `refused` (`deposed: ...` once it took note) and closed
 /// ```
 /// Positions are a segment number and an offset (`LogPosition.packed`); `head` is the primary's durable end.
 enum ReplicationMessage: Sendable, Equatable {
@@ -24,6 +26,12 @@ enum ReplicationMessage: Sendable, Equatable {
     /// A part of a copy of the primary's directory file (`DirectoryCopies`): `total` bytes in all, these
     /// from `offset`; `changes` names the copy.
     case directory(changes: Int64, total: UInt64, offset: UInt64, bytes: ByteBuffer)
+    /// A promoted replica tells its former primary (`FormerPrimaryFence`).
+    case fence(token: String, name: String, firstID: UInt64)
+
+    /// How a former primary answers a `fence` once it took note, and how a replica answers it.
+    static let deposedAnswer = "deposed:"
+    static let isReplicaAnswer = "this server is itself a replica"
 
     static let version: UInt32 = 1
     /// The largest frame either end reads: a chunk of records (about 1 MiB) and one record up to a segment.
@@ -69,6 +77,11 @@ enum ReplicationMessage: Sendable, Equatable {
             buffer.writeInteger(UInt8(7))
             buffer.writeMultipleIntegers(changes, total, offset)
             buffer.writeImmutableBuffer(bytes)
+        case .fence(let token, let name, let firstID):
+            buffer.writeInteger(UInt8(8))
+            Self.writeString(token, into: &buffer)
+            Self.writeString(name, into: &buffer)
+            buffer.writeInteger(firstID)
         }
         buffer.setInteger(UInt32(buffer.writerIndex - start - 4), at: start)
     }
@@ -122,6 +135,11 @@ enum ReplicationMessage: Sendable, Equatable {
             else { throw ReplicationProtocolError("a short or impossible directory part") }
             self = .directory(changes: changes, total: total, offset: offset, bytes: frame.slice())
             frame.moveReaderIndex(to: frame.writerIndex)
+        case 8:
+            guard let token = Self.readString(&frame), let name = Self.readString(&frame),
+                let firstID = frame.readInteger(as: UInt64.self)
+            else { throw ReplicationProtocolError("a short fence") }
+            self = .fence(token: token, name: name, firstID: firstID)
         default:
             throw ReplicationProtocolError("unknown message type \(type)")
         }

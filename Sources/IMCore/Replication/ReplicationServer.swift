@@ -107,9 +107,15 @@ final class ReplicationServer: Service {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var messages = inbound.makeAsyncIterator()
-                guard case .hello(let version, let position, let lastID, let tail, let presented, let name)? = try await messages.next()
-                else { throw ReplicationProtocolError("the first message was not a hello") }
+                let first = try await messages.next()
                 deadline.cancel()
+                if case .fence(let presented, let name, let firstID)? = first {
+                    let host = connection.channel.remoteAddress?.ipAddress ?? "?"
+                    try await outbound.write(.refused(fenced(by: name, firstID: firstID, token: presented, from: host)))
+                    return
+                }
+                guard case .hello(let version, let position, let lastID, let tail, let presented, let name)? = first
+                else { throw ReplicationProtocolError("the first message was not a hello") }
                 if let refusal = refusal(version: version, token: presented) {
                     logger.warning("replica refused", metadata: ["replica": "\(name)", "address": "\(remote)", "reason": "\(refusal)"])
                     try await outbound.write(.refused(refusal))
@@ -170,8 +176,27 @@ final class ReplicationServer: Service {
         guard version == ReplicationMessage.version else {
             return "replication protocol version \(version); this primary speaks \(ReplicationMessage.version)"
         }
-        if store.role == .replica { return "this server is itself a replica (replica_of): connect to its primary" }
+        if store.role == .replica { return ReplicationMessage.isReplicaAnswer + " (replica_of): connect to its primary" }
+        if store.role == .deposed { return "this server is deposed (a replica of it was promoted): connect to the new primary" }
         return nil
+    }
+
+    /// A promoted replica says it took over: this store takes no more writes and records it (`deposed`),
+    /// so that a restart refuses to serve as a primary. Returns the answer.
+    private func fenced(by name: String, firstID: UInt64, token presented: String, from remote: String) -> String {
+        guard secretsMatch(Array(presented.utf8), Array(token.utf8)) else { return "wrong replication_token" }
+        if store.role == .replica { return ReplicationMessage.isReplicaAnswer }
+        let record = DeposedRecord(by: "\(name) (from \(remote))", firstID: firstID)
+        do {
+            try record.save(directory: store.configuration.directory)
+        } catch {
+            logger.error("could not record the promotion of \(name): \(error)")
+        }
+        if store.role == .primary {
+            store.depose(reason: "this server is no longer the primary: \(record); write there")
+            logger.critical("deposed: \(record). This server takes no more writes; see README, Replication")
+        }
+        return ReplicationMessage.deposedAnswer + " this server takes no more writes"
     }
 
     /// Sends the log after `position` as it becomes durable, a head every second while idle, and a copy of

@@ -195,6 +195,9 @@ extension ScreenLayout {
             let restarted = node.recentlyRestarted(now: context.now)
             if restarted {
                 line.left("rst", widths[.status]!, .restarted)
+            } else if node.summary?[.isDeposed] == 1 {
+                // A former primary whose replica was promoted: it takes no writes.
+                line.left("DEPO", widths[.status]!, .critical)
             } else if node.summary?[.isReplica] == 1 {
                 // A replication replica: read-only; in capitals when it has lost its primary.
                 let connected = node.summary?[.primaryConnected] == 1

@@ -13,7 +13,7 @@ package enum SummaryField: String, CaseIterable, Sendable {
     case storeAverageFsyncMicroseconds, storeBytes, storeMessages
     /// Replication: 1 on a replica, 0 on a primary (absent without replication); whether a replica is
     /// connected to its primary; a primary's furthest-behind replica, in seconds.
-    case isReplica, primaryConnected, replicaLagSeconds
+    case isReplica, isDeposed, primaryConnected, replicaLagSeconds
     // Counters.
     case inMessages, outMessages, accepted, logins, loginFailures, protocolErrors, idleClosed
     case droppedPushes, slowConsumersClosed, refusedMessages, storeFailures, syncs, syncedMessages, acceptErrors
@@ -40,6 +40,7 @@ package enum SummaryField: String, CaseIterable, Sendable {
         case .storeBytes: summary.store?.bytes.map(Double.init)
         case .storeMessages: summary.store?.messages.map(Double.init)
         case .isReplica: summary.replication?.role.map { $0 == "replica" ? 1 : 0 }
+        case .isDeposed: summary.replication?.role.map { $0 == "deposed" ? 1 : 0 }
         case .primaryConnected: summary.replication?.primary?.connected.map { $0 ? 1 : 0 }
         case .replicaLagSeconds: summary.replication?.replicas.map { $0.compactMap(\.lagSeconds).max() ?? 0 }
         case .inMessages: summary.inMessageCount.map(Double.init)
@@ -69,7 +70,7 @@ package enum SummaryField: String, CaseIterable, Sendable {
         switch self {
         case .connections, .clients, .users, .threads, .uptimeSeconds, .startedAt, .rssBytes, .openFiles,
             .maxOpenFiles, .cpuCount, .storeAverageFsyncMicroseconds, .storeBytes, .storeMessages, .isReplica,
-            .primaryConnected, .replicaLagSeconds:
+            .isDeposed, .primaryConnected, .replicaLagSeconds:
             false
         case .inMessages, .outMessages, .accepted, .logins, .loginFailures, .protocolErrors, .idleClosed,
             .droppedPushes, .slowConsumersClosed, .refusedMessages, .storeFailures, .syncs, .syncedMessages,

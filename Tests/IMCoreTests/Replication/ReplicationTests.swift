@@ -107,6 +107,36 @@ struct ReplicationTests {
         }
     }
 
+    @Test func aPromotionDeposesTheFormerPrimaryWhichThenRefusesToStartAsOne() async throws {
+        let primaryData = TemporaryDirectory()
+        defer { primaryData.remove() }
+        try await withPrimary(dataDirectory: primaryData.path) { primary in
+            let alice = try await Self.client(primary, uid: 1)
+            #expect(try await alice.send(peerMessage(1, 2, "before")).status == .success)
+            try await withReplica(of: primary) { replica in
+                try await Self.waitUntilCaughtUp(replica, primary)
+                let (status, _) = try await replica.admin("POST", "/store/promote")
+                #expect(status == 200)
+                try await eventually("the former primary to hear of the promotion") {
+                    let (_, summary) = try await primary.admin("GET", "/summary")
+                    return (summary["replication"] as? [String: Any])?["role"] as? String == "deposed"
+                }
+                let refused = try await alice.send(peerMessage(1, 2, "after the promotion"))
+                #expect(refused.status == .serverError, "a deposed primary takes no message")
+                let (write, body) = try await primary.admin("POST", "/post_peer_message?sender=1&receiver=2", body: "hi")
+                #expect(write == 409)
+                #expect("\(body)".contains("no longer the primary"))
+            }
+        }
+        // Started again as a primary (no replica_of), it refuses, naming the promotion and what to do.
+        do {
+            try await withPrimary(dataDirectory: primaryData.path) { _ in Issue.record("a deposed store served as a primary") }
+        } catch {
+            #expect("\(error)".contains("was the primary until its replica replica"), "\(error)")
+            #expect("\(error)".contains("--replica-of"))
+        }
+    }
+
     @Test func aWrongTokenIsRefused() async throws {
         try await withPrimary { primary in
             try await withReplica(of: primary, token: "not-the-token") { replica in
@@ -173,10 +203,11 @@ struct ReplicationTests {
     // MARK: - Support
 
     private func withPrimary(
+        dataDirectory: String? = nil,
         configure: @escaping (inout IMServerConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> Void
     ) async throws {
-        try await withTestServer(configure: { configuration in
+        try await withTestServer(dataDirectory: dataDirectory, configure: { configuration in
             configuration.replication.listen = .init(host: "127.0.0.1", port: 0)
             configuration.replication.token = Self.token
             configuration.jwtSecret = Self.jwtSecret

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// A promoted replica's notice to its former primary (`replica_of`): from the promotion until that primary
+/// has heard it, this server connects to its replication address every 2 s and says it was promoted. The
+/// former primary then takes no more writes and records it (`DeposedRecord`), so that it never serves as a
+/// primary again, diverging, without an operator's decision; a restart finds the record and refuses.
+///
+/// It stops once the former primary answered (deposed, or it is a replica by now). A former primary that
+/// is down is fenced within 2 s of coming back with its replication listener.
+final class FormerPrimaryFence: Service {
+    static let interval: Duration = .seconds(2)
+
+    let address: IMServerConfiguration.Endpoint
+    let token: String
+    let nodeID: String
+    let group: any EventLoopGroup
+    let logger: Logger
+    /// Set with this server's first id once it is promoted.
+    let promoted = ReadinessSignal<UInt64>()
+    /// Called once the former primary answered.
+    let fenced: @Sendable () -> Void
+    private let errors = LogThrottle<Int>()
+
+    init(
+        formerPrimary address: IMServerConfiguration.Endpoint,
+        configuration: IMServerConfiguration,
+        group: any EventLoopGroup,
+        fenced: @escaping @Sendable () -> Void
+    ) {
+        self.address = address
+        self.token = configuration.replication.token ?? ""
+        self.nodeID = configuration.nodeID
+        self.group = group
+        self.logger = configuration.logger
+        self.fenced = fenced
+    }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await cancelWhenGracefulShutdown { await self.tellUntilHeard() }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+        // Done (or shutting down): a service that returns early would stop the whole server.
+        try? await gracefulShutdown()
+    }
+
+    /// Waits for the promotion, then tells the former primary every `interval` until it has heard.
+    private func tellUntilHeard() async {
+        guard let firstID = try? await promoted.wait() else { return }
+        while !Task.isCancelled {
+            do {
+                let answer = try await notify(firstID: firstID)
+                logger.notice("the former primary \(address) was told of the promotion: \(answer)")
+                fenced()
+                return
+            } catch {
+                errors.log(0) { heldBack in
+                    logger.info("the former primary \(address) has not heard of the promotion yet: \(error)\(LogThrottle<Int>.more(heldBack))")
+                }
+            }
+            try? await Task.sleep(for: Self.interval)
+        }
+    }
+
+    /// Ends the wait for a promotion at shutdown.
+    func stop() {
+        promoted.set(.failure(CancellationError()))
+    }
+
+    /// One attempt: the former primary's answer when it has taken note (it is deposed, or a replica).
+    private func notify(firstID: UInt64) async throws -> String {
+        let channel = try await ClientBootstrap(group: group)
+            .connectTimeout(.seconds(2))
+            .connect(host: address.host, port: address.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ReplicationMessageCoder(maxFrameSize: 64 << 10)))
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(ReplicationMessageCoder(maxFrameSize: 0)))
+                    return try NIOAsyncChannel<ReplicationMessage, ReplicationMessage>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let timeout = channel.channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.channel.close(promise: nil) }
+        defer { timeout.cancel() }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(.fence(token: token, name: nodeID, firstID: firstID))
+            var messages = inbound.makeAsyncIterator()
+            guard case .refused(let answer)? = try await messages.next() else {
+                throw ReplicationProtocolError("no answer to the notice")
+            }
+            guard answer.hasPrefix(ReplicationMessage.deposedAnswer) || answer.hasPrefix(ReplicationMessage.isReplicaAnswer) else {
+                throw ReplicationRefusal(answer)
+            }
+            return answer
+        }
+    }
+}
+
+/// `deposed` in the store's directory: this store was the primary until its replica `by` was promoted
+/// (its ids from `firstID`). A start without `replica_of` refuses while it is there.
+struct DeposedRecord: Equatable, CustomStringConvertible {
+    static let fileName = "deposed"
+    var by: String
+    var firstID: UInt64
+    var at = Date()
+
+    var description: String {
+        "its replica \(by) was promoted \(ISO8601DateFormatter().string(from: at)) and takes the writes since (its ids from \(firstID))"
+    }
+
+    func save(directory: String) throws {
+        let fields = [("deposed-by", by), ("first-id", "\(firstID)"), ("at", "\(Int64(at.timeIntervalSince1970))")]
+        try RecordFile.save(fields, to: directory + "/" + Self.fileName)
+    }
+
+    static func load(directory: String) throws -> DeposedRecord? {
+        guard let fields = try RecordFile.load(directory + "/" + fileName) else { return nil }
+        return DeposedRecord(
+            by: fields["deposed-by"] ?? "?",
+            firstID: fields["first-id"].flatMap { UInt64($0) } ?? 0,
+            at: Date(timeIntervalSince1970: fields["at"].flatMap { Double($0) } ?? 0)
+        )
+    }
+}
