@@ -19,19 +19,22 @@ struct ScreenTmuxTests {
         let daemon = try DaemonUnderTest(dataDirectory: directory.file("data"), nodeID: Self.nodeID)
         defer { daemon.stop() }
         let adminURL = "http://127.0.0.1:\(daemon.adminPort)"
-        // The pane runs imtop twice: ended by q, then by Ctrl-C; the terminal's modes are saved around both.
+        // The pane runs imtop twice: ended by q, then by Ctrl-C; the terminal's modes are saved around both,
+        // each exit status written after them (the test reads the modes once it sees the status).
         let imtop = builtExecutable("imtop")
         let script = """
             trap ':' INT
             cd '\(directory.path)'
             stty -g > stty-before
             '\(imtop)' --server \(adminURL) -d 0.5 --timeout 30 --sort in
-            echo $? > rc-1
+            rc=$?
             stty -g > stty-after-1
+            echo $rc > rc-1
             while [ ! -e go-2 ]; do sleep 0.05; done
             '\(imtop)' --server \(adminURL) -d 0.5 --timeout 30
-            echo $? > rc-2
+            rc=$?
             stty -g > stty-after-2
+            echo $rc > rc-2
             exec sleep 600
             """
         try script.write(toFile: directory.file("pane.sh"), atomically: true, encoding: .utf8)
