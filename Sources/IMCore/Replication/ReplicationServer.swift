@@ -231,17 +231,10 @@ final class ReplicationServer: Service {
             }
             if let copies = directoryCopies, ContinuousClock.now - directoryCheckedAt >= .milliseconds(500) {
                 directoryCheckedAt = .now
-                do {
-                    if let copy = try await copies.copy(newerThan: sentDirectory) {
-                        try await send(copy, to: outbound)
-                        sentDirectory = copy.changes
-                        lastSent = .now
-                    }
-                } catch let error as DirectoryError {
-                    // The log goes on; the copy is tried again at the next check.
-                    directoryErrors.log(0) { heldBack in
-                        logger.warning("no copy of the directory for replicas: \(error)\(LogThrottle<Int>.more(heldBack))")
-                    }
+                if let copy = await newDirectoryCopy(from: copies, after: sentDirectory) {
+                    try await send(copy, to: outbound)
+                    sentDirectory = copy.changes
+                    lastSent = .now
                 }
             }
             if ContinuousClock.now - lastSent >= .seconds(1) {
@@ -249,6 +242,19 @@ final class ReplicationServer: Service {
                 try await outbound.write(.head(durable: head.durable, durableID: head.durableID, assignedID: head.assignedID))
                 lastSent = .now
             }
+        }
+    }
+
+    /// The directory's newest copy if the replica lacks it. A copy that fails is logged (at most once a
+    /// second) and tried again at the next check: the log goes on meanwhile.
+    private func newDirectoryCopy(from copies: DirectoryCopies, after sent: Int64?) async -> DirectoryCopies.Copy? {
+        do {
+            return try await copies.copy(newerThan: sent)
+        } catch {
+            directoryErrors.log(0) { heldBack in
+                logger.warning("no copy of the directory for replicas: \(error)\(LogThrottle<Int>.more(heldBack))")
+            }
+            return nil
         }
     }
 
