@@ -105,16 +105,7 @@ package final class ServerContext: Sendable {
     }
 
     /// Why this server takes no writes (a replica, or a former primary whose replica was promoted), or nil.
-    var readOnlyReason: String? {
-        guard let replication else { return nil }
-        switch replication.store.role {
-        case .primary: return nil
-        case .replica:
-            return "this server is a replica of \(replication.configuration.replicaOf?.description ?? "its primary") (replica_of): "
-                + "write to the primary, or promote this one (imctl store promote)"
-        case .deposed: return replication.store.readOnlyReason
-        }
-    }
+    var readOnlyReason: String? { replication?.store.readOnlyReason }
 
     /// Unix seconds now.
     package func now() -> Int64 { messages.now() }

@@ -74,15 +74,7 @@ final class FormerPrimaryFence: Service {
 
     /// One attempt: the former primary's answer when it has taken note (it is deposed, or a replica).
     private func notify(firstID: UInt64) async throws -> String {
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.seconds(2))
-            .connect(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ReplicationMessageCoder(maxFrameSize: 64 << 10)))
-                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(ReplicationMessageCoder(maxFrameSize: 0)))
-                    return try NIOAsyncChannel<ReplicationMessage, ReplicationMessage>(wrappingChannelSynchronously: channel)
-                }
-            }
+        let channel = try await ReplicationMessageCoder.connect(to: address, group: group, timeout: .seconds(2), maxFrameSize: 64 << 10)
         let timeout = channel.channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.channel.close(promise: nil) }
         defer { timeout.cancel() }
         return try await channel.executeThenClose { inbound, outbound in
@@ -96,32 +88,5 @@ final class FormerPrimaryFence: Service {
             }
             return answer
         }
-    }
-}
-
-/// `deposed` in the store's directory: this store was the primary until its replica `by` was promoted
-/// (its ids from `firstID`). A start without `replica_of` refuses while it is there.
-struct DeposedRecord: Equatable, CustomStringConvertible {
-    static let fileName = "deposed"
-    var by: String
-    var firstID: UInt64
-    var at = Date()
-
-    var description: String {
-        "its replica \(by) was promoted \(ISO8601DateFormatter().string(from: at)) and takes the writes since (its ids from \(firstID))"
-    }
-
-    func save(directory: String) throws {
-        let fields = [("deposed-by", by), ("first-id", "\(firstID)"), ("at", "\(Int64(at.timeIntervalSince1970))")]
-        try RecordFile.save(fields, to: directory + "/" + Self.fileName)
-    }
-
-    static func load(directory: String) throws -> DeposedRecord? {
-        guard let fields = try RecordFile.load(directory + "/" + fileName) else { return nil }
-        return DeposedRecord(
-            by: fields["deposed-by"] ?? "?",
-            firstID: fields["first-id"].flatMap { UInt64($0) } ?? 0,
-            at: Date(timeIntervalSince1970: fields["at"].flatMap { Double($0) } ?? 0)
-        )
     }
 }

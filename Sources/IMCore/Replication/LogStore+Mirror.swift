@@ -77,7 +77,8 @@ extension LogStore {
         let ceiling = try StoreMeta.load(directory: configuration.directory)?.idCeiling ?? 0
         state.withLock { s in
             s.replica = ReplicaState(metaCeiling: ceiling)
-            s.readOnlyReason = "this server is a replica of \(primary) (replica_of): send to the primary"
+            s.readOnlyReason = "this server is a replica of \(primary) (replica_of): "
+                + "write to the primary, or promote this one (imctl store promote)"
         }
     }
 

@@ -87,18 +87,12 @@ final class ReplicaFollower: Service {
     /// One connection: hello, welcome, then copy and acknowledge until it ends. `connected` runs once the
     /// primary welcomed this replica.
     private func followOnce(connected: () -> Void) async throws {
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.seconds(5))
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: primary.host, port: primary.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(ReplicationMessageCoder(maxFrameSize: ReplicationMessage.maxFrameSize))
-                    )
-                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(ReplicationMessageCoder(maxFrameSize: 0)))
-                    return try NIOAsyncChannel<ReplicationMessage, ReplicationMessage>(wrappingChannelSynchronously: channel)
-                }
-            }
+        let channel = try await ReplicationMessageCoder.connect(
+            to: primary,
+            group: group,
+            timeout: .seconds(5),
+            maxFrameSize: ReplicationMessage.maxFrameSize
+        )
         try await withTaskCancellationHandler {
             try await channel.executeThenClose { inbound, outbound in
                 let start = store.mirrorProgress

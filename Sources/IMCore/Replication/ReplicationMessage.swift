@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 
 /// The replication stream between a primary and a replica, one message per frame:
 ///
@@ -185,5 +186,29 @@ struct ReplicationMessageCoder: ByteToMessageDecoder, MessageToByteEncoder {
 
     func encode(data: ReplicationMessage, out: inout ByteBuffer) throws {
         data.encode(into: &out)
+    }
+}
+
+extension ReplicationMessageCoder {
+    /// A connection to a primary's `replication_listen` (the follower, a promoted replica's fence): messages
+    /// both ways, frames of up to `maxFrameSize` read.
+    static func connect(
+        to address: IMServerConfiguration.Endpoint,
+        group: any EventLoopGroup,
+        timeout: TimeAmount,
+        maxFrameSize: Int
+    ) async throws -> NIOAsyncChannel<ReplicationMessage, ReplicationMessage> {
+        try await ClientBootstrap(group: group)
+            .connectTimeout(timeout)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: address.host, port: address.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(ReplicationMessageCoder(maxFrameSize: maxFrameSize))
+                    )
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(ReplicationMessageCoder(maxFrameSize: 0)))
+                    return try NIOAsyncChannel<ReplicationMessage, ReplicationMessage>(wrappingChannelSynchronously: channel)
+                }
+            }
     }
 }
