@@ -64,6 +64,9 @@ extension IMSummary {
         /// Notifications sent to and received from other nodes since start.
         public var notificationsSent: Int64?
         public var notificationsReceived: Int64?
+        /// Users the periodic check found behind what the bus delivered (a notification was lost) and
+        /// told to sync, since start.
+        public var busMisses: Int64?
         /// How old the last received notification was when it arrived, in milliseconds.
         public var busLagMilliseconds: Double?
 
@@ -76,7 +79,7 @@ extension IMSummary {
 extension IMSummary.Cluster: Codable {
     private static let counts: [(AnyCodingKey, WritableKeyPath<Self, Int64?> & Sendable)] = [
         ("nodes_live", \.nodesLive), ("notifications_sent", \.notificationsSent),
-        ("notifications_received", \.notificationsReceived),
+        ("notifications_received", \.notificationsReceived), ("bus_misses", \.busMisses),
     ]
 
     public init(from decoder: any Decoder) throws {

@@ -77,9 +77,13 @@ extension PostgresBus {
             return s.resync
         }
         for user in users {
-            guard let newest = try? await store.latest(.personal(appID: user.appID, uid: user.uid), limit: 1).last
+            guard let latest = try? await store.latest(.personal(appID: user.appID, uid: user.uid), limit: 1)
             else { continue }
-            local.deliver(Delivery(.transient(.syncKey(.syncNotify, newest.id)), to: [Delivery.Recipient(user)]))
+            // An empty queue too: the periodic check then knows its first message is new.
+            let newest = latest.last?.id ?? 0
+            state.withLock { $0.handed[user] = max($0.handed[user] ?? 0, newest) }
+            guard newest > 0 else { continue }
+            local.deliver(Delivery(.transient(.syncKey(.syncNotify, newest)), to: [Delivery.Recipient(user)]))
         }
     }
 

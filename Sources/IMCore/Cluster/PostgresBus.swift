@@ -20,7 +20,8 @@ import Synchronization
 ///   left the cluster (it may have died between a commit and its NOTIFY), and after a user's
 ///   presence row is written (a message may have missed it just before), the user's sessions are sent
 ///   `MSG_SYNC_NOTIFY` with their queue's newest key, so whatever a lost notification carried is fetched
-///   by sync.
+///   by sync; and every 2 s a check finds the users whose queue moved past what the bus handed them
+///   (`PostgresBus+Check`).
 final class PostgresBus: RouteBus {
     let local: LocalBus
     let membership: ClusterMembership
@@ -41,6 +42,10 @@ final class PostgresBus: RouteBus {
         /// Outbox flushes whose recipients' nodes could not be read, in a row.
         var failedReads = 0
         var sequence = 0
+        /// The newest personal-queue key handed each user's sessions here, and the users behind it at
+        /// the last check (`PostgresBus+Check`).
+        var handed: [UserKey: UInt64] = [:]
+        var suspects: [UserKey: UInt64] = [:]
     }
 
     /// An outbox entry: what to send, and to whom (nil: every other live node).
@@ -55,6 +60,8 @@ final class PostgresBus: RouteBus {
         let received = Atomic<Int>(0)
         /// The last received notification's age when it arrived, in microseconds.
         let lagMicroseconds = Atomic<Int>(0)
+        /// Users the periodic check found behind what the bus delivered (a notification was lost).
+        let missed = Atomic<Int>(0)
     }
 
     init(
@@ -108,6 +115,7 @@ final class PostgresBus: RouteBus {
         }
         switch delivery.content {
         case .stored(let frame, let entries, let realtime):
+            noteHanded(entries)
             item.entries = entries.map {
                 [Int64($0.queue.kind.rawValue), $0.queue.appID, $0.queue.ownerID, Int64($0.id), Int64($0.previousID)]
             }
@@ -189,6 +197,7 @@ final class PostgresBus: RouteBus {
         await withTaskGroup(of: Void.self) { loops in
             loops.addTask { await self.presenceLoop() }
             loops.addTask { await self.outboxLoop() }
+            loops.addTask { await self.checkLoop() }
             loops.addTask {
                 try? await gracefulShutdown()
                 self.wakeup.finish()

@@ -2,6 +2,7 @@ import Foundation
 import IMTestSupport
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 import Testing
 
 @testable import IMCore
@@ -36,6 +37,36 @@ struct ClusterBusRecoveryTests {
                     }
                 }
             }
+        }
+    }
+
+    /// A message whose notification never comes (stored by a writer that sends none, as a node that died
+    /// between its commit and its NOTIFY, or one that took the receiver's node for dead): the periodic
+    /// check finds the receiver's queue past what the bus handed it and has it sync.
+    @Test func aMessageWhoseNotificationNeverCameIsFoundByTheCheck() async throws {
+        try await withTwoNodes { a, b, url in
+            let bob = try await b.client(uid: 2)
+            try await onlineEverywhere([a, b], [2])
+            let (database, store) = try await openPostgresStore(url: url)
+            let group = ServiceGroup(services: [database, store], logger: Logger(label: "test"))
+            let running = Task { try await group.run() }
+            let result = await Result {
+                let message = peerMessage(1, 2, "never announced")
+                let body = message.body(version: 2)
+                _ = try await store.append(
+                    NewMessage(command: IMCommand.im.rawValue, body: body, senderDeviceID: 0, timestamp: 1),
+                    to: [.personal(appID: TestServer.appID, uid: 2)]
+                )
+                _ = try await bob.next { $0.frame.command == .syncNotify }
+                let (messages, _) = try await bob.syncAll(from: 0)
+                let texts = try messages.map { String(buffer: try IMMessage(body: $0.body, version: 2).content) }
+                #expect(texts == ["never announced"])
+                let cluster = try await b.summary()["cluster"] as? [String: Any]
+                #expect(cluster?["bus_misses"] as? Int == 1)
+            }
+            await group.triggerGracefulShutdown()
+            try await running.value
+            try result.get()
         }
     }
 

@@ -89,6 +89,7 @@ final class MetricsExporter: Sendable {
             metrics.counter("im_postgres_state_changes_total") { $0.postgres?.stateChanges },
             metrics.counter("im_cluster_notifications_sent_total") { $0.cluster?.notificationsSent },
             metrics.counter("im_cluster_notifications_received_total") { $0.cluster?.notificationsReceived },
+            metrics.counter("im_cluster_bus_misses_total") { $0.cluster?.busMisses },
         ]
             + RefusalCause.allCases.map { cause in
                 metrics.counter("im_refused_total", [("cause", cause.rawValue)]) { $0.refused?[cause.rawValue] }

@@ -119,6 +119,7 @@ enum SummaryBuilder {
         cluster.nodesLive = Int64(bus.membership.otherNodes.count + 1)
         cluster.notificationsSent = Int64(bus.figures.sent.load(ordering: .relaxed))
         cluster.notificationsReceived = Int64(bus.figures.received.load(ordering: .relaxed))
+        cluster.busMisses = Int64(bus.figures.missed.load(ordering: .relaxed))
         cluster.busLagMilliseconds = Double(bus.figures.lagMicroseconds.load(ordering: .relaxed)) / 1000
         return cluster
     }
