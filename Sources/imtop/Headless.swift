@@ -25,9 +25,9 @@ enum Headless {
         defer { recorder?.close() }
         let fetcher = SummaryFetcher(token: configuration.token, timeout: .seconds(configuration.timeout))
         var runner = HeadlessRunner(configuration: configuration, servers: configuration.servers, write: write)
-        let servers = configuration.servers
+        let poller = ClusterPoller(servers: configuration.servers, fetcher: fetcher, discover: configuration.discover)
         return try await runner.run(
-            poll: { await fetcher.poll(servers) },
+            poll: { await poller.poll() },
             ticker: .every(configuration.interval),
             recorder: recorder
         )

@@ -11,7 +11,9 @@ struct IMTop: AsyncParsableCommand {
         discussion: """
             On a terminal imtop draws the dashboard: cluster totals with averages since start, 1 and 5 minute \
             moving averages and sparklines, then a row per node (DOWN with "last seen" when a node stops \
-            answering; it is retried every interval). When stdout is not a terminal, or with --batch, it prints \
+            answering; it is retried every interval). Given one node of a cluster (imd with postgres_url), \
+            imtop shows every node of it, as GET /nodes lists them (with the admin token), as they come and \
+            go; a dead node shows DOWN. When stdout is not a terminal, or with --batch, it prints \
             a line per interval (--json: NDJSON); --check prints one status line.
 
             KEYS
@@ -88,6 +90,9 @@ struct IMTop: AsyncParsableCommand {
         completion: .list(NodeSortColumn.allCases.map(\.rawValue))
     )
     var sort: String?
+
+    @Flag(help: "Only the servers given: not the other nodes of their cluster (found through /nodes).")
+    var noDiscover = false
 
     @Flag(help: "Reverse the sort order.")
     var reverse = false
@@ -170,6 +175,7 @@ struct IMTop: AsyncParsableCommand {
         options.check = check
         options.sort = sort
         options.reverse = reverse
+        options.noDiscover = noDiscover
         options.apps = apps
         options.warn = warn
         options.crit = crit

@@ -36,7 +36,8 @@ struct ScreenSession {
                 await feed.replay(reader)
             } else {
                 let fetcher = SummaryFetcher(token: configuration.token, timeout: .seconds(configuration.timeout))
-                await feed.sampleLive(servers: servers, fetcher: fetcher, recorder: recorder)
+                let poller = ClusterPoller(servers: servers, fetcher: fetcher, discover: configuration.discover)
+                await feed.sampleLive(poller, recorder: recorder)
             }
         }
         let loop = ScreenLoop(configuration: configuration, servers: servers, feed: feed)

@@ -227,6 +227,18 @@ struct DashboardModelTests {
         #expect(model.sortedNodes(by: .node).map(\.name) == ["a", "b", "c:6666"])
     }
 
+    @Test func aDiscoveredNodeJoinsAfterTheGivenOnesAndLeavesWhenNoLongerPolled() {
+        var model = DashboardModel(servers: [a])
+        model.ingest(poll(0, [(a, summary(node: "a"))]))
+        model.ingest(poll(2, [(a, summary(node: "a")), (b, summary(node: "b", [.connections: 3]))]))
+        #expect(model.nodes.map(\.server) == [a, b])
+        #expect(model.nodes[1][.connections] == 3)
+        #expect(model.nodesUp == 2)
+        // A given server stays when a round misses it; a discovered one leaves.
+        model.ingest(poll(4, []))
+        #expect(model.nodes.map(\.server) == [a])
+    }
+
     @Test func twoServersReportingOneNodeIDAreToldApart() {
         var model = DashboardModel(servers: [a, b])
         model.ingest(poll(0, [(a, summary(node: "im-1")), (b, summary(node: "im-1"))]))

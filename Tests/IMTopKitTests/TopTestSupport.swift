@@ -38,7 +38,11 @@ struct TopTestServer {
     }
 }
 
-func withServer<T>(nodeID: String = "node-a", _ body: (TopTestServer) async throws -> T) async throws -> T {
+func withServer<T>(
+    nodeID: String = "node-a",
+    configure: (inout IMServerConfiguration) -> Void = { _ in },
+    _ body: (TopTestServer) async throws -> T
+) async throws -> T {
     let directory = TemporaryDirectory()
     defer { directory.remove() }
     var configuration = IMServerConfiguration.forTests(
@@ -47,6 +51,7 @@ func withServer<T>(nodeID: String = "node-a", _ body: (TopTestServer) async thro
     )
     configuration.eventLoopThreads = 1
     configuration.nodeID = nodeID
+    configure(&configuration)
     return try await withRunningServer(configuration) { _, addresses in
         try await body(TopTestServer(addresses: addresses))
     }

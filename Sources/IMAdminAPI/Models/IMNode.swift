@@ -21,9 +21,11 @@ public struct IMNode: Codable, Sendable, Equatable {
     public var messagesPerSecond: Double
     /// CPU seconds per second (1.0 = one core busy) at its last heartbeat.
     public var cpu: Double
+    /// Its admin API, `http://HOST:PORT` (what imtop polls), when it serves one.
+    public var admin: String?
 
     enum CodingKeys: String, CodingKey {
-        case state, version, connections, cpu
+        case state, version, connections, cpu, admin
         case nodeID = "node_id"
         case heartbeatAgeSeconds = "heartbeat_age_seconds"
         case startedAt = "started_at"
@@ -39,7 +41,8 @@ public struct IMNode: Codable, Sendable, Equatable {
         version: String,
         connections: Int64,
         messagesPerSecond: Double,
-        cpu: Double
+        cpu: Double,
+        admin: String? = nil
     ) {
         self.nodeID = nodeID
         self.state = state
@@ -50,6 +53,7 @@ public struct IMNode: Codable, Sendable, Equatable {
         self.connections = connections
         self.messagesPerSecond = messagesPerSecond
         self.cpu = cpu
+        self.admin = admin
     }
 
     /// The addresses sit beside the other fields: `{"node_id":..,"tcp":..,"ws":..,"state":..}`.
@@ -64,6 +68,7 @@ public struct IMNode: Codable, Sendable, Equatable {
         connections = try container.decode(Int64.self, forKey: .connections)
         messagesPerSecond = try container.decode(Double.self, forKey: .messagesPerSecond)
         cpu = try container.decode(Double.self, forKey: .cpu)
+        admin = try container.decodeIfPresent(String.self, forKey: .admin)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -76,6 +81,7 @@ public struct IMNode: Codable, Sendable, Equatable {
         try container.encode(connections, forKey: .connections)
         try container.encode(messagesPerSecond, forKey: .messagesPerSecond)
         try container.encode(cpu, forKey: .cpu)
+        try container.encodeIfPresent(admin, forKey: .admin)
     }
 }
 

@@ -26,22 +26,41 @@ extension ClusterMembership: NodeRegistry {
         }
     }
 
+    /// Publishes the admin API now, and with every heartbeat after.
+    func advertiseAdmin(_ url: String) {
+        admin.withLock { $0 = url }
+        let (id, incarnation) = (nodeID, incarnation)
+        database.run("publishing node \(id)'s admin address") {
+            try await self.database.client.query(
+                "UPDATE nodes SET admin = \(url) WHERE id = \(id) AND incarnation = \(incarnation)",
+                logger: self.database.logger
+            )
+        } completion: { result in
+            if case .failure(let error) = result {
+                self.database.logger.warning(
+                    "could not publish node \(id)'s admin address (the next heartbeat does): \(PostgresDatabase.describe(error))"
+                )
+            }
+        }
+    }
+
     func nodes() async throws -> [IMNode] {
         try await database.withinTimeout("reading the nodes") {
             let rows = try await self.database.client.query(
                 """
                 SELECT id, tcp, tls, ws, wss, lease_until > now(),
                     extract(epoch FROM now() - heartbeat_at)::float8, extract(epoch FROM started_at)::bigint,
-                    version, connections, messages_per_second, cpu
+                    version, connections, messages_per_second, cpu, admin
                 FROM nodes ORDER BY id
                 """,
                 logger: self.database.logger
             )
             var nodes: [IMNode] = []
             for try await row in rows.decode(
-                (String, String?, String?, String?, String?, Bool, Double, Int64, String, Int64, Double, Double).self
+                (String, String?, String?, String?, String?, Bool, Double, Int64, String, Int64, Double, Double, String?)
+                    .self
             ) {
-                let (id, tcp, tls, ws, wss, live, age, startedAt, version, connections, perSecond, cpu) = row
+                let (id, tcp, tls, ws, wss, live, age, startedAt, version, connections, perSecond, cpu, admin) = row
                 nodes.append(
                     IMNode(
                         nodeID: id,
@@ -52,7 +71,8 @@ extension ClusterMembership: NodeRegistry {
                         version: version,
                         connections: connections,
                         messagesPerSecond: perSecond,
-                        cpu: cpu
+                        cpu: cpu,
+                        admin: admin
                     )
                 )
             }

@@ -36,6 +36,8 @@ final class ClusterMembership: Service, Sendable {
     private let peersLost = TracedMutex<(@Sendable ([String]) -> Void)?>(nil)
     /// This node's client addresses, once its listeners are bound (written with each heartbeat).
     let addresses: TracedMutex<IMNodeAddresses>
+    /// This node's admin API, once bound (written with each heartbeat).
+    let admin = TracedMutex<String?>(nil)
 
     init(database: PostgresDatabase, configuration: IMServerConfiguration, counters: ServerCounters) {
         self.database = database
@@ -106,7 +108,7 @@ final class ClusterMembership: Service, Sendable {
                 ON CONFLICT (id) DO UPDATE
                 SET incarnation = EXCLUDED.incarnation, version = EXCLUDED.version, started_at = now(),
                     heartbeat_at = now(), lease_until = EXCLUDED.lease_until, connections = 0,
-                    messages_per_second = 0, cpu = 0, tcp = NULL, tls = NULL, ws = NULL, wss = NULL
+                    messages_per_second = 0, cpu = 0, tcp = NULL, tls = NULL, ws = NULL, wss = NULL, admin = NULL
                 WHERE n.lease_until < now()
                 RETURNING 1
                 """,
@@ -152,12 +154,14 @@ final class ClusterMembership: Service, Sendable {
         let (id, incarnation, lease) = (nodeID, incarnation, Self.lease.seconds)
         let (connections, perSecond, cpuShare) = (load.connections, load.messagesPerSecond, load.cpu)
         let addresses = addresses.withLock { $0 }
+        let admin = admin.withLock { $0 }
         let live = try await database.withinTimeout("node heartbeat") {
             let beat = try await self.database.client.query(
                 """
                 UPDATE nodes SET heartbeat_at = now(), lease_until = now() + make_interval(secs => \(lease)),
                     connections = \(connections), messages_per_second = \(perSecond), cpu = \(cpuShare),
-                    tcp = \(addresses.tcp), tls = \(addresses.tls), ws = \(addresses.ws), wss = \(addresses.wss)
+                    tcp = \(addresses.tcp), tls = \(addresses.tls), ws = \(addresses.ws), wss = \(addresses.wss),
+                    admin = \(admin)
                 WHERE id = \(id) AND incarnation = \(incarnation)
                 RETURNING 1
                 """,

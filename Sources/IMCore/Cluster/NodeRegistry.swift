@@ -7,6 +7,8 @@ import Synchronization
 protocol NodeRegistry: Sendable {
     /// Publishes this node's client addresses, once its listeners are bound.
     func advertise(_ addresses: IMNodeAddresses)
+    /// Publishes this node's admin API (`http://HOST:PORT`), once it is bound.
+    func advertiseAdmin(_ url: String)
     /// Every node known, live and dead, by id.
     func nodes() async throws -> [IMNode]
 }
@@ -18,6 +20,7 @@ final class SingleNode: NodeRegistry {
     private let startedAt = Int64(Date().timeIntervalSince1970)
     private let load: NodeLoad
     private let addresses: TracedMutex<IMNodeAddresses>
+    private let admin = TracedMutex<String?>(nil)
 
     init(configuration: IMServerConfiguration, counters: ServerCounters) {
         nodeID = configuration.nodeID
@@ -28,6 +31,10 @@ final class SingleNode: NodeRegistry {
 
     func advertise(_ addresses: IMNodeAddresses) {
         self.addresses.withLock { $0 = addresses }
+    }
+
+    func advertiseAdmin(_ url: String) {
+        admin.withLock { $0 = url }
     }
 
     func nodes() async throws -> [IMNode] {
@@ -42,7 +49,8 @@ final class SingleNode: NodeRegistry {
                 version: version,
                 connections: sample.connections,
                 messagesPerSecond: sample.messagesPerSecond,
-                cpu: sample.cpu
+                cpu: sample.cpu,
+                admin: admin.withLock { $0 }
             )
         ]
     }

@@ -4,7 +4,7 @@ enum PostgresSchema {
     /// The version this binary brings the database to.
     static var version: Int { migrations.count }
 
-    static let migrations: [[String]] = [messages, directory, push, nodes]
+    static let migrations: [[String]] = [messages, directory, push, nodes, adminAddresses]
 
     /// 1: messages. A body is stored once (`messages`); each queue it goes to gets an entry
     /// (`queue_entries`) keyed by the queue's own sequence, whose newest key is `queues.last_key`. An
@@ -141,6 +141,9 @@ enum PostgresSchema {
         )
         """
     ]
+
+    /// 5: each node's admin API (`http://HOST:PORT`), so that imtop given one node finds the others.
+    private static let adminAddresses = ["ALTER TABLE nodes ADD COLUMN admin text"]
 
     /// 4: the cluster: a row per node (its addresses, load and lease: live while `lease_until` is in the
     /// future), and which users have sessions on which node (`mobile`: one of them is on iOS or Android,

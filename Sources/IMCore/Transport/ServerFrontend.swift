@@ -74,9 +74,14 @@ final class ServerFrontend: Service {
     /// The admin API until graceful shutdown; the server counts as listening once it is bound.
     private func serveAdmin(at address: IMServerConfiguration.Endpoint, clients: IMServerAddresses) async throws {
         let readiness = self.readiness
+        let nodes = server.nodes
         let application = AdminAPI.application(core: server, address: address) { channel in
             var ready = clients
-            ready.admin = .init(host: address.host, port: channel.localAddress?.port ?? address.port)
+            let bound = IMServerConfiguration.Endpoint(host: address.host, port: channel.localAddress?.port ?? address.port)
+            ready.admin = bound
+            // Other nodes' imtop reach it there: a wildcard host becomes the host name.
+            let host = bound.isUnspecified ? IMServerConfiguration.Endpoint(host: System.hostName, port: bound.port) : bound
+            nodes.advertiseAdmin("http://\(host)")
             readiness.set(.success(ready))
         }
         do {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import IMAdminAPI
 import IMAdminClient
 import NIOCore
 import NIOPosix
@@ -58,6 +59,12 @@ package struct SummaryFetcher: Sendable {
             outcome = .failure(NodeFailure(.unreachable, "\(error)"))
         }
         return NodeResult(server: server, time: Date().timeIntervalSince1970, outcome: outcome)
+    }
+
+    /// The nodes of `server`'s cluster (`GET /nodes`, with the token).
+    package func nodes(_ server: String) async throws -> [IMNode] {
+        let url = try IMAdminServerURL(parsing: server)
+        return try await client.exchange(IMAdmin.Nodes.self, IMAdminNone(), server: url).response
     }
 
     /// What imtop says about a failed call.

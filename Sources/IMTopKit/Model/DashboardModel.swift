@@ -19,8 +19,10 @@ package struct DashboardModel: Sendable {
         }
     }
 
-    /// Every server, in the order given.
+    /// Every server, in the order given, then the nodes discovered in their cluster (`ClusterPoller`).
     package private(set) var nodes: [NodeState]
+    /// The servers given: always shown, whatever a round holds.
+    private let given: Set<String>
     /// The cluster's figures: each figure aggregated over the nodes that answered (`Figure.aggregation`).
     package private(set) var cluster: [Figure: FigureSeries]
     /// Per app id, every app seen since imtop started (an app whose users all left shows 0).
@@ -33,14 +35,23 @@ package struct DashboardModel: Sendable {
 
     package init(servers: [String]) {
         nodes = servers.map(NodeState.init(server:))
+        given = Set(servers)
         cluster = Dictionary(uniqueKeysWithValues: Figure.allCases.map { ($0, FigureSeries()) })
     }
 
-    /// Takes one round of results; results for servers not on the list are ignored.
+    /// Takes one round of results. A server seen for the first time (a node discovered in the cluster)
+    /// joins after the others; a discovered one the round leaves out (no longer in the cluster) leaves.
     package mutating func ingest(_ poll: Poll) {
+        let polled = Set(poll.results.map(\.server))
+        nodes.removeAll { !given.contains($0.server) && !polled.contains($0.server) }
         for result in poll.results {
-            guard let index = nodes.firstIndex(where: { $0.server == result.server }) else { continue }
-            nodes[index].ingest(result)
+            if let index = nodes.firstIndex(where: { $0.server == result.server }) {
+                nodes[index].ingest(result)
+            } else {
+                var node = NodeState(server: result.server)
+                node.ingest(result)
+                nodes.append(node)
+            }
         }
         time = poll.time
         pollCount += 1

@@ -15,6 +15,7 @@ package struct CommandLineOptions: Sendable {
     package var check = false
     package var sort: String?
     package var reverse = false
+    package var noDiscover = false
     package var apps = false
     package var warn: [String] = []
     package var crit: [String] = []
@@ -124,6 +125,7 @@ package struct CommandLineOptions: Sendable {
             sort: sortColumn,
             reversed: reverse,
             apps: apps,
+            discover: !noDiscover,
             thresholds: thresholds,
             color: !noColor && (environment["NO_COLOR"] ?? "").isEmpty,
             ascii: ascii,

@@ -24,6 +24,8 @@ package struct IMTopConfiguration: Sendable {
     package var reversed: Bool
     /// Start in the per-app view.
     package var apps: Bool
+    /// Poll the other nodes of the given servers' clusters too (`ClusterPoller`).
+    package var discover: Bool
     package var thresholds: Thresholds
     package var color: Bool
     /// Force ASCII (else UTF-8 when the locale has it).

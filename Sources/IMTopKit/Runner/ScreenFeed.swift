@@ -56,10 +56,10 @@ package final class ScreenFeed: Sendable {
     package var stopReason: Stop? { state.withLock { $0.stop } }
 
     /// Samples every server every `pacing` seconds until cancelled (a change of pacing applies at once).
-    package func sampleLive(servers: [String], fetcher: SummaryFetcher, recorder: RecordWriter?) async {
+    package func sampleLive(_ poller: ClusterPoller, recorder: RecordWriter?) async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            let poll = await fetcher.poll(servers)
+            let poll = await poller.poll()
             do {
                 try recorder?.write(poll)
             } catch {

@@ -22,19 +22,23 @@ package struct NodeSummary: Sendable, Equatable {
     package var apps: [Int64: AppCounts]
     /// Whether the reply had an `apps` object (servers without one get no per-app view).
     package var reportsApps: Bool
+    /// Whether the node is one of a cluster (`cluster`: it has `postgres_url`): `/nodes` lists the others.
+    package var inCluster: Bool
 
     package init(
         nodeID: String? = nil,
         version: String? = nil,
         values: [SummaryField: Double] = [:],
         apps: [Int64: AppCounts] = [:],
-        reportsApps: Bool = false
+        reportsApps: Bool = false,
+        inCluster: Bool = false
     ) {
         self.nodeID = nodeID
         self.version = version
         self.values = values
         self.apps = apps
         self.reportsApps = reportsApps
+        self.inCluster = inCluster
     }
 
     package subscript(field: SummaryField) -> Double? {
@@ -66,7 +70,8 @@ package struct NodeSummary: Sendable, Equatable {
             version: summary.version,
             values: values,
             apps: apps,
-            reportsApps: summary.apps != nil
+            reportsApps: summary.apps != nil,
+            inCluster: summary.cluster != nil
         )
     }
 
