@@ -64,8 +64,8 @@ extension IMSummary {
         /// Notifications sent to and received from other nodes since start.
         public var notificationsSent: Int64?
         public var notificationsReceived: Int64?
-        /// Users the periodic check found behind what the bus delivered (a notification was lost) and
-        /// told to sync, since start.
+        /// Queues (a user's, or a super group's) the periodic check found behind what the bus delivered
+        /// (a notification was lost), whose users were told to sync, since start.
         public var busMisses: Int64?
         /// How old the last received notification was when it arrived, in milliseconds.
         public var busLagMilliseconds: Double?

@@ -6,21 +6,34 @@ import ServiceLifecycle
 /// connection that was away, a node another node took for dead for a moment (its lease ran out under
 /// load, so nothing was sent to it), a node that died between a commit and its NOTIFY.
 ///
-/// The bus notes the newest key of each user's personal queue it handed this node's sessions (stored
-/// deliveries made here or received from other nodes, and the sync notifies of `resync`). Every 2 s one
-/// statement reads the queue heads (`queues.last_key`) of this node's users; a user whose head is past
-/// what was handed at two checks in a row (a notification in flight has arrived by then) is sent
-/// `MSG_SYNC_NOTIFY` with the head, and syncs. A user seen for the first time is taken as up to date:
-/// the sync notify that follows a login's presence write covers what came before.
+/// The bus notes the newest key of each queue it handed this node's sessions: the personal queues of
+/// stored deliveries made here or received from other nodes (and of `resync`'s notifies), and the queues of
+/// super groups with the recipients of their last delivery here. Every 2 s one statement reads the heads
+/// (`queues.last_key`) of this node's users' personal queues and of those super groups; a queue whose head
+/// is past what was handed at two checks in a row (a notification in flight has arrived by then) is
+/// announced: `MSG_SYNC_NOTIFY` to its user, `MSG_SYNC_GROUP_NOTIFY` to the group's recipients here, and
+/// they sync. A user seen for the first time is taken as up to date (the sync notify that follows a
+/// login's presence write covers what came before); a super group is followed from its first delivery
+/// here, and forgotten after 10 minutes without one.
 extension PostgresBus {
     static var checkInterval: Duration { .seconds(2) }
+    static var groupMemory: Duration { .seconds(600) }
 
-    /// Notes the personal-queue entries a delivery hands this node's sessions.
-    func noteHanded(_ entries: [QueueEntry]) {
+    /// A super group's recipients at its last delivery here, and when.
+    struct GroupAudience: Sendable {
+        var recipients: [Delivery.Recipient]
+        var at: ContinuousClock.Instant
+    }
+
+    /// Notes the entries a delivery hands this node's sessions.
+    func noteHanded(_ entries: [QueueEntry], to recipients: [Delivery.Recipient]) {
         state.withLock { s in
-            for entry in entries where entry.queue.kind == .personal {
-                let user = UserKey(appID: entry.queue.appID, uid: entry.queue.ownerID)
-                s.handed[user] = max(s.handed[user] ?? 0, entry.id)
+            for (index, entry) in entries.enumerated() {
+                s.handed[entry.queue] = max(s.handed[entry.queue] ?? 0, entry.id)
+                if entry.queue.kind == .group {
+                    let audience = recipients.allSatisfy { $0.entry == index } ? recipients : recipients.filter { $0.entry == index }
+                    s.groups[entry.queue] = GroupAudience(recipients: audience, at: .now)
+                }
             }
         }
     }
@@ -36,32 +49,44 @@ extension PostgresBus {
             state.withLock { s in
                 s.handed = [:]
                 s.suspects = [:]
+                s.groups = [:]
             }
             return
         }
-        let users = Set(local.sessions.allSessions().map(\.0))
-        let heads: [UserKey: UInt64]
+        let users = Set(local.sessions.allSessions().map { QueueID.personal(appID: $0.0.appID, uid: $0.0.uid) })
+        let groups = state.withLock { s -> Set<QueueID> in
+            let recent = ContinuousClock.now - Self.groupMemory
+            s.groups = s.groups.filter { $0.value.at > recent }
+            return Set(s.groups.keys)
+        }
+        let queues = users.union(groups)
+        guard !queues.isEmpty else { return }
+        let heads: [QueueID: UInt64]
         do {
-            heads = try await queueHeads(of: Array(users))
+            heads = try await queueHeads(Array(queues))
         } catch {
             logger.warning("could not check what the bus delivered: \(PostgresDatabase.describe(error))")
             return
         }
-        let behind = state.withLock { s -> [(UserKey, UInt64)] in
-            var behind: [(UserKey, UInt64)] = []
-            var suspects: [UserKey: UInt64] = [:]
-            s.handed = s.handed.filter { users.contains($0.key) }
-            for (user, head) in heads {
-                guard let handed = s.handed[user] else {
-                    s.handed[user] = head
+        let behind = state.withLock { s -> [(QueueID, UInt64, [Delivery.Recipient])] in
+            var behind: [(QueueID, UInt64, [Delivery.Recipient])] = []
+            var suspects: [QueueID: UInt64] = [:]
+            s.handed = s.handed.filter { queues.contains($0.key) }
+            for (queue, head) in heads {
+                guard let handed = s.handed[queue] else {
+                    s.handed[queue] = head
                     continue
                 }
                 guard head > handed else { continue }
-                if let suspect = s.suspects[user], suspect > handed {
-                    behind.append((user, head))
-                    s.handed[user] = head
+                if let suspect = s.suspects[queue], suspect > handed {
+                    let recipients =
+                        queue.kind == .personal
+                        ? [Delivery.Recipient(UserKey(appID: queue.appID, uid: queue.ownerID))]
+                        : (s.groups[queue]?.recipients ?? []).map { Delivery.Recipient($0.user) }
+                    behind.append((queue, head, recipients))
+                    s.handed[queue] = head
                 } else {
-                    suspects[user] = head
+                    suspects[queue] = head
                 }
             }
             s.suspects = suspects
@@ -69,36 +94,38 @@ extension PostgresBus {
         }
         guard !behind.isEmpty else { return }
         figures.missed.add(behind.count, ordering: .relaxed)
-        logger.notice("\(behind.count) users here were behind what the bus delivered: told to sync")
-        for (user, head) in behind {
-            local.deliver(Delivery(.transient(.syncKey(.syncNotify, head)), to: [Delivery.Recipient(user)]))
+        logger.notice("\(behind.count) queues here were behind what the bus delivered: their users were told to sync")
+        for (queue, head, recipients) in behind {
+            let frame: OutboundFrame =
+                queue.kind == .personal
+                ? .syncKey(.syncNotify, head) : .groupSyncKey(.syncGroupNotify, groupID: queue.ownerID, key: head)
+            local.deliver(Delivery(.transient(frame), to: recipients))
         }
     }
 
-    /// The newest key of each user's personal queue (users without one are left out), 10,000 users per
-    /// statement.
-    private func queueHeads(of users: [UserKey]) async throws -> [UserKey: UInt64] {
-        var heads: [UserKey: UInt64] = [:]
-        let personal = Int16(QueueID.Kind.personal.rawValue)
-        for start in stride(from: 0, to: users.count, by: 10_000) {
-            let part = users[start..<min(start + 10_000, users.count)]
-            let (apps, uids) = (part.map(\.appID), part.map(\.uid))
-            let found = try await database.withinTimeout("reading the queue heads of \(part.count) users") {
-                var found: [(UserKey, UInt64)] = []
+    /// The newest key of each queue (queues without an entry are left out), 10,000 per statement.
+    private func queueHeads(_ queues: [QueueID]) async throws -> [QueueID: UInt64] {
+        var heads: [QueueID: UInt64] = [:]
+        for start in stride(from: 0, to: queues.count, by: 10_000) {
+            let part = queues[start..<min(start + 10_000, queues.count)]
+            let (kinds, apps, owners) = (part.map { Int16($0.kind.rawValue) }, part.map(\.appID), part.map(\.ownerID))
+            let found = try await database.withinTimeout("reading the heads of \(part.count) queues") {
+                var found: [(QueueID, UInt64)] = []
                 let rows = try await self.database.client.query(
                     """
-                    SELECT appid, owner, last_key FROM queues
-                    WHERE kind = \(personal)
-                        AND (appid, owner) IN (SELECT * FROM unnest(\(apps)::bigint[], \(uids)::bigint[]))
+                    SELECT kind, appid, owner, last_key FROM queues
+                    WHERE (kind, appid, owner) IN (
+                        SELECT * FROM unnest(\(kinds)::smallint[], \(apps)::bigint[], \(owners)::bigint[]))
                     """,
                     logger: self.logger
                 )
-                for try await (appID, uid, key) in rows.decode((Int64, Int64, Int64).self) {
-                    found.append((UserKey(appID: appID, uid: uid), UInt64(key)))
+                for try await (kind, appID, owner, key) in rows.decode((Int16, Int64, Int64, Int64).self) {
+                    guard let kind = QueueID.Kind(rawValue: UInt8(clamping: kind)) else { continue }
+                    found.append((QueueID(kind: kind, appID: appID, ownerID: owner), UInt64(key)))
                 }
                 return found
             }
-            for (user, key) in found { heads[user] = key }
+            for (queue, key) in found { heads[queue] = key }
         }
         return heads
     }

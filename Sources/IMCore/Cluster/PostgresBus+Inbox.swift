@@ -39,7 +39,7 @@ extension PostgresBus {
                     realtime: frame != nil && item.realtime == true
                 )
                 guard recipients.allSatisfy({ $0.entry < queueEntries.count }) else { return }
-                noteHanded(queueEntries)
+                noteHanded(queueEntries, to: recipients)
                 local.deliver(Delivery(content, to: recipients, except: exclusion))
             } else if let frame = item.frame.flatMap(BusFrame.decode) {
                 local.deliver(Delivery(.transient(frame), to: recipients, except: exclusion))

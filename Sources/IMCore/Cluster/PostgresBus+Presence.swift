@@ -81,7 +81,8 @@ extension PostgresBus {
             else { continue }
             // An empty queue too: the periodic check then knows its first message is new.
             let newest = latest.last?.id ?? 0
-            state.withLock { $0.handed[user] = max($0.handed[user] ?? 0, newest) }
+            let queue = QueueID.personal(appID: user.appID, uid: user.uid)
+            state.withLock { $0.handed[queue] = max($0.handed[queue] ?? 0, newest) }
             guard newest > 0 else { continue }
             local.deliver(Delivery(.transient(.syncKey(.syncNotify, newest)), to: [Delivery.Recipient(user)]))
         }

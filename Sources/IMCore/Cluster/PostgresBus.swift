@@ -42,10 +42,11 @@ final class PostgresBus: RouteBus {
         /// Outbox flushes whose recipients' nodes could not be read, in a row.
         var failedReads = 0
         var sequence = 0
-        /// The newest personal-queue key handed each user's sessions here, and the users behind it at
-        /// the last check (`PostgresBus+Check`).
-        var handed: [UserKey: UInt64] = [:]
-        var suspects: [UserKey: UInt64] = [:]
+        /// The newest key of each queue handed sessions here, the queues behind it at the last check,
+        /// and the super groups followed (`PostgresBus+Check`).
+        var handed: [QueueID: UInt64] = [:]
+        var suspects: [QueueID: UInt64] = [:]
+        var groups: [QueueID: GroupAudience] = [:]
     }
 
     /// An outbox entry: what to send, and to whom (nil: every other live node).
@@ -60,7 +61,7 @@ final class PostgresBus: RouteBus {
         let received = Atomic<Int>(0)
         /// The last received notification's age when it arrived, in microseconds.
         let lagMicroseconds = Atomic<Int>(0)
-        /// Users the periodic check found behind what the bus delivered (a notification was lost).
+        /// Queues the periodic check found behind what the bus delivered (a notification was lost).
         let missed = Atomic<Int>(0)
     }
 
@@ -115,7 +116,7 @@ final class PostgresBus: RouteBus {
         }
         switch delivery.content {
         case .stored(let frame, let entries, let realtime):
-            noteHanded(entries)
+            noteHanded(entries, to: delivery.recipients)
             item.entries = entries.map {
                 [Int64($0.queue.kind.rawValue), $0.queue.appID, $0.queue.ownerID, Int64($0.id), Int64($0.previousID)]
             }

@@ -70,6 +70,47 @@ struct ClusterBusRecoveryTests {
         }
     }
 
+    /// The same for a super group (read diffusion: one queue for all members): once a group's delivery
+    /// reached a node, a later message of it whose notification never came is announced to the members
+    /// there with `MSG_SYNC_GROUP_NOTIFY`, and their group sync fetches it.
+    @Test func aSuperGroupMessageWhoseNotificationNeverCameIsFoundByTheCheck() async throws {
+        try await withTwoNodes { a, b, url in
+            let alice = try await a.client(uid: 1)
+            let bob = try await b.client(uid: 2)
+            try await onlineEverywhere([a, b], [1, 2])
+            let gid = try await a.createGroup(members: [1, 2], isSuper: true)
+            #expect(try await alice.sendGroup(groupMessage(1, gid, "announced")).status == .success)
+            _ = try await bob.next { $0.frame.command == .groupIM }
+
+            let (database, store) = try await openPostgresStore(url: url)
+            let group = ServiceGroup(services: [database, store], logger: Logger(label: "test"))
+            let running = Task { try await group.run() }
+            let result = await Result {
+                let body = groupMessage(1, gid, "never announced").body(version: 2)
+                let receipt = try await store.append(
+                    // Stamped now: a group sync from 0 returns what came after the member joined.
+                    NewMessage(
+                        command: IMCommand.groupIM.rawValue,
+                        body: body,
+                        senderDeviceID: 0,
+                        timestamp: Int64(Date().timeIntervalSince1970)
+                    ),
+                    to: [.group(appID: TestServer.appID, gid: gid)]
+                )
+                // The push of "announced" came with a notify of its own key: this one carries the new key.
+                let key = Int64(receipt[0].id)
+                let notify = try await bob.next { $0.frame.command == .syncGroupNotify && $0.frame.pair?.1 == key }
+                #expect(notify.frame.pair?.0 == gid)
+                let (messages, _) = try await bob.syncGroupAll(gid, from: 0)
+                let texts = try messages.map { String(buffer: try IMMessage(body: $0.body, version: 2).content) }
+                #expect(texts == ["announced", "never announced"])
+            }
+            await group.triggerGracefulShutdown()
+            try await running.value
+            try result.get()
+        }
+    }
+
     /// Terminates the LISTEN connections of the database at `url`; returns how many there were.
     static func terminateListeners(_ url: String) async throws -> Int {
         let endpoint = try PostgresEndpoint(url: url)
