@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "CIMSupport",
                 "IMAdminAPI",
+                "IMAdminClient",
                 "IMWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

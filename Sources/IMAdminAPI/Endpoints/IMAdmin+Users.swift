@@ -1,7 +1,9 @@
 extension IMAdmin {
     /// `GET /users/online?appid=A[&uid=U,U...][&limit=N]` → `{"data":[IMOnlineUser...]}`: the users named,
     /// in that order (offline ones too), or without `uid` the app's online users by uid, at most `limit`
-    /// (default 1000). In a cluster `online` counts every node's sessions, and `sessions` lists this node's.
+    /// (default 1000). In a cluster `online` counts every node's sessions and `sessions` lists them all,
+    /// each with its `node` (another node's are asked of it, through its admin API with this node's token;
+    /// `local=true` lists this node's only).
     public enum UsersOnline: IMAdminEndpoint {
         public typealias Request = OnlineQuery
         public typealias Reply = IMDataReply<[IMOnlineUser]>
@@ -41,23 +43,28 @@ extension IMAdmin {
         /// The users to report; empty: the app's online users.
         public var uids: [Int64]
         public var limit: Int64?
+        /// Only this node's sessions (what one node asks another).
+        public var local: Bool
 
-        public init(appid: Int64, uids: [Int64] = [], limit: Int64? = nil) {
+        public init(appid: Int64, uids: [Int64] = [], limit: Int64? = nil, local: Bool = false) {
             self.appid = appid
             self.uids = uids
             self.limit = limit
+            self.local = local
         }
 
         public func write(to parts: inout IMAdminHTTPParts) throws(IMAdminProblem) {
             parts.add("appid", appid)
             if !uids.isEmpty { parts.query.append((name: "uid", value: uids.map(String.init).joined(separator: ","))) }
             parts.add("limit", limit)
+            if local { parts.query.append((name: "local", value: "true")) }
         }
 
         public init(reading parts: IMAdminHTTPParts) throws(IMAdminProblem) {
             appid = try parts.int("appid")
             limit = try parts.optionalInt("limit")
             uids = try parts.intList("uid")
+            local = try parts.flag("local")
         }
     }
 

@@ -16,9 +16,11 @@ public struct IMOnlineUser: Codable, Sendable, Equatable {
         public var idleSeconds: Double
         /// Real-time copies held because the client is not reading.
         public var heldPushes: Int
+        /// The node that holds it (its `node_id`).
+        public var node: String?
 
         enum CodingKeys: String, CodingKey {
-            case platform, version, address
+            case platform, version, address, node
             case sessionID = "session_id"
             case deviceID = "device_id"
             case loggedInAt = "logged_in_at"
@@ -34,7 +36,8 @@ public struct IMOnlineUser: Codable, Sendable, Equatable {
             address: String?,
             loggedInAt: Int64,
             idleSeconds: Double,
-            heldPushes: Int
+            heldPushes: Int,
+            node: String? = nil
         ) {
             self.sessionID = sessionID
             self.deviceID = deviceID
@@ -44,6 +47,7 @@ public struct IMOnlineUser: Codable, Sendable, Equatable {
             self.loggedInAt = loggedInAt
             self.idleSeconds = idleSeconds
             self.heldPushes = heldPushes
+            self.node = node
         }
     }
 

@@ -71,6 +71,15 @@ public struct IMAdminHTTPParts: Sendable {
         queryValue(name) == nil ? nil : try int(name)
     }
 
+    /// An optional boolean query parameter: `true`/`1` or `false`/`0`; false when absent.
+    public func flag(_ name: String) throws(IMAdminProblem) -> Bool {
+        switch queryValue(name) {
+        case nil, "false", "0": return false
+        case "true", "1": return true
+        case let text?: throw .badField(name, "must be true or false, got \"\(text)\"")
+        }
+    }
+
     /// Integers from a query parameter given as `name=1,2,3`, repeated, or both; empty if absent.
     public func intList(_ name: String) throws(IMAdminProblem) -> [Int64] {
         var values: [Int64] = []

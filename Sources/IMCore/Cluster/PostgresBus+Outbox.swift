@@ -28,7 +28,7 @@ extension PostgresBus {
         let nodesOf: [UserKey: [String]]
         do {
             let users = Array(Set(outbox.flatMap { $0.users ?? [] }))
-            nodesOf = users.isEmpty ? [:] : try await nodes(of: users)
+            nodesOf = users.isEmpty ? [:] : try await nodes(of: users).mapValues { $0.map(ClusterMembership.channel(of:)) }
             state.withLock { $0.failedReads = 0 }
         } catch {
             // Nothing was sent: the outbox goes back, in order, before what came since. After a few
@@ -86,8 +86,8 @@ extension PostgresBus {
         return channels.map { channel, indexes in (channel, item.narrowed(to: indexes)) }
     }
 
-    /// The channels of the other live nodes where each of `users` has sessions.
-    private func nodes(of users: [UserKey]) async throws -> [UserKey: [String]] {
+    /// The other live nodes where each of `users` has sessions.
+    func nodes(of users: [UserKey]) async throws -> [UserKey: [String]] {
         let apps = users.map(\.appID)
         let uids = users.map(\.uid)
         let me = membership.nodeID
@@ -103,7 +103,7 @@ extension PostgresBus {
             )
             var found: [UserKey: [String]] = [:]
             for try await (appID, uid, node) in rows.decode((Int64, Int64, String).self) {
-                found[UserKey(appID: appID, uid: uid), default: []].append(ClusterMembership.channel(of: node))
+                found[UserKey(appID: appID, uid: uid), default: []].append(node)
             }
             return found
         }

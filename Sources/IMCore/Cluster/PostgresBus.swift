@@ -175,6 +175,11 @@ final class PostgresBus: RouteBus {
         await local.sessions(of: user)
     }
 
+    func otherNodes(of users: [UserKey]) async throws -> [UserKey: [String]] {
+        guard !users.isEmpty, !membership.otherNodes.isEmpty else { return [:] }
+        return try await nodes(of: users)
+    }
+
     func onlineUsers(appID: Int64, limit: Int) async -> [Int64] {
         let here = await local.onlineUsers(appID: appID, limit: limit)
         let elsewhere = (try? await remoteOnlineUsers(appID: appID, limit: limit)) ?? []

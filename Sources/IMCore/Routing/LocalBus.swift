@@ -95,6 +95,8 @@ package final class LocalBus: RouteBus {
         return infos
     }
 
+    package func otherNodes(of users: [UserKey]) async throws -> [UserKey: [String]] { [:] }
+
     package func onlineUsers(appID: Int64, limit: Int) async -> [Int64] {
         Array(sessions.onlineUsers(appID: appID).prefix(limit))
     }

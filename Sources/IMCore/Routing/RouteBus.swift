@@ -40,8 +40,10 @@ package protocol RouteBus: Service {
 
     // MARK: Users on any server (admin)
 
-    /// The user's sessions, oldest login first.
+    /// The user's sessions on this server, oldest login first.
     func sessions(of user: UserKey) async -> [SessionInfo]
+    /// The other servers (node ids) where each of `users` has sessions; empty without a cluster.
+    func otherNodes(of users: [UserKey]) async throws -> [UserKey: [String]]
     /// The uids of `appID` with a session, ascending, at most `limit`.
     func onlineUsers(appID: Int64, limit: Int) async -> [Int64]
     /// Closes every session of `user`, or those of one device; returns how many.

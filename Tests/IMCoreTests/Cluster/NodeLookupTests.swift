@@ -87,6 +87,36 @@ struct NodeLookupTests {
         }
     }
 
+    /// `/users/online` on any node lists the user's sessions on every node, each with its node (the
+    /// other node asked through its admin address); `local=true` only the node's own.
+    @Test(.enabled(if: TestPostgres.enabled))
+    func onlineUsersListEverySessionOfTheClusterWithItsNode() async throws {
+        try await withTwoNodes { a, b, _ in
+            let phone = try await a.client(uid: 1, device: "phone")
+            let tablet = try await b.client(uid: 1, device: "tablet")
+            try await eventually("each node knows of the other's admin address") {
+                let listed = try await Self.nodes(a)
+                return listed["a"]?["admin"] as? String == "http://127.0.0.1:\(a.addresses.admin!.port)"
+                    && listed["b"]?["admin"] as? String == "http://127.0.0.1:\(b.addresses.admin!.port)"
+            }
+            try await onlineEverywhere([a, b], [1])
+            for node in [a, b] {
+                let (status, json) = try await node.admin("GET", "/users/online?appid=\(TestServer.appID)&uid=1")
+                try #require(status == 200, "\(json)")
+                let user = try #require((json["data"] as? [[String: Any]])?.first)
+                #expect(user["online"] as? Bool == true)
+                let sessions = try #require(user["sessions"] as? [[String: Any]])
+                #expect(Set(sessions.compactMap { $0["node"] as? String }) == ["a", "b"], "\(sessions)")
+            }
+            let (_, local) = try await b.admin("GET", "/users/online?appid=\(TestServer.appID)&uid=1&local=true")
+            let sessions = (local["data"] as? [[String: Any]])?.first?["sessions"] as? [[String: Any]]
+            #expect(sessions?.compactMap { $0["node"] as? String } == ["b"])
+            let (status, bad) = try await b.admin("GET", "/users/online?appid=\(TestServer.appID)&uid=1&local=maybe")
+            #expect(status == 400 && "\(bad)".contains("local"))
+            _ = (phone, tablet)
+        }
+    }
+
     /// `/nodes` by node id.
     static func nodes(_ server: TestServer) async throws -> [String: [String: Any]] {
         let (status, json) = try await server.admin("GET", "/nodes")

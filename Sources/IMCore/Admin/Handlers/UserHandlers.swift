@@ -13,11 +13,14 @@ enum UserHandlers {
         } else if uids.count > 100_000 {
             throw AdminError.badField("uid", "at most 100000 users per request")
         }
-        // Online on any node; the sessions listed are this node's.
+        // Online on any node; the sessions listed are this node's, then (unless `local`) other nodes'.
         let keys = uids.map { UserKey(appID: request.appid, uid: $0) }
         let presence = await withCheckedContinuation { continuation in
             admin.core.bus.presence(of: keys) { continuation.resume(returning: $0) }
         }
+        let elsewhere = zip(keys, presence).filter { $0.1 != .offline }.map(\.0)
+        let remote = request.local ? [:] : await RemoteSessions.of(elsewhere, appID: request.appid, admin)
+        let node = admin.core.configuration.nodeID
         var users: [IMOnlineUser] = []
         users.reserveCapacity(uids.count)
         for (user, presence) in zip(keys, presence) {
@@ -28,7 +31,7 @@ enum UserHandlers {
                     uid: user.uid,
                     online: !sessions.isEmpty || presence != .offline,
                     forbidden: preferences.forbidden,
-                    sessions: sessions.map(session)
+                    sessions: sessions.map { session($0, node: node) } + (remote[user.uid] ?? [])
                 )
             )
         }
@@ -86,7 +89,7 @@ enum UserHandlers {
         return UserKey(appID: appID, uid: uid)
     }
 
-    private static func session(_ session: SessionInfo) -> IMOnlineUser.Session {
+    private static func session(_ session: SessionInfo, node: String) -> IMOnlineUser.Session {
         IMOnlineUser.Session(
             sessionID: session.sessionID,
             deviceID: session.deviceID,
@@ -95,7 +98,8 @@ enum UserHandlers {
             address: session.address,
             loggedInAt: session.loggedInAt,
             idleSeconds: (session.idleSeconds * 1000).rounded() / 1000,
-            heldPushes: session.heldPushes
+            heldPushes: session.heldPushes,
+            node: node
         )
     }
 }
