@@ -19,6 +19,7 @@ public final class IMServer: Service, Sendable {
     public let configuration: IMServerConfiguration
     private let readiness = ReadinessSignal<IMServerAddresses>()
     private let tls: TLSCredentials?
+    private let replicationTLS: ReplicationTLS?
     private let levelSwitch: LogLevelSwitch
 
     /// Checks the configuration and reads the TLS certificate and key (`configuration.tls`); nothing is
@@ -28,6 +29,7 @@ public final class IMServer: Service, Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.tls = try configuration.tls.map { files throws(IMConfigurationError) in try TLSCredentials(files: files) }
+        self.replicationTLS = try ReplicationTLS(configuration: configuration.replication, credentials: tls)
         self.levelSwitch = LogLevelSwitch(configuration.logger.logLevel)
     }
 
@@ -95,6 +97,7 @@ public final class IMServer: Service, Sendable {
                 store: backend.store,
                 directory: backend.directory,
                 configuration: configuration,
+                tls: replicationTLS,
                 group: group
             )
             let messages = MessageService(

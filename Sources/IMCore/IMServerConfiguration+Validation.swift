@@ -50,7 +50,7 @@ extension IMServerConfiguration {
         }
         if eventLoopThreads < 1 { throw IMConfigurationError(field: "threads", "must be at least 1") }
         try postgres.validate()
-        try replication.validate(embedded: postgres.url == nil)
+        try replication.validate(embedded: postgres.url == nil, hasCertificate: tls != nil)
         for (transport, endpoint) in advertise {
             if listenAddress(transport) == nil {
                 throw IMConfigurationError(
@@ -68,7 +68,7 @@ extension IMServerConfiguration {
 }
 
 extension IMServerConfiguration.Replication {
-    func validate(embedded: Bool) throws(IMConfigurationError) {
+    func validate(embedded: Bool, hasCertificate: Bool) throws(IMConfigurationError) {
         for (field, endpoint) in [("replication_listen", listen), ("replica_of", replicaOf)] {
             guard let endpoint else { continue }
             if !embedded {
@@ -81,6 +81,12 @@ extension IMServerConfiguration.Replication {
                 throw IMConfigurationError(field: "replication_token", "must be set (and not empty) with \(field)")
             }
         }
+        if tls && listen != nil && !hasCertificate {
+            throw IMConfigurationError(
+                field: "replication_tls", "needs cert_file and key_file: a primary serves the stream with the server's certificate"
+            )
+        }
+        if let caFile, caFile.isEmpty { throw IMConfigurationError(field: "replication_ca_file", "must not be empty") }
         if minReplicas < 1 { throw IMConfigurationError(field: "replication_min_replicas", "must be at least 1") }
         if timeout <= .zero { throw IMConfigurationError(field: "replication_timeout", "must be positive") }
         if mode == .sync && listen == nil && replicaOf == nil {

@@ -95,6 +95,12 @@ public struct IMServerConfiguration: Sendable {
         public var minReplicas: Int = 1
         /// `sync`: how long a message waits for its replicas before it is refused (ACK 68). Default 2 s.
         public var timeout: Duration = .seconds(2)
+        /// Encrypts the stream with TLS (`replication_tls`): a primary serves it with the server's
+        /// certificate (`cert_file`, `key_file`); a replica checks the primary's. Set on both. Default false.
+        public var tls = false
+        /// The CA certificates (PEM) a replica trusts for its primary's certificate (`replication_ca_file`).
+        /// Default nil: the system's trust roots.
+        public var caFile: String?
 
         public enum Mode: String, Sendable, CaseIterable {
             case async

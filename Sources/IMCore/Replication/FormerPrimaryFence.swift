@@ -19,6 +19,7 @@ final class FormerPrimaryFence: Service {
     let nodeID: String
     let group: any EventLoopGroup
     let logger: Logger
+    let tls: ReplicationTLS?
     /// Set with this server's first id once it is promoted.
     let promoted = ReadinessSignal<UInt64>()
     /// Called once the former primary answered.
@@ -28,10 +29,12 @@ final class FormerPrimaryFence: Service {
     init(
         formerPrimary address: IMServerConfiguration.Endpoint,
         configuration: IMServerConfiguration,
+        tls: ReplicationTLS?,
         group: any EventLoopGroup,
         fenced: @escaping @Sendable () -> Void
     ) {
         self.address = address
+        self.tls = tls
         self.token = configuration.replication.token ?? ""
         self.nodeID = configuration.nodeID
         self.group = group
@@ -74,7 +77,13 @@ final class FormerPrimaryFence: Service {
 
     /// One attempt: the former primary's answer when it has taken note (it is deposed, or a replica).
     private func notify(firstID: UInt64) async throws -> String {
-        let channel = try await ReplicationMessageCoder.connect(to: address, group: group, timeout: .seconds(2), maxFrameSize: 64 << 10)
+        let channel = try await ReplicationMessageCoder.connect(
+            to: address,
+            group: group,
+            timeout: .seconds(2),
+            maxFrameSize: 64 << 10,
+            tls: tls
+        )
         let timeout = channel.channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.channel.close(promise: nil) }
         defer { timeout.cancel() }
         return try await channel.executeThenClose { inbound, outbound in

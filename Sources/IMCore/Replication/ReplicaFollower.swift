@@ -29,12 +29,20 @@ final class ReplicaFollower: Service {
     let nodeID: String
     let group: any EventLoopGroup
     let logger: Logger
+    let tls: ReplicationTLS?
     private let state = TracedMutex(Status())
     private let task = TracedMutex<Task<Void, Never>?>(nil)
     private let errors = LogThrottle<Int>()
 
-    init(store: LogStore, directory: SQLiteDirectory?, configuration: IMServerConfiguration, group: any EventLoopGroup) {
+    init(
+        store: LogStore,
+        directory: SQLiteDirectory?,
+        configuration: IMServerConfiguration,
+        tls: ReplicationTLS?,
+        group: any EventLoopGroup
+    ) {
         self.store = store
+        self.tls = tls
         self.directory = directory
         self.primary = configuration.replication.replicaOf!
         self.token = configuration.replication.token ?? ""
@@ -91,7 +99,8 @@ final class ReplicaFollower: Service {
             to: primary,
             group: group,
             timeout: .seconds(5),
-            maxFrameSize: ReplicationMessage.maxFrameSize
+            maxFrameSize: ReplicationMessage.maxFrameSize,
+            tls: tls
         )
         try await withTaskCancellationHandler {
             try await channel.executeThenClose { inbound, outbound in

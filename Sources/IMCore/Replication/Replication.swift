@@ -17,7 +17,13 @@ final class Replication: Sendable {
 
     /// Nil unless the configuration replicates; with `replica_of`, the store refuses appends from here on.
     /// Throws when the store was promoted before and `replica_of` is still set (it would diverge).
-    init?(store: any MessageStore, directory: any Directory, configuration: IMServerConfiguration, group: any EventLoopGroup) throws {
+    init?(
+        store: any MessageStore,
+        directory: any Directory,
+        configuration: IMServerConfiguration,
+        tls: ReplicationTLS?,
+        group: any EventLoopGroup
+    ) throws {
         let replication = configuration.replication
         guard let log = store as? LogStore else { return nil }
         if replication.replicaOf == nil, let deposed = try DeposedRecord.load(directory: log.configuration.directory) {
@@ -34,7 +40,7 @@ final class Replication: Sendable {
         // The directory follows as whole copies (`DirectoryCopies`) when it is SQLite's.
         let directory = directory as? SQLiteDirectory
         server = replication.listen.map { _ in
-            ReplicationServer(store: log, directory: directory, configuration: configuration, group: group)
+            ReplicationServer(store: log, directory: directory, configuration: configuration, tls: tls, group: group)
         }
         if let primary = replication.replicaOf {
             if let promoted = try PromotionRecord.load(directory: log.configuration.directory) {
@@ -45,14 +51,14 @@ final class Replication: Sendable {
                 )
             }
             try log.becomeReplica(of: primary.description)
-            follower = ReplicaFollower(store: log, directory: directory, configuration: configuration, group: group)
-            fence = Self.makeFence(of: primary, store: log, configuration: configuration, group: group)
+            follower = ReplicaFollower(store: log, directory: directory, configuration: configuration, tls: tls, group: group)
+            fence = Self.makeFence(of: primary, store: log, configuration: configuration, tls: tls, group: group)
         } else if let promoted = try PromotionRecord.load(directory: log.configuration.directory), !promoted.fenced,
             let former = IMServerConfiguration.Endpoint(parsing: promoted.from)
         {
             // Promoted before this start, and the former primary never heard of it: go on telling it.
             follower = nil
-            fence = Self.makeFence(of: former, store: log, configuration: configuration, group: group)
+            fence = Self.makeFence(of: former, store: log, configuration: configuration, tls: tls, group: group)
             fence?.promoted.set(.success(promoted.firstID))
         } else {
             follower = nil
@@ -64,10 +70,11 @@ final class Replication: Sendable {
         of former: IMServerConfiguration.Endpoint,
         store: LogStore,
         configuration: IMServerConfiguration,
+        tls: ReplicationTLS?,
         group: any EventLoopGroup
     ) -> FormerPrimaryFence {
         let directory = store.configuration.directory
-        return FormerPrimaryFence(formerPrimary: former, configuration: configuration, group: group) {
+        return FormerPrimaryFence(formerPrimary: former, configuration: configuration, tls: tls, group: group) {
             guard var record = try? PromotionRecord.load(directory: directory) else { return }
             record.fenced = true
             try? record.save(directory: directory)

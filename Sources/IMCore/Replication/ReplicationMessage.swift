@@ -196,13 +196,15 @@ extension ReplicationMessageCoder {
         to address: IMServerConfiguration.Endpoint,
         group: any EventLoopGroup,
         timeout: TimeAmount,
-        maxFrameSize: Int
+        maxFrameSize: Int,
+        tls: ReplicationTLS?
     ) async throws -> NIOAsyncChannel<ReplicationMessage, ReplicationMessage> {
         try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .connect(host: address.host, port: address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(try tls.clientHandler(host: address.host)) }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(ReplicationMessageCoder(maxFrameSize: maxFrameSize))
                     )

@@ -24,11 +24,20 @@ final class ReplicationServer: Service {
     /// Copies of the directory for the replicas (nil when the directory is not SQLite's).
     let directoryCopies: DirectoryCopies?
     let logger: Logger
+    /// With `replication_tls`: every accepted connection starts with TLS.
+    let tls: ReplicationTLS?
     private let directoryErrors = LogThrottle<Int>()
     private let bound = ReadinessSignal<IMServerConfiguration.Endpoint>()
 
-    init(store: LogStore, directory: SQLiteDirectory?, configuration: IMServerConfiguration, group: any EventLoopGroup) {
+    init(
+        store: LogStore,
+        directory: SQLiteDirectory?,
+        configuration: IMServerConfiguration,
+        tls: ReplicationTLS?,
+        group: any EventLoopGroup
+    ) {
         self.store = store
+        self.tls = tls
         self.directoryCopies = directory.map(DirectoryCopies.init)
         self.address = configuration.replication.listen!
         self.token = configuration.replication.token ?? ""
@@ -50,8 +59,9 @@ final class ReplicationServer: Service {
             server = try await ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .bind(host: address.host, port: address.port) { channel in
+                .bind(host: address.host, port: address.port) { [tls] channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let handler = tls?.serverHandler() { try channel.pipeline.syncOperations.addHandler(handler) }
                         try channel.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(ReplicationMessageCoder(maxFrameSize: 64 << 10))
                         )
@@ -68,7 +78,13 @@ final class ReplicationServer: Service {
         }
         let port = server.channel.localAddress?.port ?? address.port
         bound.set(.success(.init(host: address.host, port: port)))
-        logger.info("serving replicas", metadata: ["address": "\(address.host):\(port)", "mode": "\(gate == nil ? "async" : "sync")"])
+        logger.info(
+            "serving replicas",
+            metadata: [
+                "address": "\(address.host):\(port)", "mode": "\(gate == nil ? "async" : "sync")",
+                "tls": "\(tls == nil ? "off" : "on")",
+            ]
+        )
         store.setGate(gate)
         store.durableWatch.startRecording()
         defer {

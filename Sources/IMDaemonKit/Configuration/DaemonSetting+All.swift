@@ -303,6 +303,21 @@ extension DaemonSetting {
                 \.server.replication.timeout,
                 help: "With replication = \"sync\": how long a message waits for its replicas before ACK 68."
             ),
+            .init(
+                "replication_tls",
+                .boolean,
+                \.server.replication.tls,
+                help: "TLS on the replication stream (set on both): a primary serves it with cert_file and key_file; "
+                    + "a replica checks the primary's certificate (and replica_of's host name)."
+            ),
+            .init(
+                "replication_ca_file",
+                ValueParser<String>.nonEmptyString.optional(),
+                \.server.replication.caFile,
+                help: "With replication_tls: the CA certificates (PEM) a replica trusts for its primary's certificate; "
+                    + "default the system's trust roots.",
+                example: "/etc/imd/replication-ca.pem"
+            ),
         ]
     }
 

@@ -200,6 +200,74 @@ struct ReplicationTests {
         }
     }
 
+    /// `replication_tls`: the stream runs over TLS with the primary's certificate, checked by the replica
+    /// (its CA, and the host name of `replica_of`); a replica that trusts another CA, or speaks plain TCP,
+    /// gets nothing.
+    @Test func theStreamRunsOverTLSToAReplicaThatTrustsThePrimary() async throws {
+        let certificates = try TestCertificates()
+        let stranger = try TestCertificates(name: "stranger")
+        defer {
+            certificates.remove()
+            stranger.remove()
+        }
+        func caFile(_ certificates: TestCertificates) throws -> String {
+            let path = certificates.directory.path + "/ca.pem"
+            try certificates.authority.certificatePEM.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let (trusted, untrusted) = (try caFile(certificates), try caFile(stranger))
+        try await withPrimary(configure: {
+            $0.tls = certificates.files
+            $0.replication.tls = true
+        }) { primary in
+            let alice = try await Self.client(primary, uid: 1)
+            for n in 0..<100 { try #require(try await alice.send(peerMessage(1, 2, "m\(n)")).status == .success) }
+            try await withReplica(of: primary, host: "localhost", configure: {
+                $0.replication.tls = true
+                $0.replication.caFile = trusted
+            }) { replica in
+                try await Self.waitUntilCaughtUp(replica, primary)
+                let bob = try await Self.client(replica, uid: 2)
+                #expect(try await bob.syncAll(from: 0).messages.count == 100)
+            }
+            for (what, configure) in [
+                ("another CA", { (c: inout IMServerConfiguration) in
+                    c.replication.tls = true
+                    c.replication.caFile = untrusted
+                }),
+                ("plain TCP", { (_: inout IMServerConfiguration) in }),
+            ] {
+                try await withReplica(of: primary, configure: configure) { replica in
+                    try await eventually("the replica over \(what) says why it gets nothing") {
+                        let (_, summary) = try await replica.admin("GET", "/summary")
+                        let state = (summary["replication"] as? [String: Any])?["primary"] as? [String: Any]
+                        return state?["last_error"] is String && state?["connected"] as? Bool != true
+                    }
+                    let (_, summary) = try await replica.admin("GET", "/summary")
+                    let state = (summary["replication"] as? [String: Any])?["primary"] as? [String: Any]
+                    #expect((state?["last_id"] as? Int ?? 0) == 0, "over \(what)")
+                }
+            }
+        }
+    }
+
+    /// `replication_tls` on a primary needs the server's certificate.
+    @Test func replicationTLSOnAPrimaryNeedsACertificate() {
+        var configuration = IMServerConfiguration()
+        configuration.replication.listen = .init(host: "127.0.0.1", port: 0)
+        configuration.replication.token = Self.token
+        configuration.replication.tls = true
+        #expect(throws: IMConfigurationError.self) { try configuration.validate() }
+        configuration.replication.caFile = ""
+        configuration.tls = .init(certificateFile: "c.pem", keyFile: "k.pem")
+        do {
+            try configuration.validate()
+            Issue.record("an empty replication_ca_file was accepted")
+        } catch {
+            #expect(error.field == "replication_ca_file")
+        }
+    }
+
     // MARK: - Support
 
     private func withPrimary(
@@ -218,16 +286,19 @@ struct ReplicationTests {
 
     private func withReplica(
         of primary: TestServer,
+        host: String = "127.0.0.1",
         token: String = Self.token,
         dataDirectory: String? = nil,
+        configure: @escaping (inout IMServerConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> Void
     ) async throws {
         let address = try #require(primary.addresses.replication)
         try await withTestServer(dataDirectory: dataDirectory, configure: { configuration in
-            configuration.replication.replicaOf = .init(host: "127.0.0.1", port: address.port)
+            configuration.replication.replicaOf = .init(host: host, port: address.port)
             configuration.replication.token = token
             configuration.jwtSecret = Self.jwtSecret
             configuration.nodeID = "replica"
+            configure(&configuration)
         }, body)
     }
 
