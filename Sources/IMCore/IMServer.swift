@@ -100,6 +100,12 @@ public final class IMServer: Service, Sendable {
                 tls: replicationTLS,
                 group: group
             )
+            try await FormerReplicaProbe.confirmStillPrimary(
+                backend.store,
+                configuration: configuration,
+                tls: replicationTLS,
+                group: group
+            )
             let messages = MessageService(
                 configuration: configuration,
                 counters: counters,

@@ -30,6 +30,8 @@ final class ReplicaFollower: Service {
     let group: any EventLoopGroup
     let logger: Logger
     let tls: ReplicationTLS?
+    /// This server's own replication listener, if it has one: its address travels in the hello.
+    let ownServer: ReplicationServer?
     private let state = TracedMutex(Status())
     private let task = TracedMutex<Task<Void, Never>?>(nil)
     private let errors = LogThrottle<Int>()
@@ -39,10 +41,12 @@ final class ReplicaFollower: Service {
         directory: SQLiteDirectory?,
         configuration: IMServerConfiguration,
         tls: ReplicationTLS?,
+        ownServer: ReplicationServer?,
         group: any EventLoopGroup
     ) {
         self.store = store
         self.tls = tls
+        self.ownServer = ownServer
         self.directory = directory
         self.primary = configuration.replication.replicaOf!
         self.token = configuration.replication.token ?? ""
@@ -52,6 +56,12 @@ final class ReplicaFollower: Service {
     }
 
     var status: Status { state.withLock { $0 } }
+
+    /// Where this replica serves replication itself (a wildcard host becomes the host name); "" if nowhere.
+    private func advertisedListen() async -> String {
+        guard let bound = try? await ownServer?.waitUntilBound() else { return "" }
+        return (bound.isUnspecified ? IMServerConfiguration.Endpoint(host: System.hostName, port: bound.port) : bound).description
+    }
 
     func run() async throws {
         let following = Task { await follow() }
@@ -112,7 +122,8 @@ final class ReplicaFollower: Service {
                         lastID: start.lastID,
                         tail: store.tail,
                         token: token,
-                        name: nodeID
+                        name: nodeID,
+                        listen: await advertisedListen()
                     )
                 )
                 var messages = inbound.makeAsyncIterator()

@@ -27,21 +27,17 @@ final class Replication: Sendable {
         let replication = configuration.replication
         guard let log = store as? LogStore else { return nil }
         if replication.replicaOf == nil, let deposed = try DeposedRecord.load(directory: log.configuration.directory) {
-            throw IMServerError(
-                "this store was the primary until \(deposed): serving as a primary again would diverge from it. "
-                    + "Move the data directory (\(log.configuration.directory)) aside and start with --replica-of the new "
-                    + "primary to follow it; or, if that primary is gone for good and this log is to serve again, remove "
-                    + "\(log.configuration.directory)/\(DeposedRecord.fileName)"
-            )
+            throw Self.refusal(deposed, directory: log.configuration.directory)
         }
         guard replication.listen != nil || replication.replicaOf != nil else { return nil }
         self.store = log
         self.configuration = replication
         // The directory follows as whole copies (`DirectoryCopies`) when it is SQLite's.
         let directory = directory as? SQLiteDirectory
-        server = replication.listen.map { _ in
+        let server = replication.listen.map { _ in
             ReplicationServer(store: log, directory: directory, configuration: configuration, tls: tls, group: group)
         }
+        self.server = server
         if let primary = replication.replicaOf {
             if let promoted = try PromotionRecord.load(directory: log.configuration.directory) {
                 throw IMServerError(
@@ -51,7 +47,14 @@ final class Replication: Sendable {
                 )
             }
             try log.becomeReplica(of: primary.description)
-            follower = ReplicaFollower(store: log, directory: directory, configuration: configuration, tls: tls, group: group)
+            follower = ReplicaFollower(
+                store: log,
+                directory: directory,
+                configuration: configuration,
+                tls: tls,
+                ownServer: server,
+                group: group
+            )
             fence = Self.makeFence(of: primary, store: log, configuration: configuration, tls: tls, group: group)
         } else if let promoted = try PromotionRecord.load(directory: log.configuration.directory), !promoted.fenced,
             let former = IMServerConfiguration.Endpoint(parsing: promoted.from)
@@ -81,6 +84,16 @@ final class Replication: Sendable {
         }
     }
 
+    /// Why a deposed store does not start as a primary, and what to do.
+    static func refusal(_ deposed: DeposedRecord, directory: String) -> IMServerError {
+        IMServerError(
+            "this store was the primary until \(deposed): serving as a primary again would diverge from it. "
+                + "Move the data directory (\(directory)) aside and start with --replica-of the new "
+                + "primary to follow it; or, if that primary is gone for good and this log is to serve again, remove "
+                + "\(directory)/\(DeposedRecord.fileName)"
+        )
+    }
+
     /// Started after the store and before the sessions; shut down before the store closes.
     var services: [any Service] {
         var services: [any Service] = []
@@ -99,7 +112,11 @@ final class Replication: Sendable {
         await follower.stop()
         let firstID = try store.promote()
         let directory = store.configuration.directory
-        try PromotionRecord(from: configuration.replicaOf?.description ?? "?", firstID: firstID).save(directory: directory)
+        try PromotionRecord(
+            from: configuration.replicaOf?.description ?? "?",
+            fromName: follower.status.primaryName,
+            firstID: firstID
+        ).save(directory: directory)
         // Deposed once, promoted now: a restart serves as the primary it is.
         try? FileManager.default.removeItem(atPath: directory + "/" + DeposedRecord.fileName)
         fence?.promoted.set(.success(firstID))

@@ -18,7 +18,9 @@ import NIOPosix
 /// ```
 /// Positions are a segment number and an offset (`LogPosition.packed`); `head` is the primary's durable end.
 enum ReplicationMessage: Sendable, Equatable {
-    case hello(version: UInt32, position: LogPosition, lastID: UInt64, tail: LogTail, token: String, name: String)
+    /// `listen`: the replica's own replication address ("" without one), where its primary asks, when it
+    /// starts again, whether the replica was promoted meanwhile (`probe`).
+    case hello(version: UInt32, position: LogPosition, lastID: UInt64, tail: LogTail, token: String, name: String, listen: String)
     case welcome(segmentSize: UInt32, name: String)
     case data(ReplicationChunk, assignedID: UInt64, head: LogPosition)
     case head(durable: LogPosition, durableID: UInt64, assignedID: UInt64)
@@ -29,10 +31,15 @@ enum ReplicationMessage: Sendable, Equatable {
     case directory(changes: Int64, total: UInt64, offset: UInt64, bytes: ByteBuffer)
     /// A promoted replica tells its former primary (`FormerPrimaryFence`).
     case fence(token: String, name: String, firstID: UInt64)
+    /// A primary starting again asks a replica it had whether it was promoted; answered with `refused`:
+    /// `promotedAnswer` and the promotion, or `notPromotedAnswer`.
+    case probe(token: String, name: String)
 
     /// How a former primary answers a `fence` once it took note, and how a replica answers it.
     static let deposedAnswer = "deposed:"
     static let isReplicaAnswer = "this server is itself a replica"
+    static let promotedAnswer = "promoted:"
+    static let notPromotedAnswer = "not promoted"
 
     static let version: UInt32 = 1
     /// The largest frame either end reads: a chunk of records (about 1 MiB) and one record up to a segment.
@@ -42,7 +49,7 @@ enum ReplicationMessage: Sendable, Equatable {
         let start = buffer.writerIndex
         buffer.writeInteger(UInt32(0))
         switch self {
-        case .hello(let version, let position, let lastID, let tail, let token, let name):
+        case .hello(let version, let position, let lastID, let tail, let token, let name, let listen):
             buffer.writeInteger(UInt8(1))
             buffer.writeInteger(version)
             buffer.writeInteger(position.packed)
@@ -51,6 +58,7 @@ enum ReplicationMessage: Sendable, Equatable {
             buffer.writeInteger(tail.checksum)
             Self.writeString(token, into: &buffer)
             Self.writeString(name, into: &buffer)
+            Self.writeString(listen, into: &buffer)
         case .welcome(let segmentSize, let name):
             buffer.writeInteger(UInt8(2))
             buffer.writeInteger(segmentSize)
@@ -83,6 +91,10 @@ enum ReplicationMessage: Sendable, Equatable {
             Self.writeString(token, into: &buffer)
             Self.writeString(name, into: &buffer)
             buffer.writeInteger(firstID)
+        case .probe(let token, let name):
+            buffer.writeInteger(UInt8(9))
+            Self.writeString(token, into: &buffer)
+            Self.writeString(name, into: &buffer)
         }
         buffer.setInteger(UInt32(buffer.writerIndex - start - 4), at: start)
     }
@@ -97,13 +109,16 @@ enum ReplicationMessage: Sendable, Equatable {
                 let checksum = frame.readInteger(as: UInt32.self), let token = Self.readString(&frame),
                 let name = Self.readString(&frame)
             else { throw ReplicationProtocolError("a short hello") }
+            // A replica of the first release sends no address.
+            let listen = frame.readableBytes > 0 ? Self.readString(&frame) ?? "" : ""
             self = .hello(
                 version: version,
                 position: LogPosition(packed: position),
                 lastID: lastID,
                 tail: LogTail(record: LogPosition(packed: record), checksum: checksum),
                 token: token,
-                name: name
+                name: name,
+                listen: listen
             )
         case 2:
             guard let size = frame.readInteger(as: UInt32.self), let name = Self.readString(&frame) else {
@@ -141,6 +156,11 @@ enum ReplicationMessage: Sendable, Equatable {
                 let firstID = frame.readInteger(as: UInt64.self)
             else { throw ReplicationProtocolError("a short fence") }
             self = .fence(token: token, name: name, firstID: firstID)
+        case 9:
+            guard let token = Self.readString(&frame), let name = Self.readString(&frame) else {
+                throw ReplicationProtocolError("a short probe")
+            }
+            self = .probe(token: token, name: name)
         default:
             throw ReplicationProtocolError("unknown message type \(type)")
         }

@@ -130,7 +130,11 @@ final class ReplicationServer: Service {
                     try await outbound.write(.refused(fenced(by: name, firstID: firstID, token: presented, from: host)))
                     return
                 }
-                guard case .hello(let version, let position, let lastID, let tail, let presented, let name)? = first
+                if case .probe? = first {
+                    try await outbound.write(.refused(probed()))
+                    return
+                }
+                guard case .hello(let version, let position, let lastID, let tail, let presented, let name, let listen)? = first
                 else { throw ReplicationProtocolError("the first message was not a hello") }
                 if let refusal = refusal(version: version, token: presented) {
                     logger.warning("replica refused", metadata: ["replica": "\(name)", "address": "\(remote)", "reason": "\(refusal)"])
@@ -146,6 +150,13 @@ final class ReplicationServer: Service {
                     return
                 }
                 try await outbound.write(.welcome(segmentSize: UInt32(store.configuration.segmentSize), name: nodeID))
+                if !listen.isEmpty {
+                    do {
+                        try ReplicaAddresses.remember(name, at: listen, directory: store.configuration.directory)
+                    } catch {
+                        logger.warning("could not note replica \(name)'s address: \(error)")
+                    }
+                }
                 let id = replicas.add(name: name, address: remote, progress: MirrorProgress(position: position, lastID: lastID))
                 updateFloor()
                 logger.notice("replica connected", metadata: ["replica": "\(name)", "address": "\(remote)", "position": "\(position)"])
@@ -195,6 +206,15 @@ final class ReplicationServer: Service {
         if store.role == .replica { return ReplicationMessage.isReplicaAnswer + " (replica_of): connect to its primary" }
         if store.role == .deposed { return "this server is deposed (a replica of it was promoted): connect to the new primary" }
         return nil
+    }
+
+    /// A former primary starting again asks whether this server, once its replica, was promoted
+    /// (`FormerReplicaProbe`): answered to anyone.
+    private func probed() -> String {
+        guard let record = try? PromotionRecord.load(directory: store.configuration.directory) else {
+            return ReplicationMessage.notPromotedAnswer
+        }
+        return ReplicationMessage.promotedAnswer + "\(record.firstID):\(record.fromName ?? ""):promoted \(record)"
     }
 
     /// A promoted replica says it took over: this store takes no more writes and records it (`deposed`),

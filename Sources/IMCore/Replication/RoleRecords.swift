@@ -8,6 +8,8 @@ import Foundation
 struct PromotionRecord: Equatable, CustomStringConvertible {
     static let fileName = "promoted"
     var from: String
+    /// The primary's node id (its welcome's name), when it was known.
+    var fromName: String?
     var firstID: UInt64
     var at = Date()
     var fenced = false
@@ -16,6 +18,7 @@ struct PromotionRecord: Equatable, CustomStringConvertible {
 
     func save(directory: String) throws {
         var fields = [("promoted-from", from), ("first-id", "\(firstID)"), ("at", "\(Int64(at.timeIntervalSince1970))")]
+        if let fromName { fields.append(("promoted-from-name", fromName)) }
         if fenced { fields.append(("fenced", "1")) }
         try RecordFile.save(fields, to: directory + "/" + Self.fileName)
     }
@@ -24,6 +27,7 @@ struct PromotionRecord: Equatable, CustomStringConvertible {
         guard let fields = try RecordFile.load(directory + "/" + fileName) else { return nil }
         return PromotionRecord(
             from: fields["promoted-from"] ?? "?",
+            fromName: fields["promoted-from-name"],
             firstID: fields["first-id"].flatMap { UInt64($0) } ?? 0,
             at: Date(timeIntervalSince1970: fields["at"].flatMap { Double($0) } ?? 0),
             fenced: fields["fenced"] == "1"
@@ -76,5 +80,23 @@ struct DeposedRecord: Equatable, CustomStringConvertible {
             firstID: fields["first-id"].flatMap { UInt64($0) } ?? 0,
             at: Date(timeIntervalSince1970: fields["at"].flatMap { Double($0) } ?? 0)
         )
+    }
+}
+
+/// `replicas` in a primary's store directory: the replication address of each replica that followed it
+/// (by node id), where a start of this primary asks whether one was promoted meanwhile.
+enum ReplicaAddresses {
+    static let fileName = "replicas"
+
+    static func load(directory: String) -> [String: String] {
+        (try? RecordFile.load(directory + "/" + fileName)) ?? [:]
+    }
+
+    /// Notes `address` for `name`; writes only a change.
+    static func remember(_ name: String, at address: String, directory: String) throws {
+        var known = load(directory: directory)
+        guard known[name] != address, !name.contains(" ") else { return }
+        known[name] = address
+        try RecordFile.save(known.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: directory + "/" + fileName)
     }
 }

@@ -137,6 +137,75 @@ struct ReplicationTests {
         }
     }
 
+    /// A former primary that was down while its replica was promoted, started again (here without even
+    /// `replication_listen`, so the promoted replica's fence cannot reach it): it asks the replica it had
+    /// before serving, hears of the promotion, and refuses to start as a primary.
+    @Test func aFormerPrimaryStartingAgainAsksItsReplicaAndRefusesOnceItWasPromoted() async throws {
+        let primaryData = TemporaryDirectory()
+        defer { primaryData.remove() }
+        let (started, starting) = AsyncStream<TestServer>.makeStream()
+        let (stop, stopping) = AsyncStream<Void>.makeStream()
+        let primaryRun = Task {
+            try await withPrimary(dataDirectory: primaryData.path) { primary in
+                let alice = try await Self.client(primary, uid: 1)
+                #expect(try await alice.send(peerMessage(1, 2, "before")).status == .success)
+                starting.yield(primary)
+                for await _ in stop { break }
+            }
+        }
+        var primaries = started.makeAsyncIterator()
+        let primary = try #require(await primaries.next())
+        try await withReplica(of: primary, configure: { $0.replication.listen = .init(host: "127.0.0.1", port: 0) }) { replica in
+            try await Self.waitUntilCaughtUp(replica, primary)
+            let noted = primaryData.path + "/messages/replicas"
+            try await eventually("the primary noted its replica's address") { FileManager.default.fileExists(atPath: noted) }
+            stopping.yield()
+            try await primaryRun.value
+            let (status, _) = try await replica.admin("POST", "/store/promote")
+            #expect(status == 200)
+            do {
+                try await withTestServer(dataDirectory: primaryData.path, configure: { configuration in
+                    configuration.nodeID = "primary"
+                    configuration.jwtSecret = Self.jwtSecret
+                }) { _ in Issue.record("a former primary served after its replica's promotion") }
+            } catch {
+                #expect("\(error)".contains("was the primary until its replica replica"), "\(error)")
+                #expect("\(error)".contains("--replica-of"))
+            }
+            #expect(FileManager.default.fileExists(atPath: primaryData.path + "/messages/deposed"))
+        }
+    }
+
+    /// A primary whose replica was not promoted starts as before after asking it.
+    @Test func aPrimaryWhoseReplicaWasNotPromotedStartsAgain() async throws {
+        let primaryData = TemporaryDirectory()
+        defer { primaryData.remove() }
+        let (started, starting) = AsyncStream<TestServer>.makeStream()
+        let (stop, stopping) = AsyncStream<Void>.makeStream()
+        let primaryRun = Task {
+            try await withPrimary(dataDirectory: primaryData.path) { primary in
+                starting.yield(primary)
+                for await _ in stop { break }
+            }
+        }
+        var primaries = started.makeAsyncIterator()
+        let primary = try #require(await primaries.next())
+        try await withReplica(of: primary, configure: { $0.replication.listen = .init(host: "127.0.0.1", port: 0) }) { replica in
+            try await Self.waitUntilCaughtUp(replica, primary)
+            let noted = primaryData.path + "/messages/replicas"
+            try await eventually("the primary noted its replica's address") { FileManager.default.fileExists(atPath: noted) }
+            stopping.yield()
+            try await primaryRun.value
+            try await withTestServer(dataDirectory: primaryData.path, configure: { configuration in
+                configuration.nodeID = "primary"
+                configuration.jwtSecret = Self.jwtSecret
+            }) { again in
+                let alice = try await Self.client(again, uid: 1)
+                #expect(try await alice.send(peerMessage(1, 2, "after")).status == .success)
+            }
+        }
+    }
+
     @Test func aWrongTokenIsRefused() async throws {
         try await withPrimary { primary in
             try await withReplica(of: primary, token: "not-the-token") { replica in
