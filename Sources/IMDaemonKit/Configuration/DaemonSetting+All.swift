@@ -51,7 +51,7 @@ extension DaemonSetting {
                 flag: \.certFile,
                 ValueParser<String>.nonEmptyString.optional(),
                 \.certFile,
-                help: "PEM certificate chain, leaf first, for tls_listen and wss_listen; re-read on SIGHUP.",
+                help: "PEM certificate chain, leaf first, for tls_listen, wss_listen and replication_tls; re-read on SIGHUP.",
                 example: "/etc/letsencrypt/live/im.example.com/fullchain.pem"
             ),
             .init(
