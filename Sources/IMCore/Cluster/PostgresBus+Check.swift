@@ -44,15 +44,9 @@ extension PostgresBus {
     }
 
     private func check() async {
-        // Alone, nothing travels through the bus: nothing to check, and what was noted is forgotten.
-        guard !membership.otherNodes.isEmpty else {
-            state.withLock { s in
-                s.handed = [:]
-                s.suspects = [:]
-                s.groups = [:]
-            }
-            return
-        }
+        // Alone, nothing travels through the bus: nothing to check. What was noted stays: a node that looks
+        // alone for a moment (the others' heartbeats read late) is the case the check is for.
+        guard !membership.otherNodes.isEmpty else { return }
         let users = Set(local.sessions.allSessions().map { QueueID.personal(appID: $0.0.appID, uid: $0.0.uid) })
         let groups = state.withLock { s -> Set<QueueID> in
             let recent = ContinuousClock.now - Self.groupMemory

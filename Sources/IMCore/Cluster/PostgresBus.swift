@@ -108,6 +108,8 @@ final class PostgresBus: RouteBus {
 
     func deliver(_ delivery: Delivery) {
         local.deliver(delivery)
+        // Noted alone too: the check compares with it once other nodes are live again.
+        if case .stored(_, let entries, _) = delivery.content { noteHanded(entries, to: delivery.recipients) }
         guard !membership.otherNodes.isEmpty else { return }
         var item = BusNotification.Item(kind: .delivery)
         item.recipients = delivery.recipients.map { [$0.user.appID, $0.user.uid, Int64($0.entry)] }
@@ -116,7 +118,6 @@ final class PostgresBus: RouteBus {
         }
         switch delivery.content {
         case .stored(let frame, let entries, let realtime):
-            noteHanded(entries, to: delivery.recipients)
             item.entries = entries.map {
                 [Int64($0.queue.kind.rawValue), $0.queue.appID, $0.queue.ownerID, Int64($0.id), Int64($0.previousID)]
             }

@@ -77,25 +77,11 @@ final class FormerPrimaryFence: Service {
 
     /// One attempt: the former primary's answer when it has taken note (it is deposed, or a replica).
     private func notify(firstID: UInt64) async throws -> String {
-        let channel = try await ReplicationMessageCoder.connect(
-            to: address,
-            group: group,
-            timeout: .seconds(2),
-            maxFrameSize: 64 << 10,
-            tls: tls
-        )
-        let timeout = channel.channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.channel.close(promise: nil) }
-        defer { timeout.cancel() }
-        return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(.fence(token: token, name: nodeID, firstID: firstID))
-            var messages = inbound.makeAsyncIterator()
-            guard case .refused(let answer)? = try await messages.next() else {
-                throw ReplicationProtocolError("no answer to the notice")
-            }
-            guard answer.hasPrefix(ReplicationMessage.deposedAnswer) || answer.hasPrefix(ReplicationMessage.isReplicaAnswer) else {
-                throw ReplicationRefusal(answer)
-            }
-            return answer
+        let notice = ReplicationMessage.fence(token: token, name: nodeID, firstID: firstID)
+        let answer = try await ReplicationMessageCoder.ask(notice, at: address, group: group, tls: tls)
+        guard answer.hasPrefix(ReplicationMessage.deposedAnswer) || answer.hasPrefix(ReplicationMessage.isReplicaAnswer) else {
+            throw ReplicationRefusal(answer)
         }
+        return answer
     }
 }

@@ -29,7 +29,8 @@ enum FormerReplicaProbe {
                         guard let endpoint = IMServerConfiguration.Endpoint(parsing: address) else {
                             throw IMServerError("\(address) is not an address")
                         }
-                        let answer = try await probe(endpoint, token: token, name: nodeID, tls: tls, group: group)
+                        let probe = ReplicationMessage.probe(token: token, name: nodeID)
+                        let answer = try await ReplicationMessageCoder.ask(probe, at: endpoint, group: group, tls: tls)
                         return (name, address, .success(answer))
                     } catch {
                         return (name, address, .failure(error))
@@ -60,33 +61,6 @@ enum FormerReplicaProbe {
             case .success:
                 continue
             }
-        }
-    }
-
-    /// One probe: the replica's answer.
-    private static func probe(
-        _ address: IMServerConfiguration.Endpoint,
-        token: String,
-        name: String,
-        tls: ReplicationTLS?,
-        group: any EventLoopGroup
-    ) async throws -> String {
-        let channel = try await ReplicationMessageCoder.connect(
-            to: address,
-            group: group,
-            timeout: .seconds(2),
-            maxFrameSize: 64 << 10,
-            tls: tls
-        )
-        let timeout = channel.channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.channel.close(promise: nil) }
-        defer { timeout.cancel() }
-        return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(.probe(token: token, name: name))
-            var messages = inbound.makeAsyncIterator()
-            guard case .refused(let answer)? = try await messages.next() else {
-                throw ReplicationProtocolError("no answer to the probe")
-            }
-            return answer
         }
     }
 }

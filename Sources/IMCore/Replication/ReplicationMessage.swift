@@ -233,4 +233,26 @@ extension ReplicationMessageCoder {
                 }
             }
     }
+
+    /// One question to a replication listener (a promoted replica's notice to its former primary, a
+    /// primary's probe of a replica it had): connects (2 s), sends `message` and returns the text of the
+    /// `refused` it is answered with; 5 s in all.
+    static func ask(
+        _ message: ReplicationMessage,
+        at address: IMServerConfiguration.Endpoint,
+        group: any EventLoopGroup,
+        tls: ReplicationTLS?
+    ) async throws -> String {
+        let channel = try await connect(to: address, group: group, timeout: .seconds(2), maxFrameSize: 64 << 10, tls: tls)
+        let timeout = channel.channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.channel.close(promise: nil) }
+        defer { timeout.cancel() }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(message)
+            var messages = inbound.makeAsyncIterator()
+            guard case .refused(let answer)? = try await messages.next() else {
+                throw ReplicationProtocolError("no answer from \(address)")
+            }
+            return answer
+        }
+    }
 }

@@ -54,44 +54,15 @@ struct ClusterRestartTests {
             let receiver = Receiver()
             let bob = try await b.client(uid: 100)
             let watching = receiver.watch(bob)
-            var senders: [(Int64, IMClient)] = []
-            for uid in Int64(1)...3 { senders.append((uid, try await a.client(uid: uid))) }
+            var clients: [(Int64, IMClient)] = []
+            for uid in Int64(1)...3 { clients.append((uid, try await a.client(uid: uid))) }
             try await onlineEverywhere([a, b], [1, 2, 3, 100])
-            let acked = LockedCollection()
-            let stop = NIOLockedValueBox(false)
-            let failure = NIOLockedValueBox<String?>(nil)
-            let sending = Task { [senders] in
-                await withTaskGroup(of: Void.self) { group in
-                    for (uid, client) in senders {
-                        group.addTask {
-                            var n = 0
-                            while !stop.withLockedValue({ $0 }) {
-                                n += 1
-                                let text = "\(uid)-\(n)"
-                                do {
-                                    let ack = try await client.send(peerMessage(uid, 100, text), timeout: .seconds(120))
-                                    if ack.status == .success { acked.append(text) }
-                                } catch {
-                                    failure.withLockedValue { $0 = $0 ?? "sender \(uid), message \(n): \(error)" }
-                                    return
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            func moreACKed(than count: Int, _ what: String) async throws {
-                try await eventually(what) {
-                    if let failure = failure.withLockedValue({ $0 }) { throw TestPostgresError(failure) }
-                    return acked.count >= count + 200
-                }
-            }
-            try await moreACKed(than: 0, "200 messages ACKed")
+            let senders = RestartSenders(clients, to: 100)
+            let acked = senders.acked
+            try await senders.moreACKed(than: 0, by: 200, "200 messages ACKed")
             try await cluster.run("restart")
-            try await moreACKed(than: acked.count, "200 more messages ACKed after the restart")
-            stop.withLockedValue { $0 = true }
-            await sending.value
-            #expect(failure.withLockedValue { $0 } == nil)
+            try await senders.moreACKed(than: acked.count, by: 200, "200 more messages ACKed after the restart")
+            #expect(await senders.stop() == nil)
 
             // Reached: pushed to bob's connection, or stored with a key at most the largest announced to it
             // (its sync from its key fetches those). Announcements may follow a check or two later.

@@ -45,54 +45,20 @@ struct PostgresRestartTests {
                 // Long enough for a starved machine to open the database; appends fail meanwhile all the same.
                 $0.postgres.timeout = .seconds(30)
             }) { server in
-                var senders: [(Int64, IMClient)] = []
-                for uid in Int64(1)...3 { senders.append((uid, try await server.client(uid: uid))) }
-                let acked = LockedCollection()
-                let stop = NIOLockedValueBox(false)
-                // What ended a sender early: a test that waits for more ACKs says so at once, instead of
-                // waiting for senders that stopped.
-                let failure = NIOLockedValueBox<String?>(nil)
-                let sending = Task { [senders] in
-                    await withTaskGroup(of: Void.self) { group in
-                        for (uid, client) in senders {
-                            group.addTask {
-                                var n = 0
-                                while !stop.withLockedValue({ $0 }) {
-                                    n += 1
-                                    let text = "\(uid)-\(n)"
-                                    do {
-                                        // The server answers within postgres_timeout (refusing what it could not
-                                        // store) plus the time the append waited for a batch slot, which may be
-                                        // another postgres_timeout: the client waits longer than both.
-                                        let ack = try await client.send(peerMessage(uid, 100, text), timeout: .seconds(120))
-                                        // A message refused while the database is away is not ACKed.
-                                        if ack.status == .success { acked.append(text) }
-                                    } catch {
-                                        failure.withLockedValue { $0 = $0 ?? "sender \(uid), message \(n): \(error)" }
-                                        return
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                /// More ACKs than `count`, failing as soon as a sender stopped.
-                func moreACKed(than count: Int, _ what: String) async throws {
-                    try await eventually(what) {
-                        if let failure = failure.withLockedValue({ $0 }) { throw TestPostgresError(failure) }
-                        return acked.count >= count + 300
-                    }
-                }
-                try await moreACKed(than: 0, "300 messages ACKed")
+                var clients: [(Int64, IMClient)] = []
+                for uid in Int64(1)...3 { clients.append((uid, try await server.client(uid: uid))) }
+                let senders = RestartSenders(clients, to: 100)
+                let acked = senders.acked
+                try await senders.moreACKed(than: 0, by: 300, "300 messages ACKed")
                 try await cluster.run("restart")
                 let afterRestart = acked.count
-                try await moreACKed(than: afterRestart, "300 more messages ACKed after the restart")
+                try await senders.moreACKed(than: afterRestart, by: 300, "300 more messages ACKed after the restart")
                 // Stopped for a while, then started again: the pool reconnects by itself.
                 try await cluster.run("stop")
                 try await Task.sleep(for: .seconds(2))
                 try await cluster.run("start")
                 let afterStart = acked.count
-                try await moreACKed(than: afterStart, "300 more messages ACKed after a stop and a start")
+                try await senders.moreACKed(than: afterStart, by: 300, "300 more messages ACKed after a stop and a start")
                 // The database is up again. Statements in flight at a restart failed with their connection
                 // and made it down for a while; but on a slow machine a restart can fall between
                 // statements, and one that waits for a connection meanwhile simply succeeds later.
@@ -104,9 +70,7 @@ struct PostgresRestartTests {
                 }
                 let (_, metrics) = try await server.adminText("GET", "/metrics")
                 #expect(metrics.contains("im_postgres_up 1"))
-                stop.withLockedValue { $0 = true }
-                await sending.value
-                #expect(failure.withLockedValue { $0 } == nil)
+                #expect(await senders.stop() == nil)
                 let receiver = try await server.client(uid: 100)
                 let (messages, _) = try await receiver.syncAll(from: 0)
                 let stored = Set(messages.map { String(buffer: try! IMMessage(body: $0.body, version: 2).content) })
@@ -116,6 +80,60 @@ struct PostgresRestartTests {
         }
         await cluster.remove()
         try result.get()
+    }
+}
+
+/// Users writing to one receiver as fast as their ACKs come, until stopped, while the database restarts:
+/// the texts ACKed, and what ended a sender early (a test waiting for more ACKs says so at once instead of
+/// waiting for senders that stopped).
+final class RestartSenders: Sendable {
+    let acked = LockedCollection()
+    private let stopped = NIOLockedValueBox(false)
+    private let failure = NIOLockedValueBox<String?>(nil)
+    private let sending = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(_ clients: [(Int64, IMClient)], to receiver: Int64) {
+        let (acked, stopped, failure) = (acked, stopped, failure)
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for (uid, client) in clients {
+                    group.addTask {
+                        var n = 0
+                        while !stopped.withLockedValue({ $0 }) {
+                            n += 1
+                            let text = "\(uid)-\(n)"
+                            do {
+                                // The server answers within postgres_timeout (refusing what it could not store)
+                                // plus the time the append waited for a batch slot, which may be another
+                                // postgres_timeout: the client waits longer than both.
+                                let ack = try await client.send(peerMessage(uid, receiver, text), timeout: .seconds(120))
+                                // A message refused while the database is away is not ACKed.
+                                if ack.status == .success { acked.append(text) }
+                            } catch {
+                                failure.withLockedValue { $0 = $0 ?? "sender \(uid), message \(n): \(error)" }
+                                return
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        sending.withLockedValue { $0 = task }
+    }
+
+    /// Waits for `more` ACKs than `count`, failing as soon as a sender stopped.
+    func moreACKed(than count: Int, by more: Int, _ what: String) async throws {
+        try await eventually(what) {
+            if let failure = failure.withLockedValue({ $0 }) { throw TestPostgresError(failure) }
+            return acked.count >= count + more
+        }
+    }
+
+    /// Stops the senders; returns what ended one early, if anything did.
+    func stop() async -> String? {
+        stopped.withLockedValue { $0 = true }
+        await sending.withLockedValue { $0 }?.value
+        return failure.withLockedValue { $0 }
     }
 }
 

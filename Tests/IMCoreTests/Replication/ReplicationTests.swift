@@ -143,31 +143,13 @@ struct ReplicationTests {
     @Test func aFormerPrimaryStartingAgainAsksItsReplicaAndRefusesOnceItWasPromoted() async throws {
         let primaryData = TemporaryDirectory()
         defer { primaryData.remove() }
-        let (started, starting) = AsyncStream<TestServer>.makeStream()
-        let (stop, stopping) = AsyncStream<Void>.makeStream()
-        let primaryRun = Task {
-            try await withPrimary(dataDirectory: primaryData.path) { primary in
-                let alice = try await Self.client(primary, uid: 1)
-                #expect(try await alice.send(peerMessage(1, 2, "before")).status == .success)
-                starting.yield(primary)
-                for await _ in stop { break }
-            }
-        }
-        var primaries = started.makeAsyncIterator()
-        let primary = try #require(await primaries.next())
-        try await withReplica(of: primary, configure: { $0.replication.listen = .init(host: "127.0.0.1", port: 0) }) { replica in
-            try await Self.waitUntilCaughtUp(replica, primary)
-            let noted = primaryData.path + "/messages/replicas"
-            try await eventually("the primary noted its replica's address") { FileManager.default.fileExists(atPath: noted) }
-            stopping.yield()
-            try await primaryRun.value
+        try await withReplicaOfAStoppedPrimary(primaryData) { replica in
             let (status, _) = try await replica.admin("POST", "/store/promote")
             #expect(status == 200)
             do {
-                try await withTestServer(dataDirectory: primaryData.path, configure: { configuration in
-                    configuration.nodeID = "primary"
-                    configuration.jwtSecret = Self.jwtSecret
-                }) { _ in Issue.record("a former primary served after its replica's promotion") }
+                try await withRestartedPrimary(primaryData) { _ in
+                    Issue.record("a former primary served after its replica's promotion")
+                }
             } catch {
                 #expect("\(error)".contains("was the primary until its replica replica"), "\(error)")
                 #expect("\(error)".contains("--replica-of"))
@@ -180,26 +162,8 @@ struct ReplicationTests {
     @Test func aPrimaryWhoseReplicaWasNotPromotedStartsAgain() async throws {
         let primaryData = TemporaryDirectory()
         defer { primaryData.remove() }
-        let (started, starting) = AsyncStream<TestServer>.makeStream()
-        let (stop, stopping) = AsyncStream<Void>.makeStream()
-        let primaryRun = Task {
-            try await withPrimary(dataDirectory: primaryData.path) { primary in
-                starting.yield(primary)
-                for await _ in stop { break }
-            }
-        }
-        var primaries = started.makeAsyncIterator()
-        let primary = try #require(await primaries.next())
-        try await withReplica(of: primary, configure: { $0.replication.listen = .init(host: "127.0.0.1", port: 0) }) { replica in
-            try await Self.waitUntilCaughtUp(replica, primary)
-            let noted = primaryData.path + "/messages/replicas"
-            try await eventually("the primary noted its replica's address") { FileManager.default.fileExists(atPath: noted) }
-            stopping.yield()
-            try await primaryRun.value
-            try await withTestServer(dataDirectory: primaryData.path, configure: { configuration in
-                configuration.nodeID = "primary"
-                configuration.jwtSecret = Self.jwtSecret
-            }) { again in
+        try await withReplicaOfAStoppedPrimary(primaryData) { _ in
+            try await withRestartedPrimary(primaryData) { again in
                 let alice = try await Self.client(again, uid: 1)
                 #expect(try await alice.send(peerMessage(1, 2, "after")).status == .success)
             }
@@ -368,6 +332,43 @@ struct ReplicationTests {
             configuration.jwtSecret = Self.jwtSecret
             configuration.nodeID = "replica"
             configure(&configuration)
+        }, body)
+    }
+
+    /// A primary in `primaryData` (one message sent) and a replica of it that serves replication itself;
+    /// `body` gets the replica once the primary noted the replica's address and stopped.
+    private func withReplicaOfAStoppedPrimary(
+        _ primaryData: TemporaryDirectory,
+        _ body: (TestServer) async throws -> Void
+    ) async throws {
+        let (started, starting) = AsyncStream<TestServer>.makeStream()
+        let (stop, stopping) = AsyncStream<Void>.makeStream()
+        let primaryRun = Task {
+            defer { starting.finish() }
+            try await withPrimary(dataDirectory: primaryData.path) { primary in
+                let alice = try await Self.client(primary, uid: 1)
+                #expect(try await alice.send(peerMessage(1, 2, "before")).status == .success)
+                starting.yield(primary)
+                for await _ in stop { break }
+            }
+        }
+        var primaries = started.makeAsyncIterator()
+        guard let primary = await primaries.next() else { return try await primaryRun.value }
+        try await withReplica(of: primary, configure: { $0.replication.listen = .init(host: "127.0.0.1", port: 0) }) { replica in
+            try await Self.waitUntilCaughtUp(replica, primary)
+            let noted = primaryData.path + "/messages/replicas"
+            try await eventually("the primary noted its replica's address") { FileManager.default.fileExists(atPath: noted) }
+            stopping.yield()
+            try await primaryRun.value
+            try await body(replica)
+        }
+    }
+
+    /// The former primary's data directory served again as a primary, without `replication_listen`.
+    private func withRestartedPrimary(_ primaryData: TemporaryDirectory, _ body: (TestServer) async throws -> Void) async throws {
+        try await withTestServer(dataDirectory: primaryData.path, configure: { configuration in
+            configuration.nodeID = "primary"
+            configuration.jwtSecret = Self.jwtSecret
         }, body)
     }
 
