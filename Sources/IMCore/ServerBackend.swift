@@ -160,8 +160,7 @@ extension ServerBackend {
             local: local,
             membership: membership,
             database: database,
-            listener: listener,
-            store: store
+            listener: listener
         )
         return (bus, [membership, bus])
     }

@@ -98,7 +98,7 @@ extension PostgresBus {
     }
 
     /// The newest key of each queue (queues without an entry are left out), 10,000 per statement.
-    private func queueHeads(_ queues: [QueueID]) async throws -> [QueueID: UInt64] {
+    func queueHeads(_ queues: [QueueID]) async throws -> [QueueID: UInt64] {
         var heads: [QueueID: UInt64] = [:]
         for start in stride(from: 0, to: queues.count, by: 10_000) {
             let part = queues[start..<min(start + 10_000, queues.count)]

@@ -64,26 +64,41 @@ extension PostgresBus {
             if !membership.otherNodes.isEmpty { state.withLock { $0.resync.formUnion(online.map(\.0)) } }
         } catch {
             state.withLock { $0.changedUsers.formUnion(changed) }
-            logger.warning(
-                "could not write the presence of \(changed.count) users (retrying): \(PostgresDatabase.describe(error))"
-            )
+            presenceErrors.log(0) { heldBack in
+                logger.warning(
+                    "could not write the presence of \(changed.count) users (retrying): \(PostgresDatabase.describe(error))\(LogThrottle<Int>.more(heldBack))"
+                )
+            }
         }
     }
 
-    /// Sends each user to resync `MSG_SYNC_NOTIFY` with their queue's newest key.
+    /// Sends each user to resync `MSG_SYNC_NOTIFY` with their queue's newest key, read for all of them in
+    /// one statement per 10,000 (the periodic check's read).
     private func resync() async {
         let users = state.withLock { s -> Set<UserKey> in
             defer { s.resync = [] }
             return s.resync
         }
-        for user in users {
-            guard let latest = try? await store.latest(.personal(appID: user.appID, uid: user.uid), limit: 1)
-            else { continue }
-            // An empty queue too: the periodic check then knows its first message is new.
-            let newest = latest.last?.id ?? 0
-            let queue = QueueID.personal(appID: user.appID, uid: user.uid)
+        guard !users.isEmpty else { return }
+        let queues = users.map { QueueID.personal(appID: $0.appID, uid: $0.uid) }
+        let heads: [QueueID: UInt64]
+        do {
+            heads = try await queueHeads(queues)
+        } catch {
+            state.withLock { $0.resync.formUnion(users) }
+            presenceErrors.log(1) { heldBack in
+                logger.warning(
+                    "could not resync \(users.count) users (retrying): \(PostgresDatabase.describe(error))\(LogThrottle<Int>.more(heldBack))"
+                )
+            }
+            return
+        }
+        for queue in queues {
+            // An empty queue (no row) too: the periodic check then knows its first message is new.
+            let newest = heads[queue] ?? 0
             state.withLock { $0.handed[queue] = max($0.handed[queue] ?? 0, newest) }
             guard newest > 0 else { continue }
+            let user = UserKey(appID: queue.appID, uid: queue.ownerID)
             local.deliver(Delivery(.transient(.syncKey(.syncNotify, newest)), to: [Delivery.Recipient(user)]))
         }
     }

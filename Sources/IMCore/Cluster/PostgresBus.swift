@@ -26,7 +26,8 @@ final class PostgresBus: RouteBus {
     let local: LocalBus
     let membership: ClusterMembership
     let database: PostgresDatabase
-    let store: any MessageStore
+    /// Failures of the presence write and the resync read, logged at most once a second each.
+    let presenceErrors = LogThrottle<Int>()
     let state = TracedMutex(State())
     let figures = Figures()
     let wakeups: AsyncStream<Void>
@@ -69,13 +70,11 @@ final class PostgresBus: RouteBus {
         local: LocalBus,
         membership: ClusterMembership,
         database: PostgresDatabase,
-        listener: PostgresListener,
-        store: any MessageStore
+        listener: PostgresListener
     ) {
         self.local = local
         self.membership = membership
         self.database = database
-        self.store = store
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         listener.subscribe(membership.channel) { [weak self] in
             // Alone, no notification could have been missed while the connection was away.
