@@ -21,8 +21,10 @@ print("acked/s=%.0f delivered/s=%.0f ack_p99=%s lost=%s gen_cpu=%.0f%% srv_cpu=%
 PY
 }
 run() { local name=$1 bin=$2; shift 2; timeout 120 "$bin" "$@" --progress quiet --json "$j/$name.json" >"$j/$name.txt" 2>&1; echo "$name rc=$? load=$(cut -d' ' -f1 /proc/loadavg) $(fig "$j/$name.json" 2>/dev/null || tail -1 "$j/$name.txt")"; }
+# The order flips each round: what runs second meets a warmer, often busier machine.
 for round in 1 2; do
-  for b in before after; do
+  order="before after"; [ "$round" = 2 ] && order="after before"
+  for b in $order; do
     B=${bins[$b]}
     run "$b-interval-w1-r$round" $B --fsync interval --clients 20 --window 1 --duration 6s --warmup 1s --threads 1
     run "$b-batch-w1-r$round" $B --fsync batch --clients 20 --window 1 --duration 6s --warmup 1s --threads 1

@@ -24,30 +24,6 @@ public struct IMFrame: Sendable, Equatable {
         self.flags = flags
         self.body = body
     }
-
-    /// The frame with its body in storage of its own when the body is a message that outlives the read
-    /// (stored, delivered, held for a recipient that does not read) and is a slice of a larger buffer.
-    ///
-    /// A frame's body is a slice of the bytes read with it (`IMFrameReader`): a 1 KiB message kept from a
-    /// 64 KiB read would keep the whole read alive, and a thousand recipients holding pushes would hold
-    /// gigabytes of receive buffers. Other frames (PING, ACK, SYNC) are answered before the next read.
-    public func ownsBodyIfRetained() -> IMFrame {
-        guard command.carriesMessage, body.storageCapacity > 2 * body.readableBytes else { return self }
-        var copy = self
-        copy.body = ByteBufferAllocator().buffer(capacity: body.readableBytes)
-        copy.body.writeImmutableBuffer(body)
-        return copy
-    }
-}
-
-extension IMCommand {
-    /// Whether a client's frame of this command carries a message that is stored or delivered to others.
-    public var carriesMessage: Bool {
-        switch self {
-        case .im, .groupIM, .rt, .roomIM, .customerV2: true
-        default: false
-        }
-    }
 }
 
 extension ByteBuffer {

@@ -64,28 +64,6 @@ struct IMFrameReaderTests {
         #expect(reader.bufferedBytes == 0)
     }
 
-    @Test("a message kept past its read owns its bytes; other frames stay slices of the read")
-    func retainedMessagesDoNotHoldTheReadBuffer() throws {
-        var read = ByteBufferAllocator().buffer(capacity: 64 << 10)
-        for frame in Self.frames { read.writeIMFrame(frame) }
-        var reader = IMFrameReader(decoder: .forClients)
-        reader.append(read)
-        let frames = try Self.drain(&reader)
-        #expect(frames.count == Self.frames.count)
-        for frame in frames {
-            #expect(frame.body.storageCapacity >= 64 << 10)
-            let kept = frame.ownsBodyIfRetained()
-            #expect(kept == frame)
-            if frame.command.carriesMessage {
-                #expect(kept.body.storageCapacity < 2 * max(1, frame.body.readableBytes))
-            } else {
-                #expect(kept.body.storageCapacity == frame.body.storageCapacity)
-            }
-        }
-        let owned = IMFrame(command: .im, version: 2, body: ByteBuffer(string: "already its own"))
-        #expect(owned.ownsBodyIfRetained().body.storageCapacity == owned.body.storageCapacity)
-    }
-
     @Test("a bad header throws before its body arrives")
     func badHeader() {
         var reader = IMFrameReader(decoder: .forClients)

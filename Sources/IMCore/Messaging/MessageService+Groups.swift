@@ -46,10 +46,11 @@ extension MessageService {
         let timestamp = now()
         message.timestamp = Int32(truncatingIfNeeded: timestamp)
         let users = members.map { UserKey(appID: appID, uid: $0) }
+        let body = message.storedBody()
         return DeliveryPlan(
             message: NewMessage(
                 command: IMCommand.groupIM.rawValue,
-                body: message.body(version: 2),
+                body: body,
                 senderDeviceID: origin.deviceID,
                 timestamp: timestamp
             ),
@@ -59,8 +60,8 @@ extension MessageService {
             recipients: users.indices.map { Delivery.Recipient(users[$0], entry: group.isSuper ? 0 : $0) },
             exclusion: origin.session,
             // Once stored, the members with no session online get a push job (the sender is skipped).
-            offline: OfflinePushMessage(
-                kind: .group(id: group.id),
+            offline: offlinePush(
+                .group(id: group.id),
                 appID: appID,
                 sender: origin.user.uid,
                 receivers: members,
@@ -68,22 +69,25 @@ extension MessageService {
             ),
             senderEntry: group.isSuper ? 0 : members.firstIndex(of: origin.user.uid),
             ackFlags: group.isSuper ? .superGroup : [],
-            summary: "a message from \(origin.user) to group \(group.id)"
+            summary: .group(from: origin.user, group: group.id)
         )
     }
 
-    /// The friendship and blacklist checks (PROTOCOL.md §3 step 2), when configured: a `MessageRefusal`
-    /// with 1 (not my friend), 2 (not your friend) or 3 (in your blacklist), or success. Admin posts skip
-    /// them.
+    /// Whether `checkRelationship` applies to a message from `origin`: the checks are configured, and a
+    /// client sent it (admin posts skip them).
+    func checksRelationship(of origin: MessageOrigin) -> Bool {
+        !origin.isAdmin && (configuration.friendshipCheck || configuration.blacklistCheck)
+    }
+
+    /// The friendship and blacklist checks (PROTOCOL.md §3 step 2), where `checksRelationship` says they
+    /// apply: a `MessageRefusal` with 1 (not my friend), 2 (not your friend) or 3 (in your blacklist), or
+    /// success.
     func checkRelationship(
         from origin: MessageOrigin,
         to receiver: Int64,
         completion: @escaping @Sendable (Result<Void, any Error>) -> Void
     ) {
         let sender = origin.user
-        guard !origin.isAdmin, configuration.friendshipCheck || configuration.blacklistCheck else {
-            return completion(.success(()))
-        }
         let configuration = self.configuration
         directory.relationship(appID: sender.appID, uid: sender.uid, other: receiver) { found in
             completion(

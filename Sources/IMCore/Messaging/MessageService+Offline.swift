@@ -1,4 +1,19 @@
+import NIOCore
+
 extension MessageService {
+    /// What the offline push decision considers for a stored message; nil without a webhook, where no
+    /// jobs are made (so nothing is gathered for them on the message's path).
+    func offlinePush(
+        _ kind: OfflinePushMessage.Kind,
+        appID: Int64,
+        sender: Int64,
+        receivers: @autoclosure () -> [Int64],
+        content: ByteBuffer
+    ) -> OfflinePushMessage? {
+        guard push != nil else { return nil }
+        return OfflinePushMessage(kind: kind, appID: appID, sender: sender, receivers: receivers(), content: content)
+    }
+
     /// The offline push decision, once per stored message, after it is durable: never waits for I/O.
     ///
     /// With no webhook configured it does nothing. Otherwise it keeps the receivers that have no session

@@ -11,6 +11,9 @@ extension MessageService {
         switch message {
         case .peer(let message, let flags):
             counters.inMessages.add()
+            guard checksRelationship(of: origin) else {
+                return completion(.success(peerPlan(message, flags: flags, from: origin)))
+            }
             checkRelationship(from: origin, to: message.receiver) { checked in
                 completion(checked.map { self.peerPlan(message, flags: flags, from: origin) })
             }
@@ -38,10 +41,11 @@ extension MessageService {
             message.content = filtered
         }
         let receiver = UserKey(appID: origin.user.appID, uid: message.receiver)
+        let body = message.storedBody()
         return DeliveryPlan(
             message: NewMessage(
                 command: IMCommand.im.rawValue,
-                body: message.body(version: 2),
+                body: body,
                 senderDeviceID: origin.deviceID,
                 timestamp: timestamp
             ),
@@ -50,15 +54,15 @@ extension MessageService {
             realtime: !origin.isAdmin,
             recipients: [Delivery.Recipient(receiver, entry: 0), Delivery.Recipient(origin.user, entry: 1)],
             exclusion: origin.session,
-            offline: OfflinePushMessage(
-                kind: .peer,
+            offline: offlinePush(
+                .peer,
                 appID: receiver.appID,
                 sender: origin.user.uid,
                 receivers: [receiver.uid],
                 content: message.content
             ),
             senderEntry: 1,
-            summary: "a peer message from \(origin.user) to \(receiver)"
+            summary: .peer(from: origin.user, to: receiver)
         )
     }
 
@@ -93,15 +97,15 @@ extension MessageService {
             realtime: !origin.isAdmin,
             recipients: [Delivery.Recipient(receiver, entry: 0), Delivery.Recipient(sender, entry: 1)],
             exclusion: origin.session,
-            offline: OfflinePushMessage(
-                kind: .customer(senderAppID: sender.appID, receiverAppID: receiver.appID),
+            offline: offlinePush(
+                .customer(senderAppID: sender.appID, receiverAppID: receiver.appID),
                 appID: receiver.appID,
                 sender: sender.uid,
                 receivers: [receiver.uid],
                 content: message.content
             ),
             senderEntry: 1,
-            summary: "a customer message from \(sender) to \(receiver)"
+            summary: .customer(from: sender, to: receiver)
         )
     }
 
@@ -116,8 +120,8 @@ extension MessageService {
             frame: .raw(.system, content),
             realtime: false,
             recipients: unique.indices.map { Delivery.Recipient(UserKey(appID: appID, uid: unique[$0]), entry: $0) },
-            offline: OfflinePushMessage(kind: .system, appID: appID, sender: 0, receivers: unique, content: content),
-            summary: "a system message to \(unique.count) users of app \(appID)"
+            offline: offlinePush(.system, appID: appID, sender: 0, receivers: unique, content: content),
+            summary: .system(users: unique.count, appID: appID)
         )
     }
 
@@ -137,7 +141,7 @@ extension MessageService {
             frame: .raw(.groupNotification, content),
             realtime: false,
             recipients: users.indices.map { Delivery.Recipient(users[$0], entry: group.isSuper ? 0 : $0) },
-            summary: "a notification to group \(group.id)"
+            summary: .notification(group: group.id)
         )
     }
 }

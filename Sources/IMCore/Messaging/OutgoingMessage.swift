@@ -14,6 +14,19 @@ package enum OutgoingMessage: Sendable {
     case groupNotification(ByteBuffer, group: GroupInfo, members: [Int64])
 }
 
+extension IMMessage {
+    /// The body the store keeps (version 2), with `content` re-pointed into it: what is kept of the
+    /// message for its delivery (a pending append, a push held for a recipient that does not read) then
+    /// holds these bytes only, never the whole buffer its frame was read into (a slice of a 64 KiB read;
+    /// a thousand held pushes would hold gigabytes), and without a copy of its own.
+    mutating func storedBody() -> ByteBuffer {
+        let body = body(version: 2)
+        let length = content.readableBytes
+        content = body.getSlice(at: body.writerIndex - length, length: length)!
+        return body
+    }
+}
+
 /// What the sender is told once its message is stored.
 package struct MessageReceipt: Sendable {
     /// The sender's own entry (its `METADATA`); nil when it has none (admin posts, system messages).

@@ -3,7 +3,7 @@ import ServiceLifecycle
 /// The embedded `RouteBus`: every session is in this process, in `sessions` and `rooms`.
 ///
 /// Delivery takes the registry's lock once per delivery, builds each recipient's copy once (recipients
-/// told about the same entry share it), and hands copies to sessions with one task per event loop.
+/// told about the same entry in a row share it), and hands copies to sessions with one task per event loop.
 package final class LocalBus: RouteBus {
     /// This server's logged-in sessions.
     package let sessions = SessionRegistry()
@@ -35,17 +35,16 @@ package final class LocalBus: RouteBus {
     }
 
     package func deliver(_ delivery: Delivery) {
-        let found = sessions.sessions(ofEach: delivery.recipients.map(\.user))
-        guard !found.isEmpty else { return }
         var copies: [(SessionEntry, MessageCopy)] = []
-        copies.reserveCapacity(found.count)
-        // Recipients told about the same entry (a super group's members) share one copy.
-        var built = [MessageCopy?](repeating: nil, count: delivery.content.entryCount)
-        for (index, entries) in found {
+        // Recipients told about the same entry (a super group's members, one user's devices) share one copy.
+        var last: (entry: Int, copy: MessageCopy)?
+        sessions.withSessions(ofEach: delivery.recipients.lazy.map(\.user)) { index, sessions in
             let recipient = delivery.recipients[index]
-            for session in entries where !(delivery.exclusion?.excludes(session, of: recipient.user) ?? false) {
-                let copy = built[recipient.entry] ?? Self.copy(of: delivery.content, entry: recipient.entry)
-                built[recipient.entry] = copy
+            for session in sessions where !(delivery.exclusion?.excludes(session, of: recipient.user) ?? false) {
+                let copy =
+                    last.flatMap { $0.entry == recipient.entry ? $0.copy : nil }
+                    ?? Self.copy(of: delivery.content, entry: recipient.entry)
+                last = (recipient.entry, copy)
                 copies.append((session, copy))
             }
         }
@@ -56,7 +55,7 @@ package final class LocalBus: RouteBus {
     static func copy(of content: Delivery.Content, entry: Int) -> MessageCopy {
         switch content {
         case .stored(let frame, let entries, let realtime): .stored(frame, entry: entries[entry], realtime: realtime)
-        case .transient(let frame): MessageCopy([frame])
+        case .transient(let frame): MessageCopy(frame)
         }
     }
 
@@ -75,7 +74,7 @@ package final class LocalBus: RouteBus {
 
     @discardableResult
     package func relay(_ frame: OutboundFrame, toRoom room: RoomKey, except exclusion: SendingSession?) -> Int {
-        let copy = MessageCopy([frame])
+        let copy = MessageCopy(frame)
         let user = { (uid: Int64) in UserKey(appID: room.appID, uid: uid) }
         let copies = rooms.members(of: room).compactMap { member in
             exclusion?.excludes(member.session, of: user(member.uid)) == true ? nil : (member.session, copy)

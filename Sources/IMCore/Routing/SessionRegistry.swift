@@ -91,9 +91,17 @@ package final class SessionRegistry: Sendable {
         state.withLock { $0.users[user] ?? [] }
     }
 
-    /// The sessions of each of `users` that has any, with the user's index: one lock for a whole fan-out.
-    package func sessions(ofEach users: [UserKey]) -> [(index: Int, sessions: [SessionEntry])] {
-        state.withLock { s in users.indices.compactMap { index in s.users[users[index]].map { (index, $0) } } }
+    /// Calls `body` with the index and the sessions of each of `users` that has any, under one lock for
+    /// a whole fan-out (so `body` only picks what to send; it sends nothing).
+    package func withSessions(
+        ofEach users: some Sequence<UserKey>,
+        _ body: (_ index: Int, _ sessions: [SessionEntry]) -> Void
+    ) {
+        state.withLock { s in
+            for (index, user) in users.enumerated() {
+                if let sessions = s.users[user] { body(index, sessions) }
+            }
+        }
     }
 
     /// Whether the user has a session.

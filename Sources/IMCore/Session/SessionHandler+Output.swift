@@ -29,7 +29,7 @@ extension SessionHandler {
     func deliver(_ copy: MessageCopy) {
         guard !closed, let context else { return }
         if context.channel.isWritable && heldCopies.isEmpty && !machine.isSyncing {
-            for frame in copy.frames { encode(frame) }
+            copy.forEachFrame { encode($0) }
             scheduleFlush()
             return
         }
@@ -47,7 +47,7 @@ extension SessionHandler {
         guard let context, context.channel.isWritable, !machine.isSyncing, !heldCopies.isEmpty else { return }
         for copy in heldCopies {
             if let synced, let entry = copy.entry, entry.queue == synced.queue, entry.id <= synced.through { continue }
-            for frame in copy.frames { encode(frame) }
+            copy.forEachFrame { encode($0) }
         }
         heldCopies = []
         flush()

@@ -169,7 +169,7 @@ final class SessionHandler: ChannelInboundHandler {
         idleSweeper?.touch(idleSlot)
         let request: IMClientRequest
         do {
-            request = try IMClientRequest(frame: frame.ownsBodyIfRetained())
+            request = try IMClientRequest(frame: frame)
         } catch {
             protocolError(error)
             return
