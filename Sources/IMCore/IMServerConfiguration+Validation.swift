@@ -1,30 +1,10 @@
+import Foundation
+
 extension IMServerConfiguration {
     /// Checks every field; the error names the first that is wrong.
     public func validate() throws(IMConfigurationError) {
         if dataDirectory.isEmpty { throw IMConfigurationError(field: "data_dir", "must not be empty") }
-        let listeners: [(String, Endpoint?)] = [
-            ("listen", clientAddress), ("tls_listen", tlsAddress), ("ws_listen", webSocketAddress),
-            ("wss_listen", secureWebSocketAddress), ("admin_listen", admin.address),
-        ]
-        for (name, endpoint) in listeners {
-            if let endpoint, !(0...65535).contains(endpoint.port) {
-                throw IMConfigurationError(field: name, "port \(endpoint.port) is outside 0...65535")
-            }
-        }
-        for (name, endpoint) in [("tls_listen", tlsAddress), ("wss_listen", secureWebSocketAddress)]
-        where endpoint != nil && tls == nil {
-            throw IMConfigurationError(field: name, "needs a certificate: set cert_file and key_file")
-        }
-        if let tls {
-            if tls.certificateFile.isEmpty { throw IMConfigurationError(field: "cert_file", "must not be empty") }
-            if tls.keyFile.isEmpty { throw IMConfigurationError(field: "key_file", "must not be empty") }
-        }
-        if webSocket.maxMessageSize < IMFrame.headerSize + IMFrame.maxClientBodySize {
-            throw IMConfigurationError(
-                field: "ws_max_message_size",
-                "must be at least \(IMFrame.headerSize + IMFrame.maxClientBodySize) bytes (the largest frame)"
-            )
-        }
+        try validateListeners()
         try push.validate()
         if let token = admin.token, token.isEmpty {
             throw IMConfigurationError(field: "admin_token", "must not be empty (omit it to turn auth off)")
@@ -51,6 +31,34 @@ extension IMServerConfiguration {
         if eventLoopThreads < 1 { throw IMConfigurationError(field: "threads", "must be at least 1") }
         try postgres.validate()
         try replication.validate(embedded: postgres.url == nil, hasCertificate: tls != nil)
+        if let wordFile, wordFile.isEmpty { throw IMConfigurationError(field: "word_file", "must not be empty") }
+    }
+
+    /// The listeners, their certificate and what is advertised of them.
+    private func validateListeners() throws(IMConfigurationError) {
+        let listeners: [(String, Endpoint?)] = [
+            ("listen", clientAddress), ("tls_listen", tlsAddress), ("ws_listen", webSocketAddress),
+            ("wss_listen", secureWebSocketAddress), ("admin_listen", admin.address),
+        ]
+        for (name, endpoint) in listeners {
+            if let endpoint, !(0...65535).contains(endpoint.port) {
+                throw IMConfigurationError(field: name, "port \(endpoint.port) is outside 0...65535")
+            }
+        }
+        for (name, endpoint) in [("tls_listen", tlsAddress), ("wss_listen", secureWebSocketAddress)]
+        where endpoint != nil && tls == nil {
+            throw IMConfigurationError(field: name, "needs a certificate: set cert_file and key_file")
+        }
+        if let tls {
+            if tls.certificateFile.isEmpty { throw IMConfigurationError(field: "cert_file", "must not be empty") }
+            if tls.keyFile.isEmpty { throw IMConfigurationError(field: "key_file", "must not be empty") }
+        }
+        if webSocket.maxMessageSize < IMFrame.headerSize + IMFrame.maxClientBodySize {
+            throw IMConfigurationError(
+                field: "ws_max_message_size",
+                "must be at least \(IMFrame.headerSize + IMFrame.maxClientBodySize) bytes (the largest frame)"
+            )
+        }
         for (transport, endpoint) in advertise {
             if listenAddress(transport) == nil {
                 throw IMConfigurationError(
@@ -63,7 +71,6 @@ extension IMServerConfiguration {
                 )
             }
         }
-        if let wordFile, wordFile.isEmpty { throw IMConfigurationError(field: "word_file", "must not be empty") }
     }
 }
 
@@ -107,4 +114,44 @@ extension IMServerConfiguration.Limits {
             throw IMConfigurationError(field: field, "must not be negative (0 turns the limit off)")
         }
     }
+}
+
+extension IMServerConfiguration.Push {
+    func validate() throws(IMConfigurationError) {
+        if let webhook {
+            guard let url = URL(string: webhook), let scheme = url.scheme?.lowercased(),
+                scheme == "http" || scheme == "https", url.host?.isEmpty == false
+            else {
+                throw IMConfigurationError(
+                    field: "push_webhook",
+                    "expected an http:// or https:// URL, got \"\(webhook)\""
+                )
+            }
+        }
+        if let token = webhookToken, token.isEmpty {
+            throw IMConfigurationError(field: "push_webhook_token", "must not be empty")
+        }
+        if batchSize < 1 { throw IMConfigurationError(field: "push_batch_size", "must be at least 1") }
+        if requestTimeout <= .zero { throw IMConfigurationError(field: "push_timeout", "must be positive") }
+        if retryInitial <= .zero { throw IMConfigurationError(field: "push_retry_initial", "must be positive") }
+        if retryMax < retryInitial {
+            throw IMConfigurationError(field: "push_retry_max", "must not be shorter than push_retry_initial")
+        }
+        if maxPendingJobs < 1 { throw IMConfigurationError(field: "push_max_pending", "must be at least 1") }
+        if maxJobAge <= .zero { throw IMConfigurationError(field: "push_max_age", "must be positive") }
+    }
+}
+
+/// A configuration field with a bad value.
+public struct IMConfigurationError: Error, CustomStringConvertible, Sendable {
+    /// The field's name as the config file spells it (`data_dir`, `listen`, ...).
+    public var field: String
+    public var message: String
+
+    public init(field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
 }

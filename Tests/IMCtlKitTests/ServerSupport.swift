@@ -28,7 +28,7 @@ struct CtlServer {
 
     static let tokenFilePath: String = {
         let path = NSTemporaryDirectory() + "/imctl-test-token-\(getpid())"
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: path,
             contents: Data((adminToken + "\n").utf8),
             attributes: [.posixPermissions: 0o600]

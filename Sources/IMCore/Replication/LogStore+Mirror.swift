@@ -113,31 +113,7 @@ extension LogStore {
             if created { try StoreDirectory.syncDirectory(configuration.directory) }
         }
         return state.withLock { s in
-            var lastID = s.durableID
-            var messages: UInt64 = 0
-            var entries: UInt64 = 0
-            var corrupt: UInt64 = 0
-            for chunk in chunks {
-                guard let segment = s.segments[Int(chunk.segment) - 1] else { continue }
-                let bytes = segment.bytes(count: Int(chunk.end.offset))
-                var offset = chunk.offset == 0 ? LogSegment.headerSize : Int(chunk.offset)
-                while offset < Int(chunk.end.offset) {
-                    let position = LogPosition(segment: chunk.segment, offset: UInt32(offset))
-                    if let (view, size) = LogRecord.View.validated(in: bytes, at: offset), view.firstID > lastID,
-                        LogStore.index(view, at: position, into: &s.queues)
-                    {
-                        lastID = view.lastID
-                        messages += 1
-                        entries += UInt64(view.queueCount)
-                        offset += size
-                        continue
-                    }
-                    let next = LogStore.resynchronize(bytes, from: offset + 1, after: lastID) ?? Int(chunk.end.offset)
-                    corrupt += UInt64(next - offset)
-                    offset = next
-                }
-                s.stats.bytes += UInt64(chunk.bytes.readableBytes)
-            }
+            let (lastID, messages, entries, corrupt) = Self.indexMirrored(chunks, after: s.durableID, into: &s)
             s.durableID = lastID
             s.durablePosition = end
             s.writePosition = end
@@ -156,6 +132,41 @@ extension LogStore {
             }
             return MirrorProgress(position: end, lastID: lastID)
         }
+    }
+
+    /// Indexes the records of mirrored `chunks` after `lastID` as recovery reads them (a corrupt region is
+    /// skipped and counted, never indexed); returns the new last id and what was indexed and skipped.
+    private static func indexMirrored(
+        _ chunks: [ReplicationChunk],
+        after lastID: UInt64,
+        into s: inout State
+    ) -> (lastID: UInt64, messages: UInt64, entries: UInt64, corrupt: UInt64) {
+        var lastID = lastID
+        var messages: UInt64 = 0
+        var entries: UInt64 = 0
+        var corrupt: UInt64 = 0
+        for chunk in chunks {
+            guard let segment = s.segments[Int(chunk.segment) - 1] else { continue }
+            let bytes = segment.bytes(count: Int(chunk.end.offset))
+            var offset = chunk.offset == 0 ? LogSegment.headerSize : Int(chunk.offset)
+            while offset < Int(chunk.end.offset) {
+                let position = LogPosition(segment: chunk.segment, offset: UInt32(offset))
+                if let (view, size) = LogRecord.View.validated(in: bytes, at: offset), view.firstID > lastID,
+                    LogStore.index(view, at: position, into: &s.queues)
+                {
+                    lastID = view.lastID
+                    messages += 1
+                    entries += UInt64(view.queueCount)
+                    offset += size
+                    continue
+                }
+                let next = LogStore.resynchronize(bytes, from: offset + 1, after: lastID) ?? Int(chunk.end.offset)
+                corrupt += UInt64(next - offset)
+                offset = next
+            }
+            s.stats.bytes += UInt64(chunk.bytes.readableBytes)
+        }
+        return (lastID, messages, entries, corrupt)
     }
 
     /// The segment a chunk is written into: created (empty) when the chunk starts it, else the one this

@@ -127,57 +127,74 @@ final class ReplicaFollower: Service {
                     )
                 )
                 var messages = inbound.makeAsyncIterator()
-                let segmentSize: Int
-                switch try await messages.next() {
-                case .welcome(let size, let name)?:
-                    segmentSize = Int(size)
-                    state.withLock { s in
-                        s.connected = true
-                        s.primaryName = name
-                        s.lastError = nil
-                    }
-                    connected()
-                    logger.notice("following the primary", metadata: ["primary": "\(primary)", "name": "\(name)", "from": "\(start.position)"])
-                case .refused(let reason)?:
-                    throw ReplicationRefusal("the primary refused this replica: \(reason)")
-                case let other?:
-                    throw ReplicationProtocolError("the primary answered the hello with \(other)")
-                case nil:
-                    throw ReplicationProtocolError("the primary closed the connection before its welcome")
-                }
-                var directoryCopy = directory.map(DirectoryCopyReceiver.init)
-                while let message = try await messages.next() {
-                    switch message {
-                    case .data(let chunk, let assignedID, let head):
-                        let store = self.store
-                        let progress = try await NIOThreadPool.singleton.runIfActive {
-                            try store.mirror([chunk], primarySegmentSize: segmentSize, assignedID: assignedID)
-                        }
-                        try await outbound.write(.ack(progress))
-                        state.withLock { s in
-                            s.primaryHead = max(s.primaryHead, head)
-                            s.lastMessageAt = Date()
-                        }
-                    case .head(let durable, _, _):
-                        state.withLock { s in
-                            s.primaryHead = durable
-                            s.lastMessageAt = Date()
-                        }
-                    case .directory(let changes, let total, let offset, let bytes):
-                        guard try await directoryCopy?.receive(changes: changes, total: total, offset: offset, bytes: bytes) != nil
-                        else { break }
-                        state.withLock { $0.directoryCopiedAt = Date() }
-                        logger.debug("the primary's directory copied", metadata: ["bytes": "\(total)", "changes": "\(changes)"])
-                    case .refused(let reason):
-                        throw ReplicationRefusal("the primary stopped this replica: \(reason)")
-                    default:
-                        throw ReplicationProtocolError("unexpected \(message) from the primary")
-                    }
-                }
+                let segmentSize = try await welcomed(by: &messages, from: start.position)
+                connected()
+                try await copy(&messages, segmentSize: segmentSize, acknowledging: outbound)
                 throw ReplicationProtocolError("the primary closed the connection")
             }
         } onCancel: {
             channel.channel.close(promise: nil)
+        }
+    }
+
+    /// The primary's answer to the hello: its segment size when it welcomed this replica.
+    private func welcomed(
+        by messages: inout NIOAsyncChannelInboundStream<ReplicationMessage>.AsyncIterator,
+        from position: LogPosition
+    ) async throws -> Int {
+        switch try await messages.next() {
+        case .welcome(let size, let name)?:
+            state.withLock { s in
+                s.connected = true
+                s.primaryName = name
+                s.lastError = nil
+            }
+            logger.notice("following the primary", metadata: ["primary": "\(primary)", "name": "\(name)", "from": "\(position)"])
+            return Int(size)
+        case .refused(let reason)?:
+            throw ReplicationRefusal("the primary refused this replica: \(reason)")
+        case let other?:
+            throw ReplicationProtocolError("the primary answered the hello with \(other)")
+        case nil:
+            throw ReplicationProtocolError("the primary closed the connection before its welcome")
+        }
+    }
+
+    /// Copies what the primary sends (records, heads, the directory) and acknowledges each record chunk
+    /// once mirrored, until the primary stops or closes.
+    private func copy(
+        _ messages: inout NIOAsyncChannelInboundStream<ReplicationMessage>.AsyncIterator,
+        segmentSize: Int,
+        acknowledging outbound: NIOAsyncChannelOutboundWriter<ReplicationMessage>
+    ) async throws {
+        var directoryCopy = directory.map(DirectoryCopyReceiver.init)
+        while let message = try await messages.next() {
+            switch message {
+            case .data(let chunk, let assignedID, let head):
+                let store = self.store
+                let progress = try await NIOThreadPool.singleton.runIfActive {
+                    try store.mirror([chunk], primarySegmentSize: segmentSize, assignedID: assignedID)
+                }
+                try await outbound.write(.ack(progress))
+                state.withLock { s in
+                    s.primaryHead = max(s.primaryHead, head)
+                    s.lastMessageAt = Date()
+                }
+            case .head(let durable, _, _):
+                state.withLock { s in
+                    s.primaryHead = durable
+                    s.lastMessageAt = Date()
+                }
+            case .directory(let changes, let total, let offset, let bytes):
+                guard try await directoryCopy?.receive(changes: changes, total: total, offset: offset, bytes: bytes) != nil
+                else { break }
+                state.withLock { $0.directoryCopiedAt = Date() }
+                logger.debug("the primary's directory copied", metadata: ["bytes": "\(total)", "changes": "\(changes)"])
+            case .refused(let reason):
+                throw ReplicationRefusal("the primary stopped this replica: \(reason)")
+            default:
+                throw ReplicationProtocolError("unexpected \(message) from the primary")
+            }
         }
     }
 }

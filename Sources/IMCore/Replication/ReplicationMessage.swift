@@ -104,22 +104,7 @@ enum ReplicationMessage: Sendable, Equatable {
         guard let type = frame.readInteger(as: UInt8.self) else { throw ReplicationProtocolError("an empty frame") }
         switch type {
         case 1:
-            guard let version = frame.readInteger(as: UInt32.self), let position = frame.readInteger(as: UInt64.self),
-                let lastID = frame.readInteger(as: UInt64.self), let record = frame.readInteger(as: UInt64.self),
-                let checksum = frame.readInteger(as: UInt32.self), let token = Self.readString(&frame),
-                let name = Self.readString(&frame)
-            else { throw ReplicationProtocolError("a short hello") }
-            // A replica of the first release sends no address.
-            let listen = frame.readableBytes > 0 ? Self.readString(&frame) ?? "" : ""
-            self = .hello(
-                version: version,
-                position: LogPosition(packed: position),
-                lastID: lastID,
-                tail: LogTail(record: LogPosition(packed: record), checksum: checksum),
-                token: token,
-                name: name,
-                listen: listen
-            )
+            self = try Self.readHello(&frame)
         case 2:
             guard let size = frame.readInteger(as: UInt32.self), let name = Self.readString(&frame) else {
                 throw ReplicationProtocolError("a short welcome")
@@ -164,6 +149,26 @@ enum ReplicationMessage: Sendable, Equatable {
         default:
             throw ReplicationProtocolError("unknown message type \(type)")
         }
+    }
+
+    /// A hello's payload (type 1).
+    private static func readHello(_ frame: inout ByteBuffer) throws -> ReplicationMessage {
+        guard let version = frame.readInteger(as: UInt32.self), let position = frame.readInteger(as: UInt64.self),
+            let lastID = frame.readInteger(as: UInt64.self), let record = frame.readInteger(as: UInt64.self),
+            let checksum = frame.readInteger(as: UInt32.self), let token = Self.readString(&frame),
+            let name = Self.readString(&frame)
+        else { throw ReplicationProtocolError("a short hello") }
+        // A replica of the first release sends no address.
+        let listen = frame.readableBytes > 0 ? Self.readString(&frame) ?? "" : ""
+        return .hello(
+            version: version,
+            position: LogPosition(packed: position),
+            lastID: lastID,
+            tail: LogTail(record: LogPosition(packed: record), checksum: checksum),
+            token: token,
+            name: name,
+            listen: listen
+        )
     }
 
     private static func writeString(_ string: String, into buffer: inout ByteBuffer) {

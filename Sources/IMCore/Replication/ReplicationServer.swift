@@ -114,7 +114,8 @@ final class ReplicationServer: Service {
         }
     }
 
-    /// One replica: hello, welcome, then the log from its position while its acknowledgements come back.
+    /// One connection: a fence notice or a probe is answered; a replica's hello is refused or welcomed,
+    /// and then gets the log from its position while its acknowledgements come back.
     private func serve(_ connection: NIOAsyncChannel<ReplicationMessage, ReplicationMessage>) async {
         let remote = connection.channel.remoteAddress?.description ?? "?"
         let deadline = connection.channel.eventLoop.scheduleTask(in: Self.helloTimeout) {
@@ -125,70 +126,19 @@ final class ReplicationServer: Service {
                 var messages = inbound.makeAsyncIterator()
                 let first = try await messages.next()
                 deadline.cancel()
-                if case .fence(let presented, let name, let firstID)? = first {
+                switch first {
+                case .fence(let presented, let name, let firstID)?:
                     let host = connection.channel.remoteAddress?.ipAddress ?? "?"
                     try await outbound.write(.refused(fenced(by: name, firstID: firstID, token: presented, from: host)))
-                    return
-                }
-                if case .probe? = first {
+                case .probe?:
                     try await outbound.write(.refused(probed()))
-                    return
-                }
-                guard case .hello(let version, let position, let lastID, let tail, let presented, let name, let listen)? = first
-                else { throw ReplicationProtocolError("the first message was not a hello") }
-                if let refusal = refusal(version: version, token: presented) {
-                    logger.warning("replica refused", metadata: ["replica": "\(name)", "address": "\(remote)", "reason": "\(refusal)"])
-                    try await outbound.write(.refused(refusal))
-                    return
-                }
-                do {
-                    try store.verifyReplica(at: position, tail: tail)
-                    _ = try store.replicationChunk(after: position, maxBytes: 0)
-                } catch {
-                    logger.error("replica refused", metadata: ["replica": "\(name)", "address": "\(remote)", "reason": "\(error)"])
-                    try await outbound.write(.refused("\(error)"))
-                    return
-                }
-                try await outbound.write(.welcome(segmentSize: UInt32(store.configuration.segmentSize), name: nodeID))
-                if !listen.isEmpty {
-                    do {
-                        try ReplicaAddresses.remember(name, at: listen, directory: store.configuration.directory)
-                    } catch {
-                        logger.warning("could not note replica \(name)'s address: \(error)")
-                    }
-                }
-                let id = replicas.add(name: name, address: remote, progress: MirrorProgress(position: position, lastID: lastID))
-                updateFloor()
-                logger.notice("replica connected", metadata: ["replica": "\(name)", "address": "\(remote)", "position": "\(position)"])
-                defer {
-                    replicas.remove(id)
-                    updateFloor()
-                    logger.notice("replica disconnected", metadata: ["replica": "\(name)", "address": "\(remote)"])
-                }
-                try await withThrowingTaskGroup(of: Void.self) { tasks in
-                    tasks.addTask {
-                        do {
-                            try await self.send(from: position, to: outbound)
-                        } catch let refusal as ReplicationRefusal {
-                            self.logger.error("replica stopped", metadata: ["replica": "\(name)", "reason": "\(refusal)"])
-                            try? await outbound.write(.refused(refusal.description))
-                            connection.channel.close(promise: nil)
-                        } catch {
-                            connection.channel.close(promise: nil)
-                        }
-                    }
-                    // This replica's acknowledgements, until it goes (or the sender above closed it).
-                    while let message = try await messages.next() {
-                        guard case .ack(let progress) = message else {
-                            throw ReplicationProtocolError("a replica may only acknowledge, not send \(message)")
-                        }
-                        replicas.acknowledged(id, progress)
-                        updateFloor()
-                        if let gate, let confirmed = replicas.position(heldBy: gate.minReplicas) {
-                            gate.confirm(confirmed)
-                        }
-                    }
-                    tasks.cancelAll()
+                case .hello(let version, let position, let lastID, let tail, let presented, let name, let listen)?:
+                    let replica = ConnectedReplica(name: name, address: remote, listen: listen, channel: connection.channel)
+                    guard try await welcome(replica, version: version, at: position, tail: tail, token: presented, outbound)
+                    else { return }
+                    try await stream(to: replica, from: position, lastID: lastID, &messages, outbound)
+                default:
+                    throw ReplicationProtocolError("the first message was not a hello")
                 }
             }
         } catch {
@@ -197,42 +147,48 @@ final class ReplicationServer: Service {
         }
     }
 
-    /// Why a hello is refused, if it is.
-    private func refusal(version: UInt32, token presented: String) -> String? {
-        guard secretsMatch(Array(presented.utf8), Array(token.utf8)) else { return "wrong replication_token" }
-        guard version == ReplicationMessage.version else {
-            return "replication protocol version \(version); this primary speaks \(ReplicationMessage.version)"
+    /// Sends a welcomed replica the log from `position` while its acknowledgements come back, until it goes.
+    private func stream(
+        to replica: ConnectedReplica,
+        from position: LogPosition,
+        lastID: UInt64,
+        _ messages: inout NIOAsyncChannelInboundStream<ReplicationMessage>.AsyncIterator,
+        _ outbound: NIOAsyncChannelOutboundWriter<ReplicationMessage>
+    ) async throws {
+        let (name, channel) = (replica.name, replica.channel)
+        let id = replicas.add(name: name, address: replica.address, progress: MirrorProgress(position: position, lastID: lastID))
+        updateFloor()
+        logger.notice("replica connected", metadata: ["replica": "\(name)", "address": "\(replica.address)", "position": "\(position)"])
+        defer {
+            replicas.remove(id)
+            updateFloor()
+            logger.notice("replica disconnected", metadata: ["replica": "\(name)", "address": "\(replica.address)"])
         }
-        if store.role == .replica { return ReplicationMessage.isReplicaAnswer + " (replica_of): connect to its primary" }
-        if store.role == .deposed { return "this server is deposed (a replica of it was promoted): connect to the new primary" }
-        return nil
-    }
-
-    /// A former primary starting again asks whether this server, once its replica, was promoted
-    /// (`FormerReplicaProbe`): answered to anyone.
-    private func probed() -> String {
-        guard let record = try? PromotionRecord.load(directory: store.configuration.directory) else {
-            return ReplicationMessage.notPromotedAnswer
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                do {
+                    try await self.send(from: position, to: outbound)
+                } catch let refusal as ReplicationRefusal {
+                    self.logger.error("replica stopped", metadata: ["replica": "\(name)", "reason": "\(refusal)"])
+                    try? await outbound.write(.refused(refusal.description))
+                    channel.close(promise: nil)
+                } catch {
+                    channel.close(promise: nil)
+                }
+            }
+            // This replica's acknowledgements, until it goes (or the sender above closed it).
+            while let message = try await messages.next() {
+                guard case .ack(let progress) = message else {
+                    throw ReplicationProtocolError("a replica may only acknowledge, not send \(message)")
+                }
+                replicas.acknowledged(id, progress)
+                updateFloor()
+                if let gate, let confirmed = replicas.position(heldBy: gate.minReplicas) {
+                    gate.confirm(confirmed)
+                }
+            }
+            tasks.cancelAll()
         }
-        return ReplicationMessage.promotedAnswer + "\(record.firstID):\(record.fromName ?? ""):promoted \(record)"
-    }
-
-    /// A promoted replica says it took over: this store takes no more writes and records it (`deposed`),
-    /// so that a restart refuses to serve as a primary. Returns the answer.
-    private func fenced(by name: String, firstID: UInt64, token presented: String, from remote: String) -> String {
-        guard secretsMatch(Array(presented.utf8), Array(token.utf8)) else { return "wrong replication_token" }
-        if store.role == .replica { return ReplicationMessage.isReplicaAnswer }
-        let record = DeposedRecord(by: "\(name) (from \(remote))", firstID: firstID)
-        do {
-            try record.save(directory: store.configuration.directory)
-        } catch {
-            logger.error("could not record the promotion of \(name): \(error)")
-        }
-        if store.role == .primary {
-            store.depose(reason: "this server is no longer the primary: \(record); write there")
-            logger.critical("deposed: \(record). This server takes no more writes; see README, Replication")
-        }
-        return ReplicationMessage.deposedAnswer + " this server takes no more writes"
     }
 
     /// Sends the log after `position` as it becomes durable, a head every second while idle, and a copy of

@@ -66,7 +66,7 @@ extension LogStore {
                 report.entriesRemoved = entries
                 report.bytes = s.stats.bytes
             }
-            try writeSnapshotUnserialized()
+            _ = try writeSnapshotUnserialized()
             for segment in doomed { try segment.deleteFile() }
             try StoreDirectory.syncDirectory(configuration.directory)
             report.oldestKey = try oldestKey()

@@ -98,7 +98,7 @@ struct PostgresDirectoryTests {
                 // The LISTEN connections killed: B connects again and forgets its cache (a change made
                 // meanwhile may have been missed).
                 let connectionsBefore = listenerB.figures.connections
-                try await databaseA.withinTimeout("killing B's LISTEN connection") {
+                _ = try await databaseA.withinTimeout("killing B's LISTEN connection") {
                     try await databaseA.client.query(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(PostgresListener.applicationName) AND datname = current_database()",
                         logger: databaseA.logger
