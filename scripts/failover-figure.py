@@ -241,8 +241,11 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(len(values) * p))]
 
 
-def run(args, url, work):
-    a, b = Node(args, work, "a", url), Node(args, work, "b", url)
+def run(args, url, work, nodes):
+    a = Node(args, work, "a", url)
+    nodes.append(a)
+    b = Node(args, work, "b", url)
+    nodes.append(b)
     clients = Clients(args.clients, b)
     started = time.monotonic()
     for index, client in enumerate(clients.all):
@@ -276,9 +279,6 @@ def run(args, url, work):
         expected.setdefault(receiver, set()).add(number)
     lost = sum(len(numbers - set(c.received)) for c in clients.all for numbers in [expected.get(c.uid, set())])
     duplicated = sum(len(c.received) - len(set(c.received)) for c in clients.all)
-    for node in (b,):
-        node.process.send_signal(signal.SIGTERM)
-        node.process.wait(timeout=60)
     return {"clients": args.clients, "rate": args.rate,
             "back_seconds": {"p50": round(percentile(back, 0.5), 2), "p99": round(percentile(back, 0.99), 2),
                              "max": round(max(back), 2)},
@@ -304,9 +304,14 @@ def main():
         subprocess.run(["scripts/postgres.sh", "start", cluster], check=True, stdout=subprocess.DEVNULL)
         url = subprocess.run(["scripts/postgres.sh", "url", cluster], check=True, capture_output=True,
                              text=True).stdout.strip()
+    nodes = []
     try:
-        result = run(args, url, work)
+        result = run(args, url, work, nodes)
     finally:
+        for node in nodes:  # also when the run failed: no imd is left behind
+            if node.process.poll() is None:
+                node.process.send_signal(signal.SIGTERM)
+                node.process.wait(timeout=60)
         if cluster:
             subprocess.run(["scripts/postgres.sh", "stop", cluster], stdout=subprocess.DEVNULL)
     if args.json:
