@@ -11,14 +11,6 @@ package struct Delivery: Sendable {
         case stored(OutboundFrame, entries: [QueueEntry], realtime: Bool)
         /// Nothing stored: the frame as it is.
         case transient(OutboundFrame)
-
-        /// How many entries recipients can be told about (1 for a transient frame).
-        package var entryCount: Int {
-            switch self {
-            case .stored(_, let entries, _): entries.count
-            case .transient: 1
-            }
-        }
     }
 
     /// One recipient: a user's sessions, and the index (in `entries`) of the entry they are told about.
