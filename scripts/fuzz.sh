@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer fuzzers (Fuzz/) and runs each for a while; exits 1 if any of them found a crash.
 #
-#   scripts/fuzz.sh                      every fuzzer for 60 s each (CI: --time 10, all but config)
+#   scripts/fuzz.sh                      every fuzzer for 60 s each (CI: --time 10)
 #   scripts/fuzz.sh --time 4h frames     one fuzzer for hours (s, m, h)
 #   scripts/fuzz.sh --jobs 2 websocket   two processes on one fuzzer (libFuzzer -fork)
 #   scripts/fuzz.sh --list               the fuzzers and what each reads
 #
 # Fuzzers: frames (the frame reader, whole vs. split reads), bodies (every body decoder in every
 # version, and each decoded value encoded back), websocket (RFC 6455 framing, both roles), admin (every
-# admin endpoint's request and reply), config (imd's config file, and its rendering read back).
+# admin endpoint's request and reply), config (imd's config file: the TOML parser, and each value rendered
+# and read back).
 #
 # Seeds are Fuzz/Corpus/<Fuzzer>/ (committed); what a run discovers goes to .build-fuzz/corpus/<Fuzzer>/
 # and is kept for the next run. A crash leaves its input in .build-fuzz/crashes/; replay it with
@@ -28,7 +29,7 @@ jobs=1
 build_only=false
 selected=()
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 seconds() {
     local spec="$1"

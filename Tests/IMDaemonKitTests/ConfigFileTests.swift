@@ -1,4 +1,5 @@
 import Foundation
+import IMConfigFile
 import IMCore
 import IMDaemonKit
 import Logging
@@ -152,6 +153,21 @@ struct ConfigFileTests {
         let error = try #require(try loadError(file: "data_dir = \"a\"\nlisten = \n", in: directory))
         #expect(error.code == .malformedFile)
         #expect(error.description.hasPrefix("\(directory.path)/imd.toml: line 2"))
+    }
+
+    /// A NUL is an error with its place (found by Fuzz/FuzzConfig: the TOML parser imd had, toml++ through
+    /// TOMLKit, read the text as a C string and aborted on a NUL or a `#` in a table header).
+    @Test(arguments: [
+        ("data_dir = \"a\"\n[\0storage]\n", "line 2, column 2: expected a key, found U+0000"),
+        ("listen = \"127.0.0.1:1\"\0\n", "line 1, column 23: expected the end of the line, found U+0000"),
+        ("data_dir = \"a\"\n[#storage]\n", "line 2, column 2: expected a key, found '#'"),
+    ])
+    func malformedFilesAreRefusedWithThePlace(text: String, problem: String) throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let error = try #require(try loadError(file: text, in: directory))
+        #expect(error.code == .malformedFile)
+        #expect(error.description == "\(directory.path)/imd.toml: \(problem)")
     }
 
     @Test func missingFileIsAnError() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import IMConfigFile
 import IMCore
 import IMDaemonKit
 import Testing
@@ -76,7 +77,7 @@ struct ConfigReferenceTests {
             let text = (setting.section.map { "[\($0)]\n" } ?? "") + "\(setting.name) = \(example)\n"
             var configuration = DaemonConfiguration()
             do {
-                try configuration.apply(file: ConfigFile(path: "example.toml", text: text))
+                try configuration.apply(file: ConfigFile(path: "example.toml", text: text, sections: Set(DaemonSetting.sections)))
                 #expect(setting.render(configuration) == example)
             } catch {
                 Issue.record("\(setting.key)'s example \(example): \(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import IMConfigFile
 import IMDaemonKit
 @_exported import IMTestSupport
 

@@ -1,3 +1,4 @@
+import IMConfigFile
 import IMCore
 import Testing
 
@@ -17,6 +18,24 @@ struct ValueParserTests {
     @Test(arguments: ["", "s", "soon", "-1s", "0", "1w", "1e300s", "nan"])
     func badDurations(text: String) {
         #expect(ValueParser<Duration>.duration.parse(.text(text)) == nil)
+    }
+
+    /// TOML numbers of seconds are read to the millisecond and within ten thousand years, as text is: what
+    /// `--check-config` renders reads back the same (found by Fuzz/FuzzConfig: `timeout = 9223372036854775807`
+    /// trapped when rendered, `timeout = 0.0001` rendered as "0.0001s", which read back as zero).
+    @Test(arguments: [
+        (ConfigValue.integer(Int.max), nil), (.integer(300_000_000_000), nil), (.float(-1), nil),
+        (.float(0.0004), nil), (.float(0.0015), Duration.milliseconds(2)), (.integer(86_400), .seconds(86_400)),
+        (.float(.infinity), nil),
+    ])
+    func durationsFromTOMLNumbers(value: ConfigValue, duration: Duration?) throws {
+        let parser = ValueParser<Duration>.duration
+        #expect(parser.parse(value) == duration)
+        if let duration {
+            let rendered = try #require(parser.render(duration))
+            let file = try ConfigFile(path: "rendered.toml", text: "timeout = \(rendered)", sections: [])
+            #expect(file.values["timeout"].flatMap(parser.parse) == duration)
+        }
     }
 
     @Test(arguments: [

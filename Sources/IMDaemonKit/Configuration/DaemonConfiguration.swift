@@ -1,3 +1,4 @@
+import IMConfigFile
 import IMCore
 import Logging
 
@@ -71,7 +72,7 @@ package struct DaemonConfiguration: Sendable {
         try configuration.apply(fromEnvironment)
 
         if let path = flags.config {
-            let file = try ConfigFile.load(path: path)
+            let file = try ConfigFile.load(path: path, sections: Set(DaemonSetting.sections))
             configuration.configFile = path
             try configuration.apply(file: file)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import IMConfigFile
 import IMCore
 import Logging
 

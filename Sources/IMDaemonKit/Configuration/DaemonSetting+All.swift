@@ -1,3 +1,4 @@
+import IMConfigFile
 import IMCore
 import Logging
 

@@ -1,3 +1,4 @@
+import IMConfigFile
 import IMCore
 
 /// One configuration setting: its key in the config file, its env var and flag, how to parse and apply

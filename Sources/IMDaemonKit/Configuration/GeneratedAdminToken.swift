@@ -1,4 +1,5 @@
 import Foundation
+import IMConfigFile
 
 /// No open admin API by default: with the admin API on and neither `admin_token` nor `admin_token_file`
 /// set, imd uses the token in `data_dir/admin-token`, and generates it (random, mode 0600) on its first

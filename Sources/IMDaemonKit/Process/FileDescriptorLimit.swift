@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import IMConfigFile
 
 /// The process's open-file limit (`RLIMIT_NOFILE`).
 ///

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Reads the small text files `imd` takes: the config file, `admin_token_file`, `/proc` entries.
-enum TextFile {
+package enum TextFile {
     /// Why a file could not be read, in the words of `strerror`.
-    struct ReadError: Error {
-        let reason: String
+    package struct ReadError: Error {
+        package let reason: String
     }
 
     /// The file's contents as UTF-8 (invalid bytes replaced); at most 16 MiB.
-    static func read(_ path: String) throws(ReadError) -> String {
+    package static func read(_ path: String) throws(ReadError) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }

@@ -1,7 +1,6 @@
 /// A setting's raw value as the config file, an env var or a flag gave it, before the setting parses it.
 ///
-/// TOMLKit's values are classes tied to the parsed document; converting right after parsing keeps them in
-/// `ConfigFile` and lets one parser per setting handle all three sources.
+/// One type for all three sources lets one parser per setting handle them alike.
 package enum ConfigValue: Sendable, Equatable {
     /// From an env var or a flag: text that each setting parses its own way (`"1s"`, `"64MiB"`, `"8"`).
     case text(String)
@@ -26,7 +25,7 @@ package enum ConfigValue: Sendable, Equatable {
     }
 
     /// The text of a string from any source.
-    var stringValue: String? {
+    package var stringValue: String? {
         switch self {
         case .text(let text), .string(let text): text
         default: nil

@@ -1,26 +1,29 @@
-import IMCore
-import Logging
-
 /// Parses one setting's `ConfigValue` into its type, and renders it back as a TOML value for
 /// `--check-config`.
 ///
 /// TOML values must have the right type (`threads = "4"` is an error); text from env vars and flags is
 /// parsed with the same rules, since it has no type of its own.
-struct ValueParser<Value> {
+package struct ValueParser<Value> {
     /// Completes "expected ..." in the error for a value it rejects.
-    let expected: String
-    let parse: (ConfigValue) -> Value?
+    package let expected: String
+    package let parse: (ConfigValue) -> Value?
     /// A TOML value; nil when unset.
-    let render: (Value) -> String?
+    package let render: (Value) -> String?
+
+    package init(expected: String, parse: @escaping (ConfigValue) -> Value?, render: @escaping (Value) -> String?) {
+        self.expected = expected
+        self.parse = parse
+        self.render = render
+    }
 }
 
 extension ValueParser where Value == String {
-    static var string: Self {
+    package static var string: Self {
         Self(expected: "a string", parse: { $0.stringValue }, render: { tomlString($0) })
     }
 
     /// Like `string`, but a text of spaces only is rejected as empty.
-    static var nonEmptyString: Self {
+    package static var nonEmptyString: Self {
         Self(
             expected: "a non-empty string",
             parse: { value in value.stringValue.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 } },
@@ -31,7 +34,7 @@ extension ValueParser where Value == String {
 
 extension ValueParser {
     /// The same parser for an optional field: a value sets it, and unset renders as nil.
-    func optional() -> ValueParser<Value?> {
+    package func optional() -> ValueParser<Value?> {
         ValueParser<Value?>(
             expected: expected,
             parse: { value in parse(value).map { .some($0) } },
@@ -42,7 +45,7 @@ extension ValueParser {
 
 extension ValueParser where Value == Bool {
     /// A TOML boolean, or `true`/`false`/`1`/`0`/`yes`/`no`/`on`/`off` in text.
-    static var boolean: Self {
+    package static var boolean: Self {
         Self(
             expected: "a boolean (true or false)",
             parse: { value in
@@ -64,7 +67,7 @@ extension ValueParser where Value == Bool {
 
 extension ValueParser where Value: FixedWidthInteger {
     /// An integer: a TOML integer, or decimal digits in text.
-    static var integer: Self {
+    package static var integer: Self {
         Self(
             expected: "an integer",
             parse: { value in
@@ -79,46 +82,16 @@ extension ValueParser where Value: FixedWidthInteger {
     }
 }
 
-extension ValueParser where Value == IMServerConfiguration.Endpoint {
-    static var endpoint: Self {
-        Self(
-            expected: "HOST:PORT (like \"0.0.0.0:23000\" or \"[::1]:23000\")",
-            parse: { value in value.stringValue.flatMap(parseEndpoint) },
-            render: { tomlString($0.description) }
-        )
-    }
-
-    fileprivate static func parseEndpoint(_ text: String) -> Value? {
-        guard let endpoint = Value(parsing: text), !endpoint.host.contains(where: \.isWhitespace) else { return nil }
-        return endpoint
-    }
-}
-
-extension ValueParser where Value == IMServerConfiguration.Endpoint? {
-    /// An endpoint, or "off" to disable the listener.
-    static var optionalEndpoint: Self {
-        Self(
-            expected: "HOST:PORT (like \"127.0.0.1:6666\") or \"off\"",
-            parse: { value in
-                guard let text = value.stringValue else { return nil }
-                if text == "off" { return .some(nil) }
-                return ValueParser<IMServerConfiguration.Endpoint>.parseEndpoint(text).map { .some($0) }
-            },
-            render: { tomlString($0?.description ?? "off") }
-        )
-    }
-}
-
 extension ValueParser where Value == Duration {
     /// A positive duration: seconds as a TOML integer or float, or text like "500ms", "1.5s", "5m", "2h", "30d".
-    static var duration: Self {
+    package static var duration: Self {
         Self(
             expected: "a positive duration (seconds, or a string like \"500ms\", \"1s\", \"5m\", \"1h\")",
             parse: { value in
                 let duration: Duration? =
                     switch value {
-                    case .integer(let seconds): .seconds(seconds)
-                    case .float(let seconds) where seconds.isFinite && abs(seconds) < 3e11: .seconds(seconds)
+                    case .integer(let seconds): milliseconds(of: Double(seconds))
+                    case .float(let seconds): milliseconds(of: seconds)
                     case .text(let text), .string(let text): parseDuration(text)
                     default: nil
                     }
@@ -129,7 +102,7 @@ extension ValueParser where Value == Duration {
     }
 
     /// A duration as `duration` takes it, or 0 / "off" for none (`.zero`).
-    static var durationOrOff: Self {
+    package static var durationOrOff: Self {
         Self(
             expected: "a duration (seconds, or a string like \"500ms\", \"10s\"), or \"off\"",
             parse: { value in
@@ -145,17 +118,23 @@ extension ValueParser where Value == Duration {
         )
     }
 
-    static func parseDuration(_ text: String) -> Duration? {
+    package static func parseDuration(_ text: String) -> Duration? {
         let text = text.trimmingWhitespace.lowercased()
         let unit = durationUnits.first { text.hasSuffix($0.suffix) && Double(text.dropLast($0.suffix.count)) != nil }
         guard let number = Double(text.dropLast(unit?.suffix.count ?? 0)) else { return nil }
-        let milliseconds = (number * (unit?.seconds ?? 1) * 1000).rounded()
-        // Ten thousand years is enough for any timeout and keeps Int64 from trapping.
+        return milliseconds(of: number * (unit?.seconds ?? 1))
+    }
+
+    /// Seconds to the millisecond, the finest a setting is written in (so that what `formatDuration`
+    /// renders reads back the same); nil beyond ten thousand years, which is enough for any timeout and
+    /// keeps `formatDuration`'s Int64 from trapping.
+    private static func milliseconds(of seconds: Double) -> Duration? {
+        let milliseconds = (seconds * 1000).rounded()
         guard milliseconds.isFinite, abs(milliseconds) < 3e14 else { return nil }
         return .milliseconds(Int64(milliseconds))
     }
 
-    static func formatDuration(_ duration: Duration) -> String {
+    package static func formatDuration(_ duration: Duration) -> String {
         let milliseconds = duration / .milliseconds(1)
         guard milliseconds == milliseconds.rounded() else { return "\(duration / .seconds(1))s" }
         let whole = Int64(milliseconds)
@@ -170,7 +149,7 @@ extension ValueParser where Value == Duration {
 extension ValueParser where Value == Int {
     /// A positive byte count: a TOML integer, or text like "4096", "512KiB", "64MiB", "1GiB" (K, M, G and
     /// the KiB forms are all powers of 1024).
-    static var size: Self {
+    package static var size: Self {
         Self(
             expected: "a positive size in bytes (an integer, or a string like \"64MiB\")",
             parse: { value in
@@ -183,7 +162,8 @@ extension ValueParser where Value == Int {
                 return size.flatMap { $0 > 0 ? $0 : nil }
             },
             render: { bytes in
-                for (suffix, shift) in [("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)] where bytes % (1 << shift) == 0 {
+                for (suffix, shift) in [("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)]
+                where bytes % (1 << shift) == 0 {
                     return tomlString("\(bytes >> shift)\(suffix)")
                 }
                 return "\(bytes)"
@@ -192,7 +172,7 @@ extension ValueParser where Value == Int {
     }
 
     /// A size as `size` takes it, or 0 / "off" for none (0).
-    static var sizeOrOff: Self {
+    package static var sizeOrOff: Self {
         Self(
             expected: "a size in bytes (an integer, or a string like \"64MiB\", \"10GiB\"), or \"off\"",
             parse: { value in
@@ -208,7 +188,7 @@ extension ValueParser where Value == Int {
         )
     }
 
-    static func parseSize(_ text: String) -> Int? {
+    package static func parseSize(_ text: String) -> Int? {
         let text = text.trimmingWhitespace.lowercased()
         for (suffixes, shift) in sizeUnits {
             for suffix in suffixes where text.hasSuffix(suffix) {
@@ -221,37 +201,6 @@ extension ValueParser where Value == Int {
     }
 }
 
-extension ValueParser where Value == IMServerConfiguration.FsyncPolicy {
-    static var fsync: Self {
-        Self(
-            expected: "one of " + Value.allCases.map(\.rawValue).joined(separator: ", "),
-            parse: { value in value.stringValue.flatMap { Value(rawValue: $0) } },
-            render: { tomlString($0.rawValue) }
-        )
-    }
-}
-
-extension ValueParser where Value == IMServerConfiguration.Replication.Mode {
-    static var replicationMode: Self {
-        Self(
-            expected: "one of " + Value.allCases.map(\.rawValue).joined(separator: ", "),
-            parse: { value in value.stringValue.flatMap { Value(rawValue: $0) } },
-            render: { tomlString($0.rawValue) }
-        )
-    }
-}
-
-extension ValueParser where Value == Logger.Level {
-    /// A swift-log level; GoBelieve's "warn" reads as warning.
-    static var logLevel: Self {
-        Self(
-            expected: "one of " + Value.allCases.map(\.rawValue).joined(separator: ", "),
-            parse: { value in value.stringValue.flatMap { $0 == "warn" ? .warning : Value(rawValue: $0) } },
-            render: { tomlString($0.rawValue) }
-        )
-    }
-}
-
 /// Duration suffixes, smallest first; "ms" is tried before "s" and "m".
 private let durationUnits: [(suffix: String, seconds: Double)] = [
     ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400),
@@ -259,11 +208,12 @@ private let durationUnits: [(suffix: String, seconds: Double)] = [
 
 /// Size suffixes, largest first; all powers of 1024.
 private let sizeUnits: [(suffixes: [String], shift: Int)] = [
-    (["tib", "tb", "t"], 40), (["gib", "gb", "g"], 30), (["mib", "mb", "m"], 20), (["kib", "kb", "k"], 10), (["b", ""], 0),
+    (["tib", "tb", "t"], 40), (["gib", "gb", "g"], 30), (["mib", "mb", "m"], 20), (["kib", "kb", "k"], 10),
+    (["b", ""], 0),
 ]
 
 /// A TOML basic string.
-func tomlString(_ text: String) -> String {
+package func tomlString(_ text: String) -> String {
     var quoted = "\""
     for scalar in text.unicodeScalars {
         switch scalar {
@@ -283,37 +233,7 @@ func tomlString(_ text: String) -> String {
 }
 
 extension StringProtocol {
-    var trimmingWhitespace: String {
+    package var trimmingWhitespace: String {
         String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-    }
-}
-
-extension ValueParser where Value == [IMTransport: IMServerConfiguration.Endpoint] {
-    /// `TRANSPORT=HOST:PORT` pairs separated by commas (`tcp=im1.example.com:23000,ws=im1.example.com:13891`);
-    /// an empty string advertises the listen addresses.
-    static var advertise: Self {
-        Self(
-            expected: "TRANSPORT=HOST:PORT,... with transports tcp, tls, ws, wss (like \"tcp=im1.example.com:23000\")",
-            parse: { value in
-                guard let text = value.stringValue else { return nil }
-                var addresses: Value = [:]
-                for pair in text.split(separator: ",") {
-                    let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace }
-                    guard parts.count == 2, let transport = IMTransport(rawValue: parts[0]),
-                        addresses[transport] == nil,
-                        let endpoint = ValueParser<IMServerConfiguration.Endpoint>.parseEndpoint(parts[1])
-                    else { return nil }
-                    addresses[transport] = endpoint
-                }
-                return addresses
-            },
-            render: { addresses in
-                addresses.isEmpty
-                    ? nil
-                    : tomlString(
-                        IMTransport.allCases.compactMap { t in addresses[t].map { "\(t)=\($0)" } }.joined(separator: ",")
-                    )
-            }
-        )
     }
 }
