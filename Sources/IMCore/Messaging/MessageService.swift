@@ -26,6 +26,9 @@ package final class MessageService: Sendable {
     package let push: PushDispatcher?
     /// Loops for work that comes from off the event loops (the admin API's sends).
     let eventLoopGroup: any EventLoopGroup
+    /// Appends the store completed, on their way to the loop of the session (or admin call) that sent them:
+    /// one for each loop of `eventLoopGroup`.
+    private let completedAppends: [ObjectIdentifier: LoopMailbox<CompletedAppend>]
 
     package init(
         configuration: IMServerConfiguration,
@@ -46,6 +49,11 @@ package final class MessageService: Sendable {
         self.words = words
         self.push = push
         self.eventLoopGroup = eventLoopGroup
+        var mailboxes: [ObjectIdentifier: LoopMailbox<CompletedAppend>] = [:]
+        for eventLoop in eventLoopGroup.makeIterator() {
+            mailboxes[ObjectIdentifier(eventLoop)] = LoopMailbox(eventLoop)
+        }
+        self.completedAppends = mailboxes
     }
 
     /// Unix seconds now: message timestamps, token expiry.
@@ -85,33 +93,56 @@ package final class MessageService: Sendable {
         completion: @escaping @Sendable (Result<MessageReceipt, any Error>) -> Void
     ) {
         store.append(plan.message, to: plan.queues) { result in
-            eventLoop.execute {
-                switch result {
-                case .success(let receipt):
-                    var entries: [QueueEntry] = []
-                    entries.reserveCapacity(receipt.count)
-                    for (queue, (id, previousID)) in zip(plan.queues, receipt) {
-                        entries.append(QueueEntry(queue: queue, id: id, previousID: previousID))
-                    }
-                    completion(.success(MessageReceipt(entry: plan.senderEntry.map { entries[$0] }, ackFlags: plan.ackFlags)))
-                    if let offline = plan.offline { self.pushOffline(offline) }
-                    self.bus.deliver(
-                        Delivery(
-                            .stored(plan.frame, entries: entries, realtime: plan.realtime),
-                            to: plan.recipients,
-                            except: plan.exclusion
-                        )
-                    )
-                case .failure(let error) where error.code == .readOnly:
-                    completion(.failure(error))
-                case .failure(let error):
-                    self.counters.storeFailures.add()
-                    self.storeFailureLog.log(0) { heldBack in
-                        self.logger.error("could not store \(plan.summary): \(error)\(LogThrottle<Int>.more(heldBack))")
-                    }
-                    completion(.failure(error))
+            let completed = CompletedAppend(plan: plan, result: result, completion: completion)
+            guard let mailbox = self.completedAppends[ObjectIdentifier(eventLoop)] else {
+                // A loop outside the server's group (a test's EmbeddedEventLoop): a task of its own.
+                eventLoop.execute { self.finish(completed) }
+                return
+            }
+            if mailbox.post(completed) {
+                eventLoop.execute {
+                    for completed in mailbox.take() { self.finish(completed) }
                 }
             }
+        }
+    }
+
+    /// What the store said about one plan's append, and who waits for it.
+    struct CompletedAppend: Sendable {
+        let plan: DeliveryPlan
+        let result: Result<AppendReceipt, StoreError>
+        let completion: @Sendable (Result<MessageReceipt, any Error>) -> Void
+    }
+
+    /// On the sender's loop, after the append: the receipt, the push hook and the delivery, or the failure.
+    private func finish(_ completed: CompletedAppend) {
+        let plan = completed.plan
+        switch completed.result {
+        case .success(let receipt):
+            var entries: [QueueEntry] = []
+            entries.reserveCapacity(receipt.count)
+            for (queue, (id, previousID)) in zip(plan.queues, receipt) {
+                entries.append(QueueEntry(queue: queue, id: id, previousID: previousID))
+            }
+            completed.completion(
+                .success(MessageReceipt(entry: plan.senderEntry.map { entries[$0] }, ackFlags: plan.ackFlags))
+            )
+            if let offline = plan.offline { pushOffline(offline) }
+            bus.deliver(
+                Delivery(
+                    .stored(plan.frame, entries: entries, realtime: plan.realtime),
+                    to: plan.recipients,
+                    except: plan.exclusion
+                )
+            )
+        case .failure(let error) where error.code == .readOnly:
+            completed.completion(.failure(error))
+        case .failure(let error):
+            counters.storeFailures.add()
+            storeFailureLog.log(0) { heldBack in
+                self.logger.error("could not store \(plan.summary): \(error)\(LogThrottle<Int>.more(heldBack))")
+            }
+            completed.completion(.failure(error))
         }
     }
 }
