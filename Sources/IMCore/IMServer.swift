@@ -90,7 +90,7 @@ public final class IMServer: Service, Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         do {
             let backend = try await ServerBackend.open(configuration)
-            let local = LocalBus()
+            let local = LocalBus(eventLoopGroup: group)
             let counters = ServerCounters()
             let cluster = try await backend.joinCluster(configuration, local: local, counters: counters)
             let replication = try Replication(

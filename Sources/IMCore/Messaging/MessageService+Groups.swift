@@ -12,13 +12,14 @@ extension MessageService {
         _ message: IMMessage,
         flags: IMMessageFlags,
         from origin: MessageOrigin,
-        completion: @escaping @Sendable (Result<DeliveryPlan?, any Error>) -> Void
+        reply: Reply
     ) {
         directory.group(message.receiver) { found in
-            completion(
+            self.carryOut(
                 found.mapError { $0 as any Error }.flatMap { group in
                     Result { try self.groupPlan(message, flags: flags, group: group, from: origin) }
-                }
+                },
+                reply
             )
         }
     }
@@ -54,8 +55,13 @@ extension MessageService {
                 senderDeviceID: origin.deviceID,
                 timestamp: timestamp
             ),
-            queues: group.isSuper ? [.group(appID: appID, gid: group.id)] : users.map { .personal(appID: appID, uid: $0.uid) },
-            frame: OutboundFrame(command: .groupIM, flags: group.isSuper ? [.push, .superGroup] : .push, body: .message(message)),
+            queues: group.isSuper
+                ? [.group(appID: appID, gid: group.id)] : users.map { .personal(appID: appID, uid: $0.uid) },
+            frame: OutboundFrame(
+                command: .groupIM,
+                flags: group.isSuper ? [.push, .superGroup] : .push,
+                body: .message(message)
+            ),
             realtime: !(origin.isAdmin && group.isSuper),
             recipients: users.indices.map { Delivery.Recipient(users[$0], entry: group.isSuper ? 0 : $0) },
             exclusion: origin.session,

@@ -1,31 +1,27 @@
 import NIOCore
 
 extension MessageService {
-    /// The plan for `message`, after the policy checks: nil when there is nothing to store (a group
-    /// without members), a `MessageRefusal` when it may not go.
-    func plan(
-        _ message: OutgoingMessage,
-        from origin: MessageOrigin,
-        completion: @escaping @Sendable (Result<DeliveryPlan?, any Error>) -> Void
-    ) {
+    /// Makes the plan for `message` after the policy checks, then carries it out for `reply`: nothing to
+    /// store (a group without members) answers at once, a `MessageRefusal` when it may not go.
+    func plan(_ message: OutgoingMessage, from origin: MessageOrigin, reply: Reply) {
         switch message {
         case .peer(let message, let flags):
             counters.inMessages.add()
             guard checksRelationship(of: origin) else {
-                return completion(.success(peerPlan(message, flags: flags, from: origin)))
+                return carryOut(.success(peerPlan(message, flags: flags, from: origin)), reply)
             }
             checkRelationship(from: origin, to: message.receiver) { checked in
-                completion(checked.map { self.peerPlan(message, flags: flags, from: origin) })
+                self.carryOut(checked.map { self.peerPlan(message, flags: flags, from: origin) }, reply)
             }
         case .group(let message, let flags):
             counters.inMessages.add()
-            groupPlan(message, flags: flags, from: origin, completion: completion)
+            groupPlan(message, flags: flags, from: origin, reply: reply)
         case .customer(let message, let flags):
-            completion(Result { try customerPlan(message, flags: flags, from: origin) })
+            carryOut(Result { try customerPlan(message, flags: flags, from: origin) }, reply)
         case .system(let content, let appID, let receivers):
-            completion(.success(systemPlan(content, appID: appID, receivers: receivers)))
+            carryOut(.success(systemPlan(content, appID: appID, receivers: receivers)), reply)
         case .groupNotification(let content, let group, let members):
-            completion(.success(notificationPlan(content, group: group, members: members)))
+            carryOut(.success(notificationPlan(content, group: group, members: members)), reply)
         }
     }
 
@@ -49,7 +45,10 @@ extension MessageService {
                 senderDeviceID: origin.deviceID,
                 timestamp: timestamp
             ),
-            queues: [.personal(appID: receiver.appID, uid: receiver.uid), .personal(appID: origin.user.appID, uid: origin.user.uid)],
+            queues: [
+                .personal(appID: receiver.appID, uid: receiver.uid),
+                .personal(appID: origin.user.appID, uid: origin.user.uid),
+            ],
             frame: OutboundFrame(command: .im, flags: flags.union(.push), body: .message(message)),
             realtime: !origin.isAdmin,
             recipients: [Delivery.Recipient(receiver, entry: 0), Delivery.Recipient(origin.user, entry: 1)],
@@ -69,7 +68,11 @@ extension MessageService {
     /// A customer-service message (PROTOCOL.md §6.2): a peer message across apps, one of which must be the
     /// configured `kefu_appid` (otherwise refused with 68); stored and delivered as a peer message, in
     /// each user's own app.
-    func customerPlan(_ message: IMCustomerMessage, flags: IMMessageFlags, from origin: MessageOrigin) throws
+    func customerPlan(
+        _ message: IMCustomerMessage,
+        flags: IMMessageFlags,
+        from origin: MessageOrigin
+    ) throws
         -> DeliveryPlan
     {
         let kefu = configuration.kefuAppID
@@ -92,7 +95,9 @@ extension MessageService {
                 senderDeviceID: origin.deviceID,
                 timestamp: timestamp
             ),
-            queues: [.personal(appID: receiver.appID, uid: receiver.uid), .personal(appID: sender.appID, uid: sender.uid)],
+            queues: [
+                .personal(appID: receiver.appID, uid: receiver.uid), .personal(appID: sender.appID, uid: sender.uid),
+            ],
             frame: .raw(.customerV2, body, flags: flags.union(.push)),
             realtime: !origin.isAdmin,
             recipients: [Delivery.Recipient(receiver, entry: 0), Delivery.Recipient(sender, entry: 1)],
@@ -137,7 +142,8 @@ extension MessageService {
                 senderDeviceID: 0,
                 timestamp: now()
             ),
-            queues: group.isSuper ? [.group(appID: group.appID, gid: group.id)] : users.map { .personal(appID: $0.appID, uid: $0.uid) },
+            queues: group.isSuper
+                ? [.group(appID: group.appID, gid: group.id)] : users.map { .personal(appID: $0.appID, uid: $0.uid) },
             frame: .raw(.groupNotification, content),
             realtime: false,
             recipients: users.indices.map { Delivery.Recipient(users[$0], entry: group.isSuper ? 0 : $0) },

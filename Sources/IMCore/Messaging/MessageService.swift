@@ -26,9 +26,8 @@ package final class MessageService: Sendable {
     package let push: PushDispatcher?
     /// Loops for work that comes from off the event loops (the admin API's sends).
     let eventLoopGroup: any EventLoopGroup
-    /// Appends the store completed, on their way to the loop of the session (or admin call) that sent them:
-    /// one for each loop of `eventLoopGroup`.
-    private let completedAppends: [ObjectIdentifier: LoopMailbox<CompletedAppend>]
+    /// Appends the store completed, on their way to the loop of the session (or admin call) that sent them.
+    private let completedAppends: LoopMailboxes<CompletedAppend>
 
     package init(
         configuration: IMServerConfiguration,
@@ -49,11 +48,7 @@ package final class MessageService: Sendable {
         self.words = words
         self.push = push
         self.eventLoopGroup = eventLoopGroup
-        var mailboxes: [ObjectIdentifier: LoopMailbox<CompletedAppend>] = [:]
-        for eventLoop in eventLoopGroup.makeIterator() {
-            mailboxes[ObjectIdentifier(eventLoop)] = LoopMailbox(eventLoop)
-        }
-        self.completedAppends = mailboxes
+        self.completedAppends = LoopMailboxes(eventLoopGroup)
     }
 
     /// Unix seconds now: message timestamps, token expiry.
@@ -70,12 +65,23 @@ package final class MessageService: Sendable {
         on eventLoop: any EventLoop,
         completion: @escaping @Sendable (Result<MessageReceipt, any Error>) -> Void
     ) {
-        plan(message, from: origin) { planned in
-            switch planned {
-            case .success(.some(let plan)): self.execute(plan, on: eventLoop, completion: completion)
-            case .success(.none): eventLoop.execute { completion(.success(MessageReceipt(entry: nil, ackFlags: []))) }
-            case .failure(let error): eventLoop.execute { completion(.failure(error)) }
-            }
+        plan(message, from: origin, reply: Reply(eventLoop: eventLoop, completion: completion))
+    }
+
+    /// Who waits for a message's outcome, and on which loop: carried through planning and the append as a
+    /// value, so that a plan made at once (most are) allocates no closure to come back with.
+    struct Reply: Sendable {
+        let eventLoop: any EventLoop
+        let completion: @Sendable (Result<MessageReceipt, any Error>) -> Void
+    }
+
+    /// Carries out what planning decided: the plan's append and delivery, or the answer without one.
+    func carryOut(_ planned: Result<DeliveryPlan?, any Error>, _ reply: Reply) {
+        switch planned {
+        case .success(.some(let plan)): execute(plan, reply)
+        case .success(.none):
+            reply.eventLoop.execute { reply.completion(.success(MessageReceipt(entry: nil, ackFlags: []))) }
+        case .failure(let error): reply.eventLoop.execute { reply.completion(.failure(error)) }
         }
     }
 
@@ -87,23 +93,12 @@ package final class MessageService: Sendable {
 
     /// The one append-then-deliver path: store the plan's message, then (on `eventLoop`) tell the sender,
     /// hand the offline receivers to the push hook, and deliver every recipient's copy.
-    private func execute(
-        _ plan: DeliveryPlan,
-        on eventLoop: any EventLoop,
-        completion: @escaping @Sendable (Result<MessageReceipt, any Error>) -> Void
-    ) {
+    private func execute(_ plan: DeliveryPlan, _ reply: Reply) {
         store.append(plan.message, to: plan.queues) { result in
-            let completed = CompletedAppend(plan: plan, result: result, completion: completion)
-            guard let mailbox = self.completedAppends[ObjectIdentifier(eventLoop)] else {
-                // A loop outside the server's group (a test's EmbeddedEventLoop): a task of its own.
-                eventLoop.execute { self.finish(completed) }
-                return
-            }
-            if mailbox.post(completed) {
-                eventLoop.execute {
-                    for completed in mailbox.take() { self.finish(completed) }
-                }
-            }
+            self.completedAppends.post(
+                CompletedAppend(plan: plan, result: result, reply: reply),
+                to: reply.eventLoop
+            ) { self.finish($0) }
         }
     }
 
@@ -111,7 +106,7 @@ package final class MessageService: Sendable {
     struct CompletedAppend: Sendable {
         let plan: DeliveryPlan
         let result: Result<AppendReceipt, StoreError>
-        let completion: @Sendable (Result<MessageReceipt, any Error>) -> Void
+        let reply: Reply
     }
 
     /// On the sender's loop, after the append: the receipt, the push hook and the delivery, or the failure.
@@ -124,7 +119,7 @@ package final class MessageService: Sendable {
             for (queue, (id, previousID)) in zip(plan.queues, receipt) {
                 entries.append(QueueEntry(queue: queue, id: id, previousID: previousID))
             }
-            completed.completion(
+            completed.reply.completion(
                 .success(MessageReceipt(entry: plan.senderEntry.map { entries[$0] }, ackFlags: plan.ackFlags))
             )
             if let offline = plan.offline { pushOffline(offline) }
@@ -136,13 +131,13 @@ package final class MessageService: Sendable {
                 )
             )
         case .failure(let error) where error.code == .readOnly:
-            completed.completion(.failure(error))
+            completed.reply.completion(.failure(error))
         case .failure(let error):
             counters.storeFailures.add()
             storeFailureLog.log(0) { heldBack in
                 self.logger.error("could not store \(plan.summary): \(error)\(LogThrottle<Int>.more(heldBack))")
             }
-            completed.completion(.failure(error))
+            completed.reply.completion(.failure(error))
         }
     }
 }

@@ -1,16 +1,23 @@
+import NIOCore
 import ServiceLifecycle
 
 /// The embedded `RouteBus`: every session is in this process, in `sessions` and `rooms`.
 ///
 /// Delivery takes the registry's lock once per delivery, builds each recipient's copy once (recipients
-/// told about the same entry in a row share it), and hands copies to sessions with one task per event loop.
+/// told about the same entry in a row share it), and hands copies to sessions on other loops through one
+/// mailbox per loop (a task per loop for all the copies posted to it meanwhile, not per copy).
 package final class LocalBus: RouteBus {
     /// This server's logged-in sessions.
     package let sessions = SessionRegistry()
     /// This server's chat rooms.
     package let rooms = RoomRegistry()
+    /// Copies on their way to sessions of another loop than the delivering one.
+    private let copies: LoopMailboxes<(SessionEntry, MessageCopy)>
 
-    package init() {}
+    /// A bus for the sessions of `eventLoopGroup`'s loops.
+    package init(eventLoopGroup: any EventLoopGroup) {
+        copies = LoopMailboxes(eventLoopGroup)
+    }
 
     /// Until graceful shutdown or cancellation; then closes every session of this server and waits (at
     /// most 5 s) until they are gone, so that nothing is delivered to a session after its server stopped.
@@ -35,7 +42,6 @@ package final class LocalBus: RouteBus {
     }
 
     package func deliver(_ delivery: Delivery) {
-        var copies: [(SessionEntry, MessageCopy)] = []
         // Recipients told about the same entry (a super group's members, one user's devices) share one copy.
         var last: (entry: Int, copy: MessageCopy)?
         sessions.withSessions(ofEach: delivery.recipients.lazy.map(\.user)) { index, sessions in
@@ -45,10 +51,19 @@ package final class LocalBus: RouteBus {
                     last.flatMap { $0.entry == recipient.entry ? $0.copy : nil }
                     ?? Self.copy(of: delivery.content, entry: recipient.entry)
                 last = (recipient.entry, copy)
-                copies.append((session, copy))
+                hand(copy, to: session)
             }
         }
-        SessionEntry.dispatch(copies)
+    }
+
+    /// Hands `copy` to `session`: at once on its own loop, otherwise through that loop's mailbox.
+    private func hand(_ copy: MessageCopy, to session: SessionEntry) {
+        let handler = session.handler
+        if handler.eventLoop.inEventLoop {
+            handler.value.deliver(copy)
+        } else {
+            copies.post((session, copy), to: handler.eventLoop) { $0.0.handler.value.deliver($0.1) }
+        }
     }
 
     /// The copy of `content` for the recipients told about entry `entry`.
@@ -76,11 +91,12 @@ package final class LocalBus: RouteBus {
     package func relay(_ frame: OutboundFrame, toRoom room: RoomKey, except exclusion: SendingSession?) -> Int {
         let copy = MessageCopy(frame)
         let user = { (uid: Int64) in UserKey(appID: room.appID, uid: uid) }
-        let copies = rooms.members(of: room).compactMap { member in
-            exclusion?.excludes(member.session, of: user(member.uid)) == true ? nil : (member.session, copy)
+        var relayed = 0
+        for member in rooms.members(of: room) where exclusion?.excludes(member.session, of: user(member.uid)) != true {
+            hand(copy, to: member.session)
+            relayed += 1
         }
-        SessionEntry.dispatch(copies)
-        return copies.count
+        return relayed
     }
 
     package func sessions(of user: UserKey) async -> [SessionInfo] {

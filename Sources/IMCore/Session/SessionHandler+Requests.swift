@@ -52,22 +52,25 @@ extension SessionHandler {
     /// Hands a stored kind of message to the message service; once it is stored, METADATA (the sender's
     /// own entry) + ACK, or the refusal's status.
     private func send(_ message: OutgoingMessage, seq: Int32, _ identity: SessionIdentity) {
-        guard let context, let loop else { return }
+        guard let context, let bound = loopBound else { return }
         pendingMessages += 1
+        // The service completes on the loop it is given, this session's: no hop (and no closure) on the way back.
         server.messages.send(message, from: origin(identity), on: context.eventLoop) { result in
-            loop.run { handler in
-                handler.pendingMessages -= 1
-                switch result {
-                case .success(let receipt):
-                    if let entry = receipt.entry { handler.send(.metadata(id: entry.id, previousID: entry.previousID)) }
-                    handler.send(.ack(seq: seq, flags: receipt.ackFlags))
-                case .failure(let error):
-                    handler.refuse(seq: seq, error: error, identity)
-                }
-                handler.scheduleFlush()
-                // Frames may wait for this answer (`maxPendingMessages`).
-                if handler.readingPaused || handler.reader.bufferedBytes > 0 { handler.readFrames() }
-            }
+            bound.value.answer(result, seq: seq, identity)
         }
+    }
+
+    private func answer(_ result: Result<MessageReceipt, any Error>, seq: Int32, _ identity: SessionIdentity) {
+        pendingMessages -= 1
+        switch result {
+        case .success(let receipt):
+            if let entry = receipt.entry { send(.metadata(id: entry.id, previousID: entry.previousID)) }
+            send(.ack(seq: seq, flags: receipt.ackFlags))
+        case .failure(let error):
+            refuse(seq: seq, error: error, identity)
+        }
+        scheduleFlush()
+        // Frames may wait for this answer (`maxPendingMessages`).
+        if readingPaused || reader.bufferedBytes > 0 { readFrames() }
     }
 }

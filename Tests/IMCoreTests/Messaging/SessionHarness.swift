@@ -38,7 +38,7 @@ final class SessionHarness: Sendable {
         configuration.logger.logLevel = .warning
         configure(&configuration)
         directory = try SQLiteDirectory(path: data.file("directory.sqlite"), logger: configuration.logger)
-        let local = LocalBus()
+        let local = LocalBus(eventLoopGroup: loop)
         let messages = MessageService(
             configuration: configuration,
             counters: ServerCounters(),
