@@ -4,14 +4,15 @@ import ServiceLifecycle
 /// The embedded `RouteBus`: every session is in this process, in `sessions` and `rooms`.
 ///
 /// Delivery takes the registry's lock once per delivery, builds each recipient's copy once (recipients
-/// told about the same entry in a row share it), and hands copies to sessions on other loops through one
-/// mailbox per loop (a task per loop for all the copies posted to it meanwhile, not per copy).
+/// told about the same entry in a row share it), writes the copies for its own loop's sessions after the lock,
+/// and hands the others through one mailbox per loop (a task per loop for all the copies posted to it
+/// meanwhile, not per copy).
 package final class LocalBus: RouteBus {
     /// This server's logged-in sessions.
     package let sessions = SessionRegistry()
     /// This server's chat rooms.
     package let rooms = RoomRegistry()
-    /// Copies on their way to sessions of another loop than the delivering one.
+    /// Copies on their way to sessions, by the sessions' loops.
     private let copies: LoopMailboxes<(SessionEntry, MessageCopy)>
 
     /// A bus for the sessions of `eventLoopGroup`'s loops.
@@ -44,6 +45,8 @@ package final class LocalBus: RouteBus {
     package func deliver(_ delivery: Delivery) {
         // Recipients told about the same entry (a super group's members, one user's devices) share one copy.
         var last: (entry: Int, copy: MessageCopy)?
+        // The registry's lock only picks: copies for this loop's sessions are written after it.
+        var here: [(NIOLoopBound<SessionHandler>, MessageCopy)] = []
         sessions.withSessions(ofEach: delivery.recipients.lazy.map(\.user)) { index, sessions in
             let recipient = delivery.recipients[index]
             for session in sessions where !(delivery.exclusion?.excludes(session, of: recipient.user) ?? false) {
@@ -51,19 +54,29 @@ package final class LocalBus: RouteBus {
                     last.flatMap { $0.entry == recipient.entry ? $0.copy : nil }
                     ?? Self.copy(of: delivery.content, entry: recipient.entry)
                 last = (recipient.entry, copy)
-                hand(copy, to: session)
+                if session.eventLoop.inEventLoop {
+                    here.append((session.handler, copy))
+                } else {
+                    post(copy, to: session)
+                }
             }
+        }
+        for (handler, copy) in here { handler.value.deliver(copy) }
+    }
+
+    /// Hands `copy` to `session`: at once on this loop, otherwise through its loop's mailbox. Not under the
+    /// registry's lock (`deliver` only posts there, and writes this loop's copies after it).
+    private func hand(_ copy: MessageCopy, to session: SessionEntry) {
+        if session.eventLoop.inEventLoop {
+            session.handler.value.deliver(copy)
+        } else {
+            post(copy, to: session)
         }
     }
 
-    /// Hands `copy` to `session`: at once on its own loop, otherwise through that loop's mailbox.
-    private func hand(_ copy: MessageCopy, to session: SessionEntry) {
-        let handler = session.handler
-        if handler.eventLoop.inEventLoop {
-            handler.value.deliver(copy)
-        } else {
-            copies.post((session, copy), to: handler.eventLoop) { $0.0.handler.value.deliver($0.1) }
-        }
+    /// Hands `copy` to `session` through its loop's mailbox.
+    private func post(_ copy: MessageCopy, to session: SessionEntry) {
+        copies.post((session, copy), to: session.eventLoop) { $0.0.handler.value.deliver($0.1) }
     }
 
     /// The copy of `content` for the recipients told about entry `entry`.

@@ -92,7 +92,7 @@ package final class SessionRegistry: Sendable {
     }
 
     /// Calls `body` with the index and the sessions of each of `users` that has any, under one lock for
-    /// a whole fan-out (so `body` only picks what to send; it sends nothing).
+    /// a whole fan-out (so `body` only picks what to send and posts it; it writes to no session).
     package func withSessions(
         ofEach users: some Sequence<UserKey>,
         _ body: (_ index: Int, _ sessions: [SessionEntry]) -> Void
