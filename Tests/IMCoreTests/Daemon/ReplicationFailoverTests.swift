@@ -85,7 +85,7 @@ struct ReplicationFailoverTests {
             primaryData.remove()
             replicaData.remove()
         }
-        let port = closedPort()
+        let port = freePort()
         let common = ["--replication-token", Self.token, "--jwt-secret", Self.secret]
         let primaryArguments = ["--replication-listen", "127.0.0.1:\(port)", "--node-id", "primary"] + common
         var primary = try await DaemonProcess(dataDirectory: primaryData.path, arguments: primaryArguments)
